@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Build modtrace.ko and the test payload modules for one kernel, out of the
+# source tree, so that several kernels can be built side by side.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+usage() {
+	cat <<USAGE
+usage: $MT_PROG [--kdir DIR] [--quiet] KERNEL
+
+KERNEL is a lab flavour (6.1, 6.12-rt, ...; see scripts/kernel.sh --list) or a
+kernel release. The kbuild tree is DIR if given, else /lib/modules/RELEASE/build
+when installed, else the lab cache (fetched on first use).
+Builds into $MT_BUILD/modules/RELEASE/{kmod,payloads} with warnings as errors
+and prints the release.
+USAGE
+}
+
+kdir= quiet=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kdir) kdir=$2; shift 2 ;;
+	--quiet) quiet=1; shift ;;
+	-h | --help) usage; exit 0 ;;
+	-*) usage >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || { usage >&2; exit 2; }
+kernel=$1
+
+if [ -z "$kdir" ] && [ -d "/lib/modules/$kernel/build" ]; then
+	kdir=/lib/modules/$kernel/build
+	release=$kernel
+elif [ -z "$kdir" ]; then
+	eval "$("$MT_TOP/scripts/kernel.sh" --quiet "$kernel")"
+else
+	release=$kernel
+fi
+[ -f "$kdir/Makefile" ] || mt_die "no kernel build tree at $kdir"
+
+out=$MT_BUILD/modules/$release
+mt_lock "build-$release"
+for part in kmod payloads; do
+	case $part in
+	kmod) src=$MT_TOP/kmod ;;
+	payloads) src=$MT_TOP/tests/payloads ;;
+	esac
+	mkdir -p "$out/$part"
+	# Copy with timestamps so that kbuild rebuilds only what changed.
+	(cd "$src" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) \
+		-exec cp -p --parents {} "$out/$part/" \;)
+	[ $quiet -eq 1 ] || mt_say "building $part for $release"
+	if ! make -s -C "$kdir" M="$out/$part" KCFLAGS=-Werror modules \
+		>"$out/$part/build.log" 2>&1; then
+		cat "$out/$part/build.log" >&2
+		mt_die "$part failed to build for $release (log: $out/$part/build.log)"
+	fi
+	grep -v '^Skipping BTF generation' "$out/$part/build.log" >&2 || true
+done
+echo "$release"

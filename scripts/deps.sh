@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install every Debian package modtrace needs to build, test and run its lab.
+# Idempotent and silent when everything is present; uses sudo when not root.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+packages=(
+	# build
+	build-essential cmake pkg-config
+	# reader
+	libnl-3-dev libnl-genl-3-dev libboost-program-options-dev
+	# tests
+	libgtest-dev libgmock-dev clang libclang-rt-14-dev jq
+	# kernel module builds (kbuild of 6.12 wants pahole) and checks
+	bc bison flex libelf-dev libssl-dev dwarves sparse dkms xz-utils zstd
+	# guest lab
+	qemu-system-x86 busybox-static kmod cpio
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	[[ $status == ii* ]] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+mt_say "installing ${#missing[@]} missing package(s): ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+mt_as_root apt-get update -qq
+mt_as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"

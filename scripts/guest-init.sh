@@ -1,0 +1,48 @@
+#!/bin/busybox sh
+# /init of the lab guest: mount the basics, open the results port, run the
+# scenario under a time limit, then send its results and dmesg to the host
+# as a tar stream and power off.
+export PATH=/usr/bin:/sbin:/bin
+/bin/busybox mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+. /etc/mt.env
+export MT_RELEASE MT_FLAVOUR MT_ARGS
+export MT_RESULTS=/results MT_PAYLOADS=/lib/modules/$MT_RELEASE/extra
+echo 1 >/proc/sys/kernel/printk_ratelimit_burst 2>/dev/null
+hostname modtrace-lab
+
+if [ "$MT_SHELL" = 1 ]; then
+	echo "modtrace lab guest, kernel $MT_RELEASE; 'poweroff -f' to leave"
+	setsid cttyhack sh -l
+	poweroff -f
+fi
+
+/sbin/modprobe virtio_pci && /sbin/modprobe virtio_console
+port=
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	for p in /sys/class/virtio-ports/*; do
+		[ "$(cat "$p/name" 2>/dev/null)" = results ] && port=/dev/${p##*/}
+	done
+	[ -n "$port" ] && [ -c "$port" ] && break
+	sleep 0.2
+done
+[ -n "$port" ] || echo "mt-init: no results port" >/dev/console
+
+cd /results || exit 1
+set -o pipefail
+# shellcheck disable=SC2086
+if [ "$MT_LIVE" = 1 ]; then
+	timeout "$MT_TIMEOUT" sh /scenario.sh $MT_ARGS 2>&1 | tee scenario.log >/dev/console
+else
+	timeout "$MT_TIMEOUT" sh /scenario.sh $MT_ARGS >scenario.log 2>&1
+fi
+echo $? >/tmp/exit_status
+dmesg >dmesg.txt
+mv /tmp/exit_status exit_status
+tar -cf /tmp/results.tar . && cat /tmp/results.tar >"$port"
+sync
+poweroff -f

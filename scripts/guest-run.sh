@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Boot a Debian kernel in QEMU with modtrace, the reader, the test payloads
+# and real modules, run one scenario script inside, and bring back its exit
+# status, its output and the guest's dmesg over a virtio serial port.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+# Real modules from the kernel package that the guest carries, with their
+# dependencies: the results channel, plus payloads for scenarios (dummy has no
+# dependencies, 8021q has a chain of four, kvm_intel fails to init under TCG).
+GUEST_MODULES=(virtio_pci virtio_console dummy 8021q kvm_intel)
+
+# What in dmesg makes a scenario fail, as an extended regular expression.
+DMESG_BAD='BUG:|WARNING:|Oops|kernel BUG|sleeping function called from invalid context|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: lockdep|lockdep (is|has been) (turned off|disabled)|general protection fault|UBSAN:|KASAN:|kmemleak:.*(suspected|new suspected)|Kernel panic'
+
+usage() {
+	cat <<USAGE
+usage: $MT_PROG [options] SCENARIO [-- ARGS...]
+
+Boots a Debian kernel under QEMU (TCG) with modtrace and runs SCENARIO, a
+POSIX sh script, inside; ARGS are passed to it. Exit status: 0 when the
+scenario exited 0 and dmesg is clean, 1 otherwise, 2 for usage errors.
+
+options:
+  --kernel K     lab flavour or release to boot (default: \$MODTRACE_KERNEL or 6.1)
+  --out DIR      where results go (default: build/guest/K/SCENARIO-NAME)
+  --timeout S    limit for the scenario inside the guest, seconds (default 300);
+                 the whole boot is killed 120 s after that
+  --bin PATH     add a program to the guest's /usr/bin (repeatable)
+  --memory MB    guest memory (default 1024)
+  --live         show the scenario's output on this terminal as it runs
+  --shell        boot to an interactive shell instead (Ctrl-a x quits)
+  --kvm          use KVM instead of TCG (also MODTRACE_KVM=1)
+
+Inside the guest: /sbin has Debian's kmod tools, /bin busybox, our modules
+are in /lib/modules/RELEASE/extra; the scenario sees MT_RELEASE, MT_FLAVOUR,
+MT_PAYLOADS and MT_RESULTS (a directory brought back to DIR/results) and can
+source /lib/mt/lib.sh for assertions.
+
+example:
+  $MT_PROG --kernel 6.12-rt --bin build/cmake/userspace/modtrace tests/guest/lab.sh
+USAGE
+}
+
+kernel=${MODTRACE_KERNEL:-6.1} out= timeout=300 memory=1024 live=0 shell=0
+kvm=${MODTRACE_KVM:-0} bins=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--bin) bins+=("$2"); shift 2 ;;
+	--memory) memory=$2; shift 2 ;;
+	--live) live=1; shift ;;
+	--shell) shell=1; shift ;;
+	--kvm) kvm=1; shift ;;
+	-h | --help) usage; exit 0 ;;
+	--) shift; break ;;
+	-*) mt_say "unknown option $1"; usage >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+if [ $shell -eq 1 ]; then
+	scenario=${1:-/dev/null}
+else
+	[ $# -ge 1 ] || { usage >&2; exit 2; }
+	scenario=$1
+fi
+shift || true
+[ -f "$scenario" ] || { mt_say "no scenario file $scenario"; exit 2; }
+[[ $timeout =~ ^[0-9]+$ ]] || { mt_say "--timeout takes seconds"; exit 2; }
+name=$(basename "$scenario" .sh)
+for b in "${bins[@]}"; do [ -x "$b" ] || { mt_say "no program $b"; exit 2; }; done
+
+eval "$("$MT_TOP/scripts/kernel.sh" --quiet "$kernel")"
+"$MT_TOP/scripts/build-modules.sh" --quiet "$kernel" >/dev/null
+out=${out:-$MT_BUILD/guest/$kernel/$name}
+rm -rf "$out"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+# --- the initramfs ---------------------------------------------------------
+img=${modules%/lib/modules/*}
+root=$out/initramfs
+mkdir -p "$root"/{bin,sbin,usr/bin,lib/mt,proc,sys,dev,tmp,results,etc}
+
+copy_libs() { # the shared libraries (and loader) a dynamic program needs
+	local libs
+	libs=$(ldd "$1" 2>/dev/null | grep -o '/[^ ]*') || return 0
+	for lib in $libs; do
+		mkdir -p "$root$(dirname "$lib")"
+		[ -e "$root$lib" ] || cp -L "$lib" "$root$lib"
+	done
+}
+
+cp /bin/busybox "$root/bin/busybox"
+for applet in $(busybox --list); do
+	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+done
+cp /usr/bin/kmod "$root/sbin/kmod"
+copy_libs /usr/bin/kmod
+for tool in insmod rmmod modprobe lsmod modinfo depmod; do ln -sf kmod "$root/sbin/$tool"; done
+for b in /usr/bin/jq "${bins[@]}"; do
+	cp "$b" "$root/usr/bin/"
+	copy_libs "$b"
+done
+
+mdir=$root/lib/modules/$release
+mkdir -p "$mdir/extra"
+cp "$modules"/modules.{order,builtin,builtin.modinfo} "$mdir/"
+for m in "${GUEST_MODULES[@]}"; do
+	modprobe -d "$img" -S "$release" --show-depends "$m" |
+		awk '$1 == "insmod" { print $2 }' | while read -r f; do
+		rel_path=${f#"$modules"/}
+		mkdir -p "$mdir/$(dirname "$rel_path")"
+		cp "$f" "$mdir/$rel_path"
+	done
+done
+cp "$MT_BUILD/modules/$release"/kmod/*.ko "$MT_BUILD/modules/$release"/payloads/*.ko "$mdir/extra/"
+depmod -b "$root" "$release"
+
+cp "$MT_TOP/scripts/guest-init.sh" "$root/init"
+cp "$MT_TOP/tests/guest/lib.sh" "$root/lib/mt/lib.sh"
+cp "$scenario" "$root/scenario.sh"
+{
+	printf 'MT_RELEASE=%q\nMT_FLAVOUR=%q\nMT_TIMEOUT=%q\nMT_LIVE=%q\nMT_SHELL=%q\n' \
+		"$release" "$kernel" "$timeout" "$live" "$shell"
+	printf 'MT_ARGS=%q\n' "$*"
+} >"$root/etc/mt.env"
+chmod +x "$root/init" "$root/scenario.sh"
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out/initramfs.cpio"
+rm -rf "$root"
+
+# --- the boot --------------------------------------------------------------
+qemu=(qemu-system-x86_64 -machine q35 -smp 2 -m "$memory" -nographic -no-reboot
+	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio"
+	-device virtio-serial-pci
+	-chardev "file,id=results,path=$out/results.tar"
+	-device virtserialport,chardev=results,name=results)
+if [ "$kvm" = 1 ]; then qemu+=(-accel kvm -cpu host); else qemu+=(-accel tcg); fi
+append="console=ttyS0 panic=-1 rdinit=/init"
+
+if [ $shell -eq 1 ]; then
+	exec "${qemu[@]}" -serial mon:stdio -append "$append"
+fi
+
+start=$(date +%s)
+if [ $live -eq 1 ]; then
+	# The kernel keeps quiet on the console; the scenario's output is the show.
+	qemu+=(-serial mon:stdio -append "$append quiet loglevel=1")
+	timeout --kill-after=10 $((timeout + 120)) "${qemu[@]}" </dev/null | tee "$out/console.log" || true
+else
+	qemu+=(-serial "file:$out/console.log" -monitor none -append "$append")
+	timeout --kill-after=10 $((timeout + 120)) "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 || true
+fi
+elapsed=$(($(date +%s) - start))
+
+# --- the verdict -----------------------------------------------------------
+verdict() { # pass|fail, then the reason
+	local what=$1
+	shift
+	printf '%s: %s on %s (%s): %s (%ds, results in %s)\n' \
+		"$what" "$name" "$kernel" "$release" "$*" "$elapsed" "$out" >&2
+}
+mkdir -p "$out/results"
+if ! tar -C "$out/results" -xf "$out/results.tar" 2>/dev/null || [ ! -f "$out/results/exit_status" ]; then
+	verdict FAIL "the guest delivered no results (crashed or hung?); console: $out/console.log"
+	tail -n 30 "$out/console.log" >&2 || true
+	exit 1
+fi
+status=$(cat "$out/results/exit_status")
+bad=$(grep -E "$DMESG_BAD" "$out/results/dmesg.txt" || true)
+if [ -n "$bad" ]; then
+	verdict FAIL "the kernel reported problems (dmesg: $out/results/dmesg.txt):"
+	printf '  %s\n' "$bad" | head -n 20 >&2
+	exit 1
+fi
+if [ "$status" != 0 ]; then
+	case $status in
+	124 | 137 | 143) reason="timed out after ${timeout}s" ;;
+	*) reason="exited $status" ;;
+	esac
+	verdict FAIL "the scenario $reason; its output ends:"
+	tail -n 25 "$out/results/scenario.log" | sed 's/^/  | /' >&2
+	grep '^FAIL' "$out/results/scenario.log" | head -n 10 | sed 's/^/  /' >&2 || true
+	exit 1
+fi
+verdict PASS "$(grep -c '^ok ' "$out/results/scenario.log" || true) checks"

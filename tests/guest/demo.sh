@@ -1,0 +1,31 @@
+# The story `make demo` tells: real module loads through real tools, watched
+# by modtrace, with the reader's output live on the terminal.
+. /lib/mt/lib.sh
+
+step() {
+	printf '\n\033[1m$ %s\033[0m\n' "$*"
+	"$@" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || printf '(exit status %d)\n' "$rc"
+	sleep 1
+}
+
+echo "modtrace demo on Linux $(uname -r)"
+$MODPROBE modtrace || exit 1
+if modtrace --version >/dev/null 2>&1 && modtrace --json >/tmp/reader.out 2>&1 & then
+	reader=$!
+fi
+sleep 1
+
+step $MODPROBE 8021q
+step $INSMOD "$(/sbin/modinfo -n dummy)"
+step $MODPROBE kvm_intel
+step $MODPROBE mt_clean count=7 label=demo values=4,5,6
+step $RMMOD dummy
+step mtload init --bad-image
+sleep 2
+
+kill "$reader" 2>/dev/null
+wait 2>/dev/null
+printf '\n\033[1mWhat modtrace reported:\033[0m\n'
+cat /tmp/reader.out
