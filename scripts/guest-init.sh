@@ -22,21 +22,28 @@ if [ "$MT_SHELL" = 1 ]; then
 fi
 
 /sbin/modprobe virtio_pci && /sbin/modprobe virtio_console
-port=
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	for p in /sys/class/virtio-ports/*; do
-		[ "$(cat "$p/name" 2>/dev/null)" = results ] && port=/dev/${p##*/}
+# find_port NAME: the device of the virtio serial port called NAME.
+find_port() {
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		for p in /sys/class/virtio-ports/*; do
+			if [ "$(cat "$p/name" 2>/dev/null)" = "$1" ] && [ -c "/dev/${p##*/}" ]; then
+				echo "/dev/${p##*/}"
+				return 0
+			fi
+		done
+		sleep 0.2
 	done
-	[ -n "$port" ] && [ -c "$port" ] && break
-	sleep 0.2
-done
-[ -n "$port" ] || echo "mt-init: no results port" >/dev/console
+	echo "mt-init: no virtio port '$1'" >/dev/console
+	echo /dev/null
+}
+port=$(find_port results)
+[ "$MT_LIVE" = 1 ] && live=$(find_port live)
 
 cd /results || exit 1
 set -o pipefail
 # shellcheck disable=SC2086
 if [ "$MT_LIVE" = 1 ]; then
-	timeout "$MT_TIMEOUT" sh /scenario.sh $MT_ARGS 2>&1 | tee scenario.log >/dev/console
+	timeout "$MT_TIMEOUT" sh /scenario.sh $MT_ARGS 2>&1 | tee scenario.log >"$live"
 else
 	timeout "$MT_TIMEOUT" sh /scenario.sh $MT_ARGS >scenario.log 2>&1
 fi

@@ -132,7 +132,7 @@ chmod +x "$root/init" "$root/scenario.sh"
 rm -rf "$root"
 
 # --- the boot --------------------------------------------------------------
-qemu=(qemu-system-x86_64 -machine q35 -smp 2 -m "$memory" -nographic -no-reboot
+qemu=(qemu-system-x86_64 -machine q35 -smp 2 -m "$memory" -display none -no-reboot -nic none
 	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio"
 	-device virtio-serial-pci
 	-chardev "file,id=results,path=$out/results.tar"
@@ -146,13 +146,12 @@ fi
 
 start=$(date +%s)
 if [ $live -eq 1 ]; then
-	# The kernel keeps quiet on the console; the scenario's output is the show.
-	qemu+=(-serial mon:stdio -append "$append quiet loglevel=1")
-	timeout --kill-after=10 $((timeout + 120)) "${qemu[@]}" </dev/null | tee "$out/console.log" || true
-else
-	qemu+=(-serial "file:$out/console.log" -monitor none -append "$append")
-	timeout --kill-after=10 $((timeout + 120)) "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 || true
+	# The scenario's output has a port of its own on this terminal; the
+	# console (firmware, kernel) goes to the log as usual.
+	qemu+=(-chardev file,id=live,path=/dev/stdout -device virtserialport,chardev=live,name=live)
 fi
+qemu+=(-serial "file:$out/console.log" -monitor none -append "$append")
+timeout --kill-after=10 $((timeout + 120)) "${qemu[@]}" </dev/null 2>"$out/qemu.log" || true
 elapsed=$(($(date +%s) - start))
 
 # --- the verdict -----------------------------------------------------------
