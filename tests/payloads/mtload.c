@@ -6,8 +6,8 @@
  * threads released at the same moment, and prints one line per call so guest
  * scenarios can check each outcome against the man page.
  *
- * Build: cc -O2 -Wall -Wextra -Werror -static -pthread -o mtload mtload.c
- * It runs inside a busybox initramfs, hence static and glibc only.
+ * It runs inside a busybox initramfs, hence static with nothing but glibc:
+ *   cc -O2 -Wall -Wextra -Werror -static -pthread mtload.c -o mtload
  */
 
 #define _GNU_SOURCE
@@ -15,7 +15,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -292,8 +291,8 @@ static uint64_t parse_count(const char *opt, const char *s, uint64_t max)
 	uint64_t n;
 
 	if (!parse_unsigned(s, &n) || n < 1 || n > max)
-		usage_error("%s: '%s' is not a number from 1 to %" PRIu64,
-			    opt, s, max);
+		usage_error("%s: '%s' is not a number from 1 to %llu",
+			    opt, s, (unsigned long long)max);
 	return n;
 }
 
