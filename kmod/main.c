@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modtrace: records every attempt to load or unload a kernel module
+ * (init_module, finit_module, delete_module and the obsolete module
+ * syscalls) with who made it and what the kernel did with it, and streams
+ * the records to readers over generic netlink. See uapi/modtrace.h for the
+ * protocol.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/random.h>
+
+#include "modtrace.h"
+
+unsigned int mt_buffer_records = 1024;
+module_param_named(buffer_records, mt_buffer_records, uint, 0444);
+MODULE_PARM_DESC(buffer_records,
+		 "records the buffer between probes and readers holds (16-65536, default 1024)");
+
+unsigned int mt_reserved_records = 64;
+module_param_named(reserved_records, mt_reserved_records, uint, 0444);
+MODULE_PARM_DESC(reserved_records,
+		 "of those, kept for the records of module loads (at most half, default 64)");
+
+unsigned int mt_string_max = 1024;
+module_param_named(string_max, mt_string_max, uint, 0444);
+MODULE_PARM_DESC(string_max,
+		 "bytes kept of each parameter string and path (64-16384, default 1024)");
+
+u64 mt_instance;
+
+static int __init mt_check_params(void)
+{
+	if (mt_buffer_records < 16 || mt_buffer_records > 65536) {
+		pr_err("buffer_records=%u: must be 16-65536\n",
+		       mt_buffer_records);
+		return -EINVAL;
+	}
+	if (mt_reserved_records > mt_buffer_records / 2) {
+		pr_err("reserved_records=%u: must be at most buffer_records/2\n",
+		       mt_reserved_records);
+		return -EINVAL;
+	}
+	if (mt_string_max < 64 || mt_string_max > 16384) {
+		pr_err("string_max=%u: must be 64-16384\n", mt_string_max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init modtrace_init(void)
+{
+	int err;
+
+	err = mt_check_params();
+	if (err)
+		return err;
+	mt_instance = get_random_u64();
+	err = mt_ring_init();
+	if (err)
+		return err;
+	err = mt_netlink_init();
+	if (err)
+		goto free_ring;
+	err = mt_probes_register();
+	if (err)
+		goto stop_netlink;
+	pr_info("loaded, protocol %d\n", MODTRACE_GENL_VERSION);
+	return 0;
+
+stop_netlink:
+	mt_netlink_stop();
+	mt_netlink_exit();
+free_ring:
+	mt_ring_free();
+	return err;
+}
+
+static void __exit modtrace_exit(void)
+{
+	mt_probes_unregister();
+	mt_netlink_stop();
+	mt_netlink_exit();
+	mt_ring_free();
+	pr_info("unloaded\n");
+}
+
+module_init(modtrace_init);
+module_exit(modtrace_exit);
+
+MODULE_DESCRIPTION("Records every kernel module load attempt and streams it over generic netlink");
+MODULE_AUTHOR("The modtrace authors");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");

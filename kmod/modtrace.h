@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * modtrace internals shared by the module's files: the record that probes
+ * fill and the worker sends, and the interfaces between the buffer (ring.c),
+ * the probes (probes.c) and the generic netlink side (netlink.c).
+ */
+#ifndef _MODTRACE_H
+#define _MODTRACE_H
+
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+#include "uapi/modtrace.h"
+
+#define MT_VERSION_MAX		64
+#define MT_NR_SYSCALL_ARGS	6
+
+/* Who made the call, as seen from the initial namespaces */
+struct mt_task {
+	u64 cgroup_id;
+	u32 tgid;
+	u32 tid;
+	u32 ppid;
+	u32 uid;
+	u32 euid;
+	u32 gid;
+	u32 loginuid;
+	u32 sessionid;
+	u32 pidns_ino;
+	u32 mntns_ino;
+	u32 abi;
+	char comm[TASK_COMM_LEN];
+};
+
+/* What do_init_module() entry copies out of struct module */
+struct mt_module_info {
+	u64 taints;
+	u64 text_size;
+	u64 total_size;
+	bool has_sig;
+	bool sig_ok;
+	char name[MODULE_NAME_LEN];
+	char version[MT_VERSION_MAX];
+	char srcversion[MT_VERSION_MAX];
+};
+
+/*
+ * One record. A probe fills it in its buffer slot and the worker turns it
+ * into one message per reader. Each slot is followed by two string areas of
+ * mt_string_max + 1 bytes: mt_rec_str() (the caller's parameters, or
+ * mod->args) and mt_rec_path() (finit_module's file path, resolved by the
+ * worker).
+ */
+struct mt_record {
+	u64 seq;
+	u64 ts;
+	u32 type;
+	u32 probe;
+	u32 flags;
+	u32 cpu;
+	struct mt_task task;
+	bool has_str;
+	union {
+		struct {
+			u64 len;
+		} init;
+		struct {
+			struct file *file;	/* reference, dropped by the worker */
+			u64 ino;
+			u32 dev;
+			u32 flags;
+			s32 fd;
+			bool has_fd;
+		} finit;
+		struct {
+			u32 flags;
+			char name[MODULE_NAME_LEN];
+		} del;
+		struct {
+			u32 nr;
+			u64 args[MT_NR_SYSCALL_ARGS];
+		} obsolete;
+		struct mt_module_info mod;
+		struct {
+			s64 ret;
+			u64 entry_seq;
+			u64 duration;
+			char name[MODULE_NAME_LEN];	/* do_init_module only */
+		} exit;
+	};
+};
+
+struct mt_ring_stats {
+	u64 next_seq;
+	u64 queued;
+	u64 lost;
+};
+
+/* module parameters, fixed once loaded */
+extern unsigned int mt_buffer_records;
+extern unsigned int mt_reserved_records;
+extern unsigned int mt_string_max;
+extern u64 mt_instance;
+
+/* ring.c */
+int mt_ring_init(void);
+void mt_ring_free(void);
+char *mt_rec_str(struct mt_record *rec);
+char *mt_rec_path(struct mt_record *rec);
+struct mt_record *mt_ring_reserve(u32 type, bool may_use_reserve,
+				  bool may_defer, u64 *seq);
+void mt_ring_count_lost(void);
+void mt_ring_commit(struct mt_record *rec);
+struct mt_record *mt_ring_peek(void);
+void mt_ring_pop(void);
+void mt_ring_stats(struct mt_ring_stats *st);
+u64 mt_ring_lost(void);
+
+/* probes.c */
+int mt_probes_register(void);
+void mt_probes_unregister(void);
+u64 mt_probes_nmissed(void);
+int mt_probes_put_status(struct sk_buff *skb);
+
+/* netlink.c */
+int mt_netlink_init(void);
+void mt_netlink_stop(void);
+void mt_netlink_exit(void);
+void mt_kick(void);
+
+#endif /* _MODTRACE_H */

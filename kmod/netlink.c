@@ -1,0 +1,812 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink side: the "modtrace" family, its readers, and the
+ * worker that turns buffered records into messages.
+ *
+ * Probes kick the worker through irq_work, which may be queued from any
+ * context, NMI included; its callback queues the work item. The worker
+ * sends each record to every reader by unicast and never blocks on a
+ * reader: a full socket drops the message, and the loss is counted for that
+ * reader and reported with the next record it does get.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/dcache.h>
+#include <linux/delay.h>
+#include <linux/file.h>
+#include <linux/irq_work.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+
+#include "modtrace.h"
+
+#define MT_MAX_READERS	32
+
+struct mt_reader {
+	struct list_head node;
+	u32 portid;
+	u32 flags;		/* enum modtrace_subscribe_flags */
+	bool told_shutdown;	/* SHUTDOWN delivered */
+	/* losses not yet reported to this reader */
+	u64 socket_full;
+	u64 nomem;
+	/* global loss counts already reported (or predating the reader) */
+	u64 seen_buffer_full;
+	u64 seen_nmissed;
+};
+
+static LIST_HEAD(mt_readers);
+static DEFINE_MUTEX(mt_readers_lock);	/* guards mt_readers, counters */
+static unsigned int mt_nr_readers;
+static bool mt_stopping;
+
+static struct {
+	u64 sent;
+	u64 lost_socket_full;
+	u64 lost_nomem;
+	u64 readers_gone;
+} mt_counters;
+
+static struct workqueue_struct *mt_wq;
+static char *mt_path_buf;	/* PATH_MAX, worker only */
+
+static void mt_work_fn(struct work_struct *work);
+static DECLARE_WORK(mt_work, mt_work_fn);
+
+/* Loss notices a full socket refused are tried again after this long. */
+#define MT_RETRY_MS	20
+/* How often unload tries to tell a reader with a full socket: 2 s in all */
+#define MT_SHUTDOWN_TRIES	100
+static void mt_retry_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(mt_retry_work, mt_retry_fn);
+
+static void mt_irq_work_fn(struct irq_work *work)
+{
+	queue_work(mt_wq, &mt_work);
+}
+
+static struct irq_work mt_irq_work;
+
+/* Have the worker look at the buffer; any context. */
+void mt_kick(void)
+{
+	irq_work_queue(&mt_irq_work);
+}
+
+static const struct nla_policy mt_policy[MODTRACE_ATTR_MAX + 1] = {
+	[MODTRACE_ATTR_PAD] = { .type = NLA_REJECT },
+	[MODTRACE_ATTR_VERSION] = { .type = NLA_U32 },
+	[MODTRACE_ATTR_INSTANCE] = { .type = NLA_REJECT },
+	[MODTRACE_ATTR_SUBSCRIBE_FLAGS] =
+		NLA_POLICY_MASK(NLA_U32, MODTRACE_SUBSCRIBE_F_ALL),
+	/* everything else only goes from the kernel to readers */
+	[MODTRACE_ATTR_NEXT_SEQ ... MODTRACE_ATTR_MAX] = { .type = NLA_REJECT },
+};
+
+static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info);
+static int mt_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info);
+static int mt_cmd_get_status(struct sk_buff *skb, struct genl_info *info);
+
+static const struct genl_small_ops mt_ops[] = {
+	{
+		.cmd = MODTRACE_CMD_SUBSCRIBE,
+		.doit = mt_cmd_subscribe,
+	},
+	{
+		.cmd = MODTRACE_CMD_UNSUBSCRIBE,
+		.doit = mt_cmd_unsubscribe,
+	},
+	{
+		.cmd = MODTRACE_CMD_GET_STATUS,
+		.doit = mt_cmd_get_status,
+	},
+};
+
+static struct genl_family mt_family __ro_after_init = {
+	.name = MODTRACE_GENL_NAME,
+	.version = MODTRACE_GENL_VERSION,
+	.maxattr = MODTRACE_ATTR_MAX,
+	.policy = mt_policy,
+	.module = THIS_MODULE,
+	.small_ops = mt_ops,
+	.n_small_ops = ARRAY_SIZE(mt_ops),
+	/* strict validation of attributes and header for every command */
+	.resv_start_op = MODTRACE_CMD_SUBSCRIBE,
+};
+
+static bool mt_capable(struct sk_buff *skb)
+{
+	return netlink_capable(skb, CAP_NET_ADMIN) ||
+	       netlink_capable(skb, CAP_SYS_ADMIN);
+}
+
+static struct mt_reader *mt_find_reader(u32 portid)
+{
+	struct mt_reader *r;
+
+	list_for_each_entry(r, &mt_readers, node)
+		if (r->portid == portid)
+			return r;
+	return NULL;
+}
+
+static void mt_remove_reader(struct mt_reader *r)
+{
+	list_del(&r->node);
+	mt_nr_readers--;
+	kfree(r);
+}
+
+static int mt_put_u64(struct sk_buff *skb, int type, u64 value)
+{
+	return nla_put_u64_64bit(skb, type, value, MODTRACE_ATTR_PAD);
+}
+
+static int mt_put_counter(struct sk_buff *skb, int type, u64 value)
+{
+	return nla_put_u64_64bit(skb, type, value, MODTRACE_COUNTER_ATTR_PAD);
+}
+
+static int mt_put_identity(struct sk_buff *skb)
+{
+	struct mt_ring_stats st;
+
+	mt_ring_stats(&st);
+	if (nla_put_u32(skb, MODTRACE_ATTR_VERSION, MODTRACE_GENL_VERSION) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_INSTANCE, mt_instance) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_NEXT_SEQ, st.next_seq))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int mt_reply(struct genl_info *info,
+		    int (*fill)(struct sk_buff *skb))
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &mt_family, 0, info->genlhdr->cmd);
+	if (!hdr) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	err = fill(skb);
+	if (err) {
+		nlmsg_free(skb);
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct mt_reader *r;
+	u32 flags = 0;
+	int err = 0;
+
+	if (!mt_capable(skb))
+		return -EPERM;
+	if (attrs[MODTRACE_ATTR_VERSION] &&
+	    nla_get_u32(attrs[MODTRACE_ATTR_VERSION]) != MODTRACE_GENL_VERSION) {
+		GENL_SET_ERR_MSG(info, "unsupported protocol version");
+		return -EPROTONOSUPPORT;
+	}
+	if (attrs[MODTRACE_ATTR_SUBSCRIBE_FLAGS])
+		flags = nla_get_u32(attrs[MODTRACE_ATTR_SUBSCRIBE_FLAGS]);
+
+	mutex_lock(&mt_readers_lock);
+	r = mt_find_reader(info->snd_portid);
+	if (mt_stopping) {
+		err = -ESHUTDOWN;
+	} else if (r) {
+		r->flags = flags;
+	} else if (mt_nr_readers >= MT_MAX_READERS) {
+		GENL_SET_ERR_MSG(info, "too many readers");
+		err = -EBUSY;
+	} else {
+		r = kzalloc(sizeof(*r), GFP_KERNEL);
+		if (r) {
+			r->portid = info->snd_portid;
+			r->flags = flags;
+			r->seen_buffer_full = mt_ring_lost();
+			r->seen_nmissed = mt_probes_nmissed();
+			list_add_tail(&r->node, &mt_readers);
+			mt_nr_readers++;
+		} else {
+			err = -ENOMEM;
+		}
+	}
+	mutex_unlock(&mt_readers_lock);
+	if (err)
+		return err;
+	return mt_reply(info, mt_put_identity);
+}
+
+static int mt_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mt_reader *r;
+	int err = 0;
+
+	if (!mt_capable(skb))
+		return -EPERM;
+	mutex_lock(&mt_readers_lock);
+	r = mt_find_reader(info->snd_portid);
+	if (r)
+		mt_remove_reader(r);
+	else
+		err = -ENOENT;
+	mutex_unlock(&mt_readers_lock);
+	return err;
+}
+
+static int mt_put_counters(struct sk_buff *skb)
+{
+	u64 sent, socket_full, nomem, gone;
+	struct mt_ring_stats st;
+	struct nlattr *nest;
+	u32 readers;
+
+	mt_ring_stats(&st);
+	mutex_lock(&mt_readers_lock);
+	sent = mt_counters.sent;
+	socket_full = mt_counters.lost_socket_full;
+	nomem = mt_counters.lost_nomem;
+	gone = mt_counters.readers_gone;
+	readers = mt_nr_readers;
+	mutex_unlock(&mt_readers_lock);
+
+	if (nla_put_u32(skb, MODTRACE_ATTR_READERS, readers))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, MODTRACE_ATTR_COUNTERS);
+	if (!nest ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_RECORDS,
+			   st.next_seq - 1) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_QUEUED, st.queued) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_SENT, sent) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_BUFFER_FULL,
+			   st.lost) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_SOCKET_FULL,
+			   socket_full) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_NMISSED,
+			   mt_probes_nmissed()) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_NOMEM, nomem) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_READERS_GONE, gone))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mt_fill_status(struct sk_buff *skb)
+{
+	int err;
+
+	err = mt_put_identity(skb);
+	if (err)
+		return err;
+	if (nla_put_u32(skb, MODTRACE_ATTR_PARAM_BUFFER_RECORDS,
+			mt_buffer_records) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_RESERVED_RECORDS,
+			mt_reserved_records) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_STRING_MAX, mt_string_max))
+		return -EMSGSIZE;
+	err = mt_probes_put_status(skb);
+	if (err)
+		return err;
+	return mt_put_counters(skb);
+}
+
+static int mt_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!mt_capable(skb))
+		return -EPERM;
+	return mt_reply(info, mt_fill_status);
+}
+
+/* Resolve finit_module's file to a path and drop the file reference. */
+static void mt_resolve_path(struct mt_record *rec)
+{
+	struct file *file = rec->finit.file;
+	char *path;
+	size_t len;
+
+	if (rec->type != MODTRACE_REC_FINIT_MODULE_ENTER || !file)
+		return;
+	rec->finit.file = NULL;
+	path = mt_path_buf ? d_path(&file->f_path, mt_path_buf, PATH_MAX) :
+			     ERR_PTR(-ENOMEM);
+	fput(file);
+	if (IS_ERR(path)) {
+		rec->flags |= MODTRACE_RECORD_F_PATH_UNAVAILABLE;
+		return;
+	}
+	len = strlen(path);
+	if (len > mt_string_max) {
+		len = mt_string_max;
+		rec->flags |= MODTRACE_RECORD_F_PATH_TRUNCATED;
+	}
+	memcpy(mt_rec_path(rec), path, len);
+	mt_rec_path(rec)[len] = '\0';
+}
+
+static int mt_put_task(struct sk_buff *skb, const struct mt_task *t)
+{
+	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_TASK);
+
+	if (!nest ||
+	    nla_put_u32(skb, MODTRACE_TASK_ATTR_TGID, t->tgid) ||
+	    nla_put_u32(skb, MODTRACE_TASK_ATTR_TID, t->tid) ||
+	    nla_put_u32(skb, MODTRACE_TASK_ATTR_PPID, t->ppid) ||
+	    nla_put_u32(skb, MODTRACE_TASK_ATTR_UID, t->uid) ||
+	    nla_put_u32(skb, MODTRACE_TASK_ATTR_EUID, t->euid) ||
+	    nla_put_u32(skb, MODTRACE_TASK_ATTR_GID, t->gid) ||
+	    nla_put_u32(skb, MODTRACE_TASK_ATTR_LOGINUID, t->loginuid) ||
+	    nla_put_u32(skb, MODTRACE_TASK_ATTR_SESSIONID, t->sessionid) ||
+	    nla_put_string(skb, MODTRACE_TASK_ATTR_COMM, t->comm) ||
+	    nla_put_u64_64bit(skb, MODTRACE_TASK_ATTR_CGROUP_ID, t->cgroup_id,
+			      MODTRACE_TASK_ATTR_PAD) ||
+	    nla_put_u32(skb, MODTRACE_TASK_ATTR_PIDNS_INO, t->pidns_ino) ||
+	    nla_put_u32(skb, MODTRACE_TASK_ATTR_MNTNS_INO, t->mntns_ino) ||
+	    (t->abi && nla_put_u32(skb, MODTRACE_TASK_ATTR_ABI, t->abi)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Losses a reader has not been told about yet */
+struct mt_loss {
+	u64 buffer_full;
+	u64 nmissed;
+	u64 socket_full;
+	u64 nomem;
+	/* the global counts these were computed from */
+	u64 total_buffer_full;
+	u64 total_nmissed;
+};
+
+/* Fill @l for reader @r. Return: whether anything was lost. */
+static bool mt_pending_loss(const struct mt_reader *r, struct mt_loss *l)
+{
+	l->total_buffer_full = mt_ring_lost();
+	l->total_nmissed = mt_probes_nmissed();
+	l->buffer_full = l->total_buffer_full - r->seen_buffer_full;
+	l->nmissed = l->total_nmissed - r->seen_nmissed;
+	l->socket_full = r->socket_full;
+	l->nomem = r->nomem;
+	return l->buffer_full || l->nmissed || l->socket_full || l->nomem;
+}
+
+static int mt_put_loss(struct sk_buff *skb, const struct mt_loss *l)
+{
+	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_LOSS);
+
+	if (!nest ||
+	    (l->buffer_full &&
+	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_BUFFER_FULL,
+			       l->buffer_full, MODTRACE_LOSS_ATTR_PAD)) ||
+	    (l->socket_full &&
+	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_SOCKET_FULL,
+			       l->socket_full, MODTRACE_LOSS_ATTR_PAD)) ||
+	    (l->nmissed &&
+	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_NMISSED, l->nmissed,
+			       MODTRACE_LOSS_ATTR_PAD)) ||
+	    (l->nomem &&
+	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_NOMEM, l->nomem,
+			       MODTRACE_LOSS_ATTR_PAD)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mt_put_module(struct sk_buff *skb, struct mt_record *rec)
+{
+	const struct mt_module_info *m = &rec->mod;
+	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_MODULE);
+
+	if (!nest ||
+	    nla_put_string(skb, MODTRACE_MODULE_ATTR_NAME, m->name) ||
+	    (m->version[0] &&
+	     nla_put_string(skb, MODTRACE_MODULE_ATTR_VERSION, m->version)) ||
+	    (m->srcversion[0] &&
+	     nla_put_string(skb, MODTRACE_MODULE_ATTR_SRCVERSION,
+			    m->srcversion)) ||
+	    nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TAINTS, m->taints,
+			      MODTRACE_MODULE_ATTR_PAD) ||
+	    (m->has_sig &&
+	     nla_put_u8(skb, MODTRACE_MODULE_ATTR_SIG_OK, m->sig_ok)) ||
+	    (rec->has_str &&
+	     nla_put_string(skb, MODTRACE_MODULE_ATTR_ARGS, mt_rec_str(rec))) ||
+	    nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TEXT_SIZE, m->text_size,
+			      MODTRACE_MODULE_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TOTAL_SIZE,
+			      m->total_size, MODTRACE_MODULE_ATTR_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mt_put_exit(struct sk_buff *skb, struct mt_record *rec)
+{
+	struct nlattr *nest;
+
+	if (mt_put_u64(skb, MODTRACE_ATTR_ENTRY_SEQ, rec->exit.entry_seq) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_RET, rec->exit.ret) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_DURATION, rec->exit.duration))
+		return -EMSGSIZE;
+	if (rec->type != MODTRACE_REC_DO_INIT_EXIT || !rec->exit.name[0])
+		return 0;
+	nest = nla_nest_start(skb, MODTRACE_ATTR_MODULE);
+	if (!nest ||
+	    nla_put_string(skb, MODTRACE_MODULE_ATTR_NAME, rec->exit.name))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mt_put_finit(struct sk_buff *skb, struct mt_record *rec)
+{
+	struct nlattr *nest;
+
+	if ((rec->finit.has_fd &&
+	     nla_put_s32(skb, MODTRACE_ATTR_FD, rec->finit.fd)) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_FINIT_FLAGS, rec->finit.flags))
+		return -EMSGSIZE;
+	if (rec->flags & MODTRACE_RECORD_F_PATH_UNAVAILABLE && !rec->finit.ino)
+		return 0;
+	nest = nla_nest_start(skb, MODTRACE_ATTR_FILE);
+	if (!nest ||
+	    (mt_rec_path(rec)[0] &&
+	     nla_put_string(skb, MODTRACE_FILE_ATTR_PATH, mt_rec_path(rec))) ||
+	    nla_put_u32(skb, MODTRACE_FILE_ATTR_DEV, rec->finit.dev) ||
+	    nla_put_u64_64bit(skb, MODTRACE_FILE_ATTR_INO, rec->finit.ino,
+			      MODTRACE_FILE_ATTR_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mt_put_obsolete(struct sk_buff *skb, struct mt_record *rec)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (nla_put_u32(skb, MODTRACE_ATTR_SYSCALL_NR, rec->obsolete.nr))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, MODTRACE_ATTR_SYSCALL_ARGS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < MT_NR_SYSCALL_ARGS; i++)
+		if (nla_put_u64_64bit(skb, MODTRACE_SYSCALL_ARG_0 + i,
+				      rec->obsolete.args[i],
+				      MODTRACE_SYSCALL_ARG_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
+			 const struct mt_loss *loss)
+{
+	if (nla_put_u32(skb, MODTRACE_ATTR_TYPE, rec->type) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_SEQ, rec->seq) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_PROBE, rec->probe) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_TS, rec->ts) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_CPU, rec->cpu) ||
+	    mt_put_task(skb, &rec->task) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_RECORD_FLAGS, rec->flags) ||
+	    (loss && mt_put_loss(skb, loss)))
+		return -EMSGSIZE;
+
+	switch (rec->type) {
+	case MODTRACE_REC_INIT_MODULE_ENTER:
+		if (mt_put_u64(skb, MODTRACE_ATTR_IMAGE_LEN, rec->init.len))
+			return -EMSGSIZE;
+		break;
+	case MODTRACE_REC_FINIT_MODULE_ENTER:
+		if (mt_put_finit(skb, rec))
+			return -EMSGSIZE;
+		break;
+	case MODTRACE_REC_DO_INIT_ENTER:
+		return mt_put_module(skb, rec);
+	case MODTRACE_REC_DELETE_MODULE_ENTER:
+		if (!(rec->flags & MODTRACE_RECORD_F_NAME_UNREADABLE &&
+		      !rec->del.name[0]) &&
+		    nla_put_string(skb, MODTRACE_ATTR_NAME, rec->del.name))
+			return -EMSGSIZE;
+		return nla_put_u32(skb, MODTRACE_ATTR_DELETE_FLAGS,
+				   rec->del.flags);
+	case MODTRACE_REC_OBSOLETE_SYSCALL:
+		return mt_put_obsolete(skb, rec);
+	default:
+		return mt_put_exit(skb, rec);
+	}
+	/* the syscall entries with a parameter string */
+	if (rec->has_str &&
+	    nla_put_string(skb, MODTRACE_ATTR_PARAMS, mt_rec_str(rec)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static size_t mt_record_msg_size(void)
+{
+	/* fixed attributes and nests, then the two bounded strings */
+	return 1024 + 2 * nla_total_size(mt_string_max + 1);
+}
+
+/*
+ * Build a message with @fill for reader @r and send it. Pending losses
+ * ride along; they are cleared once a message carrying them is delivered.
+ * Return: 0 when delivered.
+ */
+static int mt_send(struct mt_reader *r, size_t size,
+		   int (*fill)(struct sk_buff *skb, struct mt_record *rec,
+			       const struct mt_loss *loss),
+		   struct mt_record *rec)
+{
+	struct mt_loss loss;
+	bool lossy = mt_pending_loss(r, &loss);
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = genlmsg_new(size, GFP_KERNEL);
+	if (!skb) {
+		err = -ENOMEM;
+		goto lost;
+	}
+	hdr = genlmsg_put(skb, 0, 0, &mt_family, 0, MODTRACE_CMD_RECORD);
+	if (!hdr || fill(skb, rec, lossy ? &loss : NULL)) {
+		nlmsg_free(skb);
+		err = -ENOMEM;
+		goto lost;
+	}
+	genlmsg_end(skb, hdr);
+	err = genlmsg_unicast(&init_net, skb, r->portid);
+	if (err)
+		goto lost;
+	mt_counters.sent++;
+	r->seen_buffer_full = loss.total_buffer_full;
+	r->seen_nmissed = loss.total_nmissed;
+	r->socket_full = 0;
+	r->nomem = 0;
+	return 0;
+
+lost:
+	/* A loss notice or shutdown that did not go out is no lost record. */
+	if (!rec || err == -ECONNREFUSED)
+		return err;
+	if (err == -ENOMEM) {
+		r->nomem++;
+		mt_counters.lost_nomem++;
+	} else {
+		/* -EAGAIN: the reader's receive queue is full */
+		r->socket_full++;
+		mt_counters.lost_socket_full++;
+	}
+	return err;
+}
+
+static int mt_fill_record(struct sk_buff *skb, struct mt_record *rec,
+			  const struct mt_loss *loss)
+{
+	return mt_put_record(skb, rec, loss);
+}
+
+static int mt_fill_loss(struct sk_buff *skb, struct mt_record *rec,
+			const struct mt_loss *loss)
+{
+	if (nla_put_u32(skb, MODTRACE_ATTR_TYPE, MODTRACE_REC_LOSS) ||
+	    (loss && mt_put_loss(skb, loss)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int mt_fill_shutdown(struct sk_buff *skb, struct mt_record *rec,
+			    const struct mt_loss *loss)
+{
+	struct mt_ring_stats st;
+
+	mt_ring_stats(&st);
+	if (nla_put_u32(skb, MODTRACE_ATTR_TYPE, MODTRACE_REC_SHUTDOWN) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_NEXT_SEQ, st.next_seq) ||
+	    (loss && mt_put_loss(skb, loss)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Send to every reader, forgetting those whose socket is gone.
+ * Return: whether some reader could not take the message.
+ */
+static bool mt_send_all(size_t size,
+			int (*fill)(struct sk_buff *skb, struct mt_record *rec,
+				    const struct mt_loss *loss),
+			struct mt_record *rec, u32 only_flags)
+{
+	struct mt_reader *r, *tmp;
+	struct mt_loss loss;
+	bool missed = false;
+	int err;
+
+	lockdep_assert_held(&mt_readers_lock);
+	list_for_each_entry_safe(r, tmp, &mt_readers, node) {
+		if (only_flags && (!(r->flags & only_flags) ||
+				   !mt_pending_loss(r, &loss)))
+			continue;
+		err = mt_send(r, size, fill, rec);
+		if (err == -ECONNREFUSED) {
+			mt_counters.readers_gone++;
+			mt_remove_reader(r);
+		} else if (err) {
+			missed = true;
+		}
+	}
+	return missed;
+}
+
+/*
+ * Send what the probes committed, oldest first, then the loss notices.
+ * Runs on the ordered workqueue, and once more from module exit. A notice
+ * a full socket refused is tried again shortly: no record may come to
+ * carry it.
+ */
+static void mt_drain(unsigned int budget)
+{
+	struct mt_record *rec;
+	bool retry;
+
+	mutex_lock(&mt_readers_lock);
+	while (budget-- && (rec = mt_ring_peek())) {
+		mt_resolve_path(rec);
+		mt_send_all(mt_record_msg_size(), mt_fill_record, rec, 0);
+		mt_ring_pop();
+		cond_resched();
+	}
+	retry = mt_send_all(NLMSG_GOODSIZE, mt_fill_loss, NULL,
+			    MODTRACE_SUBSCRIBE_F_LOSS_NOTICE);
+	if (retry && !mt_stopping)
+		queue_delayed_work(mt_wq, &mt_retry_work,
+				   msecs_to_jiffies(MT_RETRY_MS));
+	mutex_unlock(&mt_readers_lock);
+}
+
+static void mt_retry_fn(struct work_struct *work)
+{
+	mt_drain(mt_buffer_records);
+}
+
+static void mt_work_fn(struct work_struct *work)
+{
+	mt_drain(mt_buffer_records);
+	/* Under a flood, yield the CPU between rounds. */
+	if (mt_ring_peek())
+		queue_work(mt_wq, &mt_work);
+}
+
+static int mt_netlink_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct mt_reader *r;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !net_eq(n->net, &init_net))
+		return NOTIFY_DONE;
+	mutex_lock(&mt_readers_lock);
+	r = mt_find_reader(n->portid);
+	if (r) {
+		mt_counters.readers_gone++;
+		mt_remove_reader(r);
+	}
+	mutex_unlock(&mt_readers_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block mt_netlink_nb = {
+	.notifier_call = mt_netlink_event,
+};
+
+int mt_netlink_init(void)
+{
+	int err;
+
+	mt_path_buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!mt_path_buf)
+		return -ENOMEM;
+	mt_wq = alloc_ordered_workqueue("modtrace", 0);
+	if (!mt_wq) {
+		err = -ENOMEM;
+		goto free_buf;
+	}
+	init_irq_work(&mt_irq_work, mt_irq_work_fn);
+	err = netlink_register_notifier(&mt_netlink_nb);
+	if (err)
+		goto free_wq;
+	err = genl_register_family(&mt_family);
+	if (err)
+		goto unregister_notifier;
+	return 0;
+
+unregister_notifier:
+	netlink_unregister_notifier(&mt_netlink_nb);
+free_wq:
+	destroy_workqueue(mt_wq);
+free_buf:
+	kfree(mt_path_buf);
+	return err;
+}
+
+/*
+ * Tell every reader the module is going away. A reader whose socket is full
+ * would otherwise never know (the controller's notice of the family's
+ * removal is dropped the same way), so wait a little for room: rmmod may
+ * sleep.
+ */
+static void mt_tell_shutdown(void)
+{
+	struct mt_reader *r, *tmp;
+	unsigned int tries;
+	bool missed = true;
+	int err;
+
+	for (tries = 0; missed && tries < MT_SHUTDOWN_TRIES; tries++) {
+		if (tries)
+			msleep(MT_RETRY_MS);
+		missed = false;
+		mutex_lock(&mt_readers_lock);
+		list_for_each_entry_safe(r, tmp, &mt_readers, node) {
+			if (r->told_shutdown)
+				continue;
+			err = mt_send(r, NLMSG_GOODSIZE, mt_fill_shutdown, NULL);
+			if (!err || err == -ECONNREFUSED)
+				r->told_shutdown = true;
+			else
+				missed = true;
+		}
+		mutex_unlock(&mt_readers_lock);
+	}
+	if (missed)
+		pr_warn("a reader's socket stayed full: it was not told of the unload\n");
+}
+
+/*
+ * With the probes gone: accept no new reader, send what is left and tell
+ * every reader the module is going away.
+ */
+void mt_netlink_stop(void)
+{
+	irq_work_sync(&mt_irq_work);
+	flush_workqueue(mt_wq);
+	mutex_lock(&mt_readers_lock);
+	mt_stopping = true;
+	mutex_unlock(&mt_readers_lock);
+	cancel_delayed_work_sync(&mt_retry_work);
+	mt_drain(UINT_MAX);
+
+	mt_tell_shutdown();
+}
+
+void mt_netlink_exit(void)
+{
+	struct mt_reader *r, *tmp;
+
+	genl_unregister_family(&mt_family);
+	netlink_unregister_notifier(&mt_netlink_nb);
+	destroy_workqueue(mt_wq);
+	list_for_each_entry_safe(r, tmp, &mt_readers, node)
+		mt_remove_reader(r);
+	kfree(mt_path_buf);
+}

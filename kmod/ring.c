@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The record buffer between the probes and the worker: a fixed array of
+ * slots allocated at load. A probe reserves a slot and a sequence number
+ * under a raw spinlock, fills the slot without the lock and commits it; the
+ * worker consumes slots strictly in the order they were handed out, which is
+ * seq order.
+ *
+ * A raw spinlock because probe handlers run with preemption disabled, where
+ * PREEMPT_RT's sleeping spinlock_t must not be taken. It only guards index
+ * and counter updates, never a copy.
+ *
+ * Probes on functions ftrace cannot trace (the __do_sys_* bodies) run from
+ * the int3 handler, which x86 treats as NMI context: there the lock is only
+ * taken with trylock, as lockdep requires. The holder is then always another
+ * CPU (no code that holds the lock runs a probed function), so spinning on
+ * trylock ends quickly; the bound is only a safety net.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/file.h>
+#include <linux/hardirq.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "modtrace.h"
+
+#define MT_NMI_SPIN_LIMIT	BIT(20)
+
+enum mt_slot_state {
+	MT_SLOT_FREE,
+	MT_SLOT_FILLING,
+	MT_SLOT_READY,
+};
+
+static struct {
+	raw_spinlock_t lock;	/* guards head, tail, used, next_seq, queued */
+	u32 head;		/* next slot to hand out */
+	u32 tail;		/* oldest slot not yet consumed */
+	u32 used;
+	u64 next_seq;
+	u64 queued;
+	atomic64_t lost;	/* records dropped for want of a slot */
+	u32 *state;		/* enum mt_slot_state, per slot */
+	u8 *slots;
+	size_t stride;
+} mt_ring = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(mt_ring.lock),
+};
+
+static size_t mt_str_size(void)
+{
+	return (size_t)mt_string_max + 1;
+}
+
+int mt_ring_init(void)
+{
+	mt_ring.stride = ALIGN(sizeof(struct mt_record) + 2 * mt_str_size(),
+			       sizeof(u64));
+	mt_ring.slots = vzalloc(array_size(mt_buffer_records, mt_ring.stride));
+	if (!mt_ring.slots)
+		return -ENOMEM;
+	mt_ring.state = kvcalloc(mt_buffer_records, sizeof(*mt_ring.state),
+				 GFP_KERNEL);
+	if (!mt_ring.state) {
+		vfree(mt_ring.slots);
+		return -ENOMEM;
+	}
+	mt_ring.next_seq = 1;
+	return 0;
+}
+
+static struct mt_record *mt_slot(u32 idx)
+{
+	return (struct mt_record *)(mt_ring.slots + idx * mt_ring.stride);
+}
+
+void mt_ring_free(void)
+{
+	struct mt_record *rec;
+
+	/* The worker has sent everything; this only covers a failed load. */
+	while ((rec = mt_ring_peek())) {
+		if (rec->type == MODTRACE_REC_FINIT_MODULE_ENTER &&
+		    rec->finit.file)
+			fput(rec->finit.file);
+		mt_ring_pop();
+	}
+	kvfree(mt_ring.state);
+	vfree(mt_ring.slots);
+}
+
+char *mt_rec_str(struct mt_record *rec)
+{
+	return (char *)(rec + 1);
+}
+
+char *mt_rec_path(struct mt_record *rec)
+{
+	return (char *)(rec + 1) + mt_str_size();
+}
+
+/**
+ * mt_ring_reserve() - hand out a slot and the next sequence number
+ * @type: enum modtrace_record_type
+ * @may_use_reserve: the record may take the slots kept for module loads
+ * @may_defer: if no slot is free, do not count the loss yet: the caller
+ *	keeps the record and later calls mt_ring_reserve_seq() or
+ *	mt_ring_count_lost()
+ * @seq: in: 0 for a new record, or the seq a deferred record already has;
+ *	out: the record's seq
+ *
+ * A new sequence number is used up even when no slot is free, so the reader
+ * sees the loss as a gap. Called from probe handlers.
+ *
+ * Return: a slot with seq and type set and the rest zeroed, to be passed to
+ * mt_ring_commit(); NULL if the buffer is full. *@seq is 0 only if the lock
+ * could not be had in NMI context (the loss is then counted).
+ */
+struct mt_record *mt_ring_reserve(u32 type, bool may_use_reserve,
+				  bool may_defer, u64 *seq)
+{
+	u32 limit = mt_buffer_records;
+	struct mt_record *rec = NULL;
+	unsigned long flags;
+	u32 idx;
+
+	if (!may_use_reserve)
+		limit -= mt_reserved_records;
+
+	if (in_nmi()) {
+		unsigned int spins = 0;
+
+		while (!raw_spin_trylock_irqsave(&mt_ring.lock, flags)) {
+			if (++spins == MT_NMI_SPIN_LIMIT) {
+				*seq = 0;
+				atomic64_inc(&mt_ring.lost);
+				return NULL;
+			}
+			cpu_relax();
+		}
+	} else {
+		raw_spin_lock_irqsave(&mt_ring.lock, flags);
+	}
+	if (!*seq)
+		*seq = mt_ring.next_seq++;
+	if (mt_ring.used < limit) {
+		idx = mt_ring.head;
+		mt_ring.head = (idx + 1) % mt_buffer_records;
+		mt_ring.used++;
+		mt_ring.queued++;
+		rec = mt_slot(idx);
+		WRITE_ONCE(mt_ring.state[idx], MT_SLOT_FILLING);
+	}
+	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
+
+	if (!rec) {
+		if (!may_defer)
+			atomic64_inc(&mt_ring.lost);
+		return NULL;
+	}
+	memset(rec, 0, sizeof(*rec));
+	rec->seq = *seq;
+	rec->type = type;
+	mt_rec_str(rec)[0] = '\0';
+	mt_rec_path(rec)[0] = '\0';
+	return rec;
+}
+
+/* Count a deferred record as lost after all. */
+void mt_ring_count_lost(void)
+{
+	atomic64_inc(&mt_ring.lost);
+}
+
+/* Hand a filled slot to the worker. */
+void mt_ring_commit(struct mt_record *rec)
+{
+	u32 idx = ((u8 *)rec - mt_ring.slots) / mt_ring.stride;
+
+	/* Pairs with the acquire in mt_ring_peek(): the contents come first. */
+	smp_store_release(&mt_ring.state[idx], MT_SLOT_READY);
+	mt_kick();
+}
+
+/* The oldest slot, if it is committed. Worker only. */
+struct mt_record *mt_ring_peek(void)
+{
+	unsigned long flags;
+	u32 idx, used;
+
+	raw_spin_lock_irqsave(&mt_ring.lock, flags);
+	idx = mt_ring.tail;
+	used = mt_ring.used;
+	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
+
+	/* Pairs with the release in mt_ring_commit(). */
+	if (!used || smp_load_acquire(&mt_ring.state[idx]) != MT_SLOT_READY)
+		return NULL;
+	return mt_slot(idx);
+}
+
+/* Free the slot mt_ring_peek() returned. Worker only. */
+void mt_ring_pop(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&mt_ring.lock, flags);
+	WRITE_ONCE(mt_ring.state[mt_ring.tail], MT_SLOT_FREE);
+	mt_ring.tail = (mt_ring.tail + 1) % mt_buffer_records;
+	mt_ring.used--;
+	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
+}
+
+void mt_ring_stats(struct mt_ring_stats *st)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&mt_ring.lock, flags);
+	st->next_seq = mt_ring.next_seq;
+	st->queued = mt_ring.queued;
+	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
+	st->lost = atomic64_read(&mt_ring.lost);
+}
+
+u64 mt_ring_lost(void)
+{
+	return atomic64_read(&mt_ring.lost);
+}
