@@ -1,14 +1,192 @@
-// modtrace: the reader's entry point.
+// modtrace: the reader's entry point. Each mode is a function returning the exit status:
+// 0 done, 1 failed (one "modtrace: ..." line on stderr), 2 usage error.
+#include "baseline.hpp"
+#include "client.hpp"
+#include "commands.hpp"
 #include "options.hpp"
+#include "raw.hpp"
+#include "stop_signals.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <ctime>
+#include <exception>
 #include <iostream>
+#include <unistd.h>
+
+namespace {
+
+using namespace modtrace;
+
+int fail(const Error& error) {
+    std::cerr << "modtrace: " << error.message << '\n';
+    return 1;
+}
+
+void warn(const Error& error) {
+    std::cerr << "modtrace: warning: " << error.message << '\n';
+}
+
+// A client that stops at SIGINT or SIGTERM and reports malformed records as warnings.
+struct Session {
+    StopSignals signals;
+    NetlinkClient client;
+};
+
+Result<Session> open_session() {
+    auto signals = StopSignals::install();
+    if (!signals)
+        return signals.error();
+    auto client = NetlinkClient::open();
+    if (!client)
+        return client.error();
+    client->set_stop_fd(signals->fd());
+    client->set_warning_handler(warn);
+    return Session{std::move(*signals), std::move(*client)};
+}
+
+// Subscribes and prints records until a signal (exit 0) or the module's unload (exit 1).
+int run_raw() {
+    auto session = open_session();
+    if (!session)
+        return fail(session.error());
+    NetlinkClient* client = &session->client;
+    if (auto subscribed = client->subscribe(); !subscribed)
+        return fail(subscribed.error());
+    auto printed = print_raw(*client, std::cout);
+    if (!printed)
+        return fail(printed.error());
+    // Stopped by a signal: leave politely (closing the socket would unsubscribe us too).
+    (void)client->unsubscribe();
+    return 0;
+}
+
+int run_status(bool json) {
+    auto client = NetlinkClient::open();
+    if (!client)
+        return fail(client.error());
+    auto status = client->get_status();
+    if (!status)
+        return fail(status.error());
+    std::cout << (json ? status_to_json(*status) + "\n" : status_to_text(*status)) << std::flush;
+    return std::cout ? 0 : fail(Error{"cannot write the output"});
+}
+
+int run_version() {
+    std::cout << "modtrace reader " MODTRACE_VERSION ", protocol " << kProtocolVersion << '\n';
+    auto kernel = kernel_protocol_version();
+    if (!kernel)
+        std::cout << "kernel module: unknown (" << kernel.error().message << ")\n";
+    else if (!*kernel)
+        std::cout << "kernel module: not loaded\n";
+    else
+        std::cout << "kernel module protocol " << **kernel << '\n';
+    return 0;
+}
+
+// Whether the kernel module's do_init_module probe is attached: without it no load has init
+// records, and the correlator must not read their absence as a rejection.
+bool init_probe_attached(const Status& status) {
+    return std::any_of(status.probes.begin(), status.probes.end(), [](const ProbeStatus& p) {
+        return p.probe == Probe::DoInitModule && p.state == ProbeState::Attached;
+    });
+}
+
+// --baseline: the modules loaded now, those --module names if it was given. A missing
+// /proc/modules is worth a warning, not the run.
+bool print_baseline(const Options& options) {
+    auto modules = read_proc_modules();
+    if (!modules) {
+        warn(Error{modules.error().message + "; no baseline"});
+        return true;
+    }
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    const std::int64_t at = static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+    const auto& wanted = options.filter.modules;
+    for (const auto& m : *modules) {
+        if (!wanted.empty() && std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) {
+                return same_module_name(w, m.name);
+            }))
+            continue;
+        std::cout << (options.json ? baseline_to_json(m, at) : baseline_to_text(m)) << '\n'
+                  << std::flush;
+    }
+    return static_cast<bool>(std::cout);
+}
+
+// Event mode: subscribes, then prints events until a signal or --count (exit 0), or the
+// module's unload or a failure (exit 1). The summary on stderr ends every run that subscribed.
+int run_watch(const Options& options) {
+    auto session = open_session();
+    if (!session)
+        return fail(session.error());
+    NetlinkClient* client = &session->client;
+
+    WatchConfig config;
+    // The status says whether loads have init records. Any failure but EPERM is left to
+    // subscribe(), whose errors (a protocol mismatch, an unload under way) say more.
+    auto status = client->get_status();
+    if (!status && status.error().code == EPERM)
+        return fail(permission_denied("receiving records"));
+    auto subscription = client->subscribe();
+    if (!subscription)
+        return fail(subscription.error());
+    if (!status) {
+        warn(Error{status.error().message + "; assuming the do_init_module probe is attached"});
+    } else if (!init_probe_attached(*status)) {
+        config.correlator.init_records = false;
+        warn(Error{"the do_init_module probe is not attached: loads show no module details, and "
+                   "failed loads are not told apart (see modtrace --status)"});
+    }
+    config.correlator.first_seq = subscription->next_seq;
+
+    // One offset for the whole run (see TimeBase).
+    config.time = TimeBase::from_clocks();
+    const bool tty = isatty(STDOUT_FILENO) == 1;
+    config.json = options.json;
+    config.colour = !options.json && colour_enabled(options.color, tty, std::getenv("NO_COLOR"));
+    config.header = !options.json && tty;
+    config.filter = options.filter;
+    config.count = options.count;
+
+    if (options.baseline && !print_baseline(options))
+        return fail(Error{"cannot write the output"});
+
+    const WatchResult result = watch_events(*client, std::cout, std::cerr, config);
+    // Leave politely when the module is still there (closing the socket unsubscribes too).
+    if (result.end == WatchEnd::Stopped || result.end == WatchEnd::CountReached)
+        (void)client->unsubscribe();
+    return result.status();
+}
+
+int run(const Options& options) {
+    switch (options.mode) {
+    case Mode::Raw:
+        return run_raw();
+    case Mode::Status:
+        return run_status(options.json);
+    case Mode::Version:
+        return run_version();
+    case Mode::Watch:
+        break;
+    }
+    return run_watch(options);
+}
+
+} // namespace
 
 int main(int argc, char* argv[]) {
-    auto parsed = modtrace::parse_options(argc, argv);
-    if (auto* exit = std::get_if<modtrace::Exit>(&parsed)) {
-        (exit->status == 0 ? std::cout : std::cerr) << exit->text;
-        return exit->status;
+    try {
+        auto parsed = parse_options(argc, argv);
+        if (auto* exit = std::get_if<Exit>(&parsed)) {
+            (exit->status == 0 ? std::cout : std::cerr) << exit->text;
+            return exit->status;
+        }
+        return run(std::get<Options>(parsed));
+    } catch (const std::exception& e) {
+        std::cerr << "modtrace: internal error: " << e.what() << '\n';
+        return 1;
     }
-    std::cerr << "modtrace: the netlink reader is not built yet\n";
-    return 1;
 }

@@ -1,48 +1,371 @@
 // Parses the reader's command line with Boost.Program_options.
 #include "options.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/program_options.hpp>
+#include <charconv>
+#include <pwd.h>
 #include <sstream>
+#include <string_view>
+#include <unistd.h>
+#include <vector>
 
 namespace po = boost::program_options;
 
 namespace modtrace {
 
-std::variant<Options, Exit> parse_options(int argc, const char* const argv[]) {
-    po::options_description desc("Options");
-    desc.add_options()("help,h", "show this help and exit")(
-        "version", "print the reader's version and exit")(
-        "raw", "print every record from the kernel as one JSON object per line")(
-        "status", "print the kernel module's status and counters, then exit")(
-        "json", "print events as JSON, one object per line");
+namespace {
+
+// The kernel keeps a task's comm in 16 bytes, NUL included.
+constexpr std::size_t kCommMax = 15;
+
+// The event kinds --event accepts: the module syscalls the kernel module records.
+constexpr std::array<std::string_view, 6> kEventKinds = {
+    "init_module",   "finit_module", "delete_module",
+    "create_module", "query_module", "get_kernel_syms",
+};
+
+// Options that select what event mode prints, meaningless in the other modes.
+constexpr std::array<std::string_view, 9> kEventOptions = {
+    "pid", "uid", "comm", "module", "event", "failed", "count", "baseline", "color",
+};
+
+// The modes other than events, in the order a conflict names them.
+constexpr std::array<std::string_view, 3> kModes = {"raw", "status", "version"};
+
+const char* const kTry = "Try 'modtrace --help'.\n";
+
+Exit usage(const std::string& message) {
+    return Exit{2, "modtrace: " + message + "\n" + kTry};
+}
+
+// A decimal number in [min, max]: digits only, no sign, no spaces.
+std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t min,
+                                          std::uint64_t max) {
+    if (text.empty() || text.front() < '0' || text.front() > '9')
+        return std::nullopt;
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max)
+        return std::nullopt;
+    return value;
+}
+
+std::string event_kind_list() {
+    std::string list;
+    for (const auto kind : kEventKinds) {
+        if (!list.empty())
+            list += ", ";
+        list += kind;
+    }
+    return list;
+}
+
+// How an option takes values.
+enum class Takes { Nothing, One, Many };
+
+struct OptionSpec {
+    const char* name;
+    Takes takes;
+    const char* value; // the value's name in the help
+    const char* text;  // what it does
+    const char* example;
+};
+
+// Every option, in the order the help lists them. The help is laid out here rather than by
+// Boost, so that no example is broken across lines.
+const OptionSpec kEventSpecs[] = {
+    {"json", Takes::Nothing, "",
+     "print events as JSON, one object per line (with --status: the status as one object)",
+     "modtrace --json"},
+    {"pid", Takes::Many, "N", "only calls by process or thread N; repeatable",
+     "modtrace --pid 1234 --pid 5678"},
+    {"uid", Takes::Many, "N|USER", "only calls by real or effective uid N, or USER's; repeatable",
+     "modtrace --uid 0 --uid alice"},
+    {"comm", Takes::Many, "NAME",
+     "only calls by processes named NAME (the kernel's comm: longer than 15 bytes, NAME is cut "
+     "as the kernel cuts it); repeatable",
+     "modtrace --comm modprobe"},
+    {"module", Takes::Many, "NAME",
+     "only calls about module NAME: the module loaded, the file's name, or the name unloaded; "
+     "'-' and '_' are the same; repeatable",
+     "modtrace --module snd-hda-intel"},
+    {"event", Takes::Many, "KIND",
+     "only calls of syscall KIND: init_module, finit_module, delete_module, create_module, "
+     "query_module, get_kernel_syms; repeatable",
+     "modtrace --event finit_module --event init_module"},
+    {"failed", Takes::Nothing, "",
+     "only calls that failed: loads that did not load, unloads that did not unload, the "
+     "obsolete syscalls",
+     "modtrace --failed"},
+    {"count", Takes::One, "N", "stop after printing N events (N >= 1)", "modtrace --count 1"},
+    {"baseline", Takes::Nothing, "",
+     "first print the modules already loaded (/proc/modules), once; --module applies to them",
+     "modtrace --baseline --json"},
+    {"color", Takes::One, "WHEN",
+     "colour the text: auto (the default: when stdout is a terminal and NO_COLOR is unset or "
+     "empty), always, never",
+     "modtrace --color=never"},
+};
+
+const OptionSpec kModeSpecs[] = {
+    {"raw", Takes::Nothing, "",
+     "print every record from the kernel as it arrives, one JSON object per line",
+     "modtrace --raw"},
+    {"status", Takes::Nothing, "",
+     "print the kernel module's probes, parameters, counters and readers, then exit",
+     "modtrace --status --json"},
+    {"version", Takes::Nothing, "",
+     "print the reader's version and protocol, and the loaded kernel module's protocol",
+     "modtrace --version"},
+    {"help", Takes::Nothing, "", "show this help and exit (also -h)", "modtrace --help"},
+};
+
+void add_specs(po::options_description& desc, const OptionSpec* begin, const OptionSpec* end) {
+    for (const OptionSpec* o = begin; o != end; ++o) {
+        const std::string name =
+            std::string(o->name) + (std::string_view(o->name) == "help" ? ",h" : "");
+        switch (o->takes) {
+        case Takes::Nothing:
+            desc.add_options()(name.c_str(), o->text);
+            break;
+        case Takes::One:
+            desc.add_options()(name.c_str(), po::value<std::string>(), o->text);
+            break;
+        case Takes::Many:
+            desc.add_options()(name.c_str(), po::value<std::vector<std::string>>(), o->text);
+            break;
+        }
+    }
+}
+
+// `text` wrapped to `width` columns, every line but the first indented by `indent` spaces.
+std::string wrap(std::string_view text, std::size_t indent, std::size_t width) {
+    std::string out;
+    std::size_t column = indent;
+    bool first = true;
+    while (!text.empty()) {
+        const auto space = text.find(' ');
+        const std::string_view word = text.substr(0, space);
+        text.remove_prefix(space == std::string_view::npos ? text.size() : space + 1);
+        if (!first && column + 1 + word.size() > width) {
+            out += '\n' + std::string(indent, ' ');
+            column = indent;
+        } else if (!first) {
+            out += ' ';
+            ++column;
+        }
+        out += word;
+        column += word.size();
+        first = false;
+    }
+    return out;
+}
+
+void list_specs(std::ostream& out, const char* title, const OptionSpec* begin,
+                const OptionSpec* end) {
+    constexpr std::size_t indent = 22;
+    constexpr std::size_t width = 79;
+    out << title << ":\n";
+    for (const OptionSpec* o = begin; o != end; ++o) {
+        std::string left = std::string("  --") + o->name;
+        if (o->takes != Takes::Nothing)
+            left += std::string(std::string_view(o->name) == "color" ? "=" : " ") + o->value;
+        if (left.size() + 1 > indent)
+            out << left << '\n' << std::string(indent, ' ');
+        else
+            out << left << std::string(indent - left.size(), ' ');
+        out << wrap(o->text, indent, width) << '\n'
+            << std::string(indent, ' ') << "e.g. " << o->example << '\n';
+    }
+}
+
+std::string help_text() {
+    std::ostringstream out;
+    out << "usage: modtrace [options]\n"
+           "\n"
+           "Prints every attempt to load or unload a kernel module (init_module, finit_module,\n"
+           "delete_module, and the obsolete create_module, query_module, get_kernel_syms) as\n"
+           "the modtrace kernel module reports it: one event per attempt, with the process,\n"
+           "what it offered, the module the kernel loaded, and how it ended. Runs until\n"
+           "interrupted (Ctrl-C, SIGTERM), --count events, or the kernel module's unload.\n"
+           "Needs CAP_NET_ADMIN (root) and the kernel module (sudo modprobe modtrace).\n"
+           "\n";
+    list_specs(out, "event mode (the default)", std::begin(kEventSpecs), std::end(kEventSpecs));
+    out << "\n  Filters of one kind match any of their values; filters of different kinds must\n"
+           "  all match.\n"
+           "\n";
+    list_specs(out, "other modes", std::begin(kModeSpecs), std::end(kModeSpecs));
+    out << "\n"
+           "output:\n"
+           "  text    one line per event: local time, syscall, process[pid], uid, the file,\n"
+           "          image size or module name the call was about, its parameters and\n"
+           "          flags, the module whose init ran, the outcome and the duration, then\n"
+           "          warnings such as [incomplete: reason]; on a terminal a column header\n"
+           "          comes first. --baseline lines: \"baseline  NAME  size N\".\n"
+           "  --json  one JSON object per line with seq, time, event, pid, tid, ppid, uid,\n"
+           "          euid, loginuid, comm, args, module, ret, errno, outcome, duration_ns,\n"
+           "          init_duration_ns, complete, incomplete_reason, params_mismatch (see\n"
+           "          README.md, \"The reader\"); --baseline objects have \"baseline\": true.\n"
+           "  stderr  warnings, lost records (\"modtrace: 5 records lost (buffer_full 5)\"),\n"
+           "          and last a summary (\"modtrace: 12 events (1 incomplete), no records\n"
+           "          lost\").\n"
+           "\n"
+           "exit status:\n"
+           "  0  done: interrupted, --count reached, or --status/--version/--help printed\n"
+           "  1  runtime failure: the kernel module not loaded or unloaded while watching,\n"
+           "     permission denied, protocol mismatch, output not writable\n"
+           "  2  usage error\n"
+           "\n"
+           "examples:\n"
+           "  sudo modtrace                             every attempt, as text\n"
+           "  sudo modtrace --json --baseline >f.jsonl  loaded modules, then events, as JSON\n"
+           "  sudo modtrace --failed --uid 1000         failed attempts by uid 1000\n"
+           "  sudo modtrace --module 8021q --count 1    8021q's next load or unload\n";
+    return out.str();
+}
+
+} // namespace
+
+bool colour_enabled(ColorMode mode, bool stdout_is_tty, const char* no_color) {
+    switch (mode) {
+    case ColorMode::Always:
+        return true;
+    case ColorMode::Never:
+        return false;
+    case ColorMode::Auto:
+        break;
+    }
+    return stdout_is_tty && (no_color == nullptr || *no_color == '\0');
+}
+
+std::optional<std::uint32_t> lookup_user(const std::string& name) {
+    long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+    std::vector<char> buffer(size > 0 ? static_cast<std::size_t>(size) : 16384);
+    passwd entry{};
+    passwd* found = nullptr;
+    if (getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found)
+        return std::nullopt;
+    return static_cast<std::uint32_t>(found->pw_uid);
+}
+
+std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
+                                          const UserLookup& users) {
+    using strings = std::vector<std::string>;
+    po::options_description all;
+    add_specs(all, std::begin(kEventSpecs), std::end(kEventSpecs));
+    add_specs(all, std::begin(kModeSpecs), std::end(kModeSpecs));
+    // No positional arguments: a stray word is an error, not silently ignored.
+    const po::positional_options_description none;
 
     po::variables_map vm;
     try {
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        po::store(po::command_line_parser(argc, argv).options(all).positional(none).run(), vm);
         po::notify(vm);
+    } catch (const po::too_many_positional_options_error&) {
+        return usage("unexpected argument: options start with --");
     } catch (const po::error& e) {
-        return Exit{2, std::string("modtrace: ") + e.what() + "\nTry 'modtrace --help'.\n"};
+        return usage(e.what());
     }
 
-    if (vm.count("help")) {
-        std::ostringstream out;
-        out << "usage: modtrace [options]\n\n"
-               "Records every attempt to load a kernel module (init_module, finit_module)\n"
-               "as reported by the modtrace kernel module.\n\n"
-            << desc << "\nexample:\n  sudo modtrace --json\n";
-        return Exit{0, out.str()};
-    }
-    if (vm.count("version"))
-        return Exit{0, "modtrace " MODTRACE_VERSION "\n"};
-    if (vm.count("raw") && vm.count("status"))
-        return Exit{2, "modtrace: --raw and --status cannot be combined\n"};
+    if (vm.count("help"))
+        return Exit{0, help_text()};
 
     Options opts;
-    if (vm.count("raw"))
+    std::string mode; // the other mode asked for, if any
+    for (const auto name : kModes) {
+        if (!vm.count(std::string(name)))
+            continue;
+        if (!mode.empty())
+            return usage("--" + mode + " and --" + std::string(name) + " cannot be combined");
+        mode = name;
+    }
+    if (!mode.empty()) {
+        for (const auto name : kEventOptions) {
+            if (vm.count(std::string(name)))
+                return usage("--" + std::string(name) +
+                             " applies to events only; it cannot be combined with --" + mode);
+        }
+        if (vm.count("json") && mode == "version")
+            return usage("--version has no JSON form; it cannot be combined with --json");
+    }
+    if (vm.count("json") && vm.count("color"))
+        return usage("--color applies to text output; it cannot be combined with --json");
+
+    // The version needs to ask the kernel too, so it is a mode rather than an Exit.
+    if (vm.count("version"))
+        opts.mode = Mode::Version;
+    else if (vm.count("raw"))
         opts.mode = Mode::Raw;
     else if (vm.count("status"))
         opts.mode = Mode::Status;
     opts.json = vm.count("json") > 0;
+
+    Filter& f = opts.filter;
+    const auto values = [&](const char* name) {
+        return vm.count(name) ? vm[name].as<strings>() : strings{};
+    };
+    for (const auto& v : values("pid")) {
+        auto pid = parse_number(v, 1, 0xffffffffU);
+        if (!pid)
+            return usage("--pid " + v + ": not a process id (a number from 1)");
+        f.pids.push_back(static_cast<std::uint32_t>(*pid));
+    }
+    for (const auto& v : values("uid")) {
+        // 4294967295 is (uid_t)-1, which no process has.
+        if (auto uid = parse_number(v, 0, 0xfffffffeU)) {
+            f.uids.push_back(static_cast<std::uint32_t>(*uid));
+            continue;
+        }
+        if (!v.empty() && v.front() >= '0' && v.front() <= '9')
+            return usage("--uid " + v + ": not a uid (a number from 0 to 4294967294)");
+        auto uid = v.empty() ? std::nullopt : users(v);
+        if (!uid)
+            return usage("--uid " + v + ": no such user");
+        f.uids.push_back(*uid);
+    }
+    for (auto v : values("comm")) {
+        if (v.empty())
+            return usage("--comm needs a process name");
+        if (v.size() > kCommMax)
+            v.resize(kCommMax);
+        f.comms.push_back(std::move(v));
+    }
+    for (auto& v : values("module")) {
+        if (v.empty())
+            return usage("--module needs a module name");
+        f.modules.push_back(std::move(v));
+    }
+    for (const auto& v : values("event")) {
+        const bool known = std::find(kEventKinds.begin(), kEventKinds.end(), std::string_view(v)) !=
+                           kEventKinds.end();
+        if (!known)
+            return usage("--event " + v + ": unknown event kind; valid kinds are " +
+                         event_kind_list());
+        f.events.push_back(*event_kind_from_name(v));
+    }
+    f.failed_only = vm.count("failed") > 0;
+
+    if (vm.count("count")) {
+        const auto& v = vm["count"].as<std::string>();
+        auto n = parse_number(v, 1, UINT64_MAX);
+        if (!n)
+            return usage("--count " + v + ": not a number of events (1 or more)");
+        opts.count = *n;
+    }
+    opts.baseline = vm.count("baseline") > 0;
+    if (vm.count("color")) {
+        const auto& v = vm["color"].as<std::string>();
+        if (v == "auto")
+            opts.color = ColorMode::Auto;
+        else if (v == "always")
+            opts.color = ColorMode::Always;
+        else if (v == "never")
+            opts.color = ColorMode::Never;
+        else
+            return usage("--color " + v + ": expected auto, always or never");
+    }
     return opts;
 }
 

@@ -1,17 +1,38 @@
 // Command-line options of the modtrace reader.
 #pragma once
 
+#include "filter.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <variant>
 
 namespace modtrace {
 
-enum class Mode { Watch, Raw, Status };
+// Watch: events (the default); Raw: records as the kernel sends them; Status: the module's
+// status; Version: the reader's and the module's versions.
+enum class Mode { Watch, Raw, Status, Version };
+
+// --color: Auto colours text output only when stdout is a terminal and NO_COLOR is not set.
+enum class ColorMode { Auto, Always, Never };
 
 struct Options {
     Mode mode = Mode::Watch;
     bool json = false;
+    // Event mode only: which events to print (--pid, --uid, --comm, --module, --event,
+    // --failed), how many (--count), the modules loaded at start (--baseline), and colour.
+    Filter filter;
+    std::optional<std::uint64_t> count;
+    bool baseline = false;
+    ColorMode color = ColorMode::Auto;
 };
+
+// Whether text output is coloured: Always, Never; Auto when stdout is a terminal and NO_COLOR
+// (`no_color`, the environment variable's value or null) is unset or empty, as
+// https://no-color.org asks.
+bool colour_enabled(ColorMode mode, bool stdout_is_tty, const char* no_color);
 
 // What parsing the command line gave: options to run with, or text to print
 // and an exit status (help, version, or a usage error).
@@ -20,6 +41,15 @@ struct Exit {
     std::string text;
 };
 
-std::variant<Options, Exit> parse_options(int argc, const char* const argv[]);
+// Resolves a user name to its uid (for --uid NAME); std::nullopt when there is no such user.
+using UserLookup = std::function<std::optional<std::uint32_t>(const std::string&)>;
+
+// The system's user database (getpwnam_r).
+std::optional<std::uint32_t> lookup_user(const std::string& name);
+
+// Prints nothing and exits nothing: the caller prints an Exit's text. `users` resolves --uid
+// names, so tests need no user database.
+std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
+                                          const UserLookup& users = lookup_user);
 
 } // namespace modtrace

@@ -1,0 +1,193 @@
+// libFuzzer target: the fuzz input, read field by field, is a sequence of records, fed to the
+// correlator; every event it emits goes through both formatters and a filter. Seqs, tids and
+// entry_seqs are drawn from small ranges around the previous record's, so the input reaches
+// joins, gaps, duplicates and reordering rather than only unrelated records; now and then a
+// field is an arbitrary 64-bit value instead.
+//
+// Checks beyond the sanitizers: no text line holds a newline, no uncoloured line an ESC byte,
+// every JSON line is one line, and open calls never exceed the configured bound.
+#include "correlate.hpp"
+#include "event_format.hpp"
+#include "filter.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+using namespace modtrace;
+
+class Input {
+public:
+    Input(const std::uint8_t* data, std::size_t size) : p_(data), end_(data + size) {}
+
+    bool empty() const { return p_ == end_; }
+    std::uint8_t u8() { return p_ == end_ ? 0 : *p_++; }
+    std::uint64_t u64() {
+        std::uint64_t v = 0;
+        for (int i = 0; i < 8; ++i)
+            v = (v << 8) | u8();
+        return v;
+    }
+    bool flag() { return u8() & 1; }
+    // A small number most of the time, any 64-bit value when the selector byte says so.
+    std::uint64_t number(std::uint64_t small_range) {
+        const std::uint8_t sel = u8();
+        if (sel == 0xff)
+            return u64();
+        return sel % small_range;
+    }
+    std::string str() {
+        const std::size_t n = u8() % 24;
+        std::string s;
+        for (std::size_t i = 0; i < n && !empty(); ++i)
+            s += static_cast<char>(u8());
+        return s;
+    }
+
+private:
+    const std::uint8_t* p_;
+    const std::uint8_t* end_;
+};
+
+// Abort, which libFuzzer reports as a crash, naming the broken expectation.
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            std::fprintf(stderr, "fuzz_correlate: check failed: %s\n", #cond);                     \
+            std::abort();                                                                          \
+        }                                                                                          \
+    } while (0)
+
+Record next_record(Input& in, std::uint64_t& seq, std::uint64_t& ts) {
+    Record r;
+    r.type = static_cast<RecordType>(in.u8() % 13); // 0 and 12 are invalid types
+    // Usually the next seq; sometimes a step back (duplicate, reordering) or ahead (loss).
+    const std::uint8_t step = in.u8();
+    if (step < 160)
+        seq += 1;
+    else if (step < 200)
+        seq -= std::min<std::uint64_t>(seq, step % 4);
+    else if (step < 250)
+        seq += step % 8;
+    else
+        seq = in.u64();
+    if (!in.flag() || (r.type != RecordType::Loss && r.type != RecordType::Shutdown))
+        r.seq = seq;
+    ts += in.number(1000);
+    r.ts_ns = ts;
+    if (in.u8() != 0xfe) {
+        Task t;
+        t.tid = static_cast<std::uint32_t>(100 + in.number(4));
+        t.tgid = t.tid - (in.flag() ? 1 : 0);
+        t.uid = static_cast<std::uint32_t>(in.number(3));
+        t.euid = in.flag() ? t.uid : 0;
+        t.loginuid = in.flag() ? 0xffffffffU : 1000;
+        t.comm = in.str();
+        r.task = t;
+    }
+    r.flags = in.u8();
+    // MODTRACE_RECORD_F_DEFERRED, bit 8, which the correlator treats specially.
+    if (in.flag())
+        r.flags |= 1U << 8;
+    if (in.u8() < 16) {
+        Loss l;
+        l.buffer_full = in.number(3);
+        l.socket_full = in.number(2);
+        l.nmissed = in.number(2);
+        l.nomem = in.number(2);
+        l.overrun = in.number(2);
+        r.loss = l;
+    }
+    const std::uint8_t present = in.u8();
+    if (present & 1)
+        r.image_len = in.number(1 << 20);
+    if (present & 2)
+        r.params = in.str();
+    if (present & 4)
+        r.fd = static_cast<std::int32_t>(static_cast<std::uint32_t>(in.number(8)) - 1U);
+    if (present & 8)
+        r.file = FileInfo{in.flag() ? std::optional<std::string>(in.str()) : std::nullopt,
+                          static_cast<std::uint32_t>(in.number(2)), in.number(4)};
+    if (present & 16)
+        r.finit_flags = static_cast<std::uint32_t>(in.number(16));
+    if (present & 32) {
+        r.name = in.str();
+        r.delete_flags = static_cast<std::uint32_t>(in.number(06000));
+    }
+    if (present & 64) {
+        // The obsolete syscall numbers, usually.
+        const std::uint8_t nr = in.u8();
+        r.syscall_nr = nr < 200 ? 174 + nr % 5 : nr;
+        r.syscall_args.assign(in.u8() % 7, in.number(8));
+    }
+    if (present & 128) {
+        ModuleInfo m;
+        m.name = in.str();
+        if (in.flag())
+            m.version = in.str();
+        if (in.flag())
+            m.args = in.str();
+        if (in.flag())
+            m.taints = in.u64();
+        if (in.flag())
+            m.sig_ok = in.flag();
+        r.module = m;
+    }
+    const std::uint8_t ret = in.u8();
+    if (ret & 1)
+        r.entry_seq = seq - std::min<std::uint64_t>(seq, in.number(6));
+    if (ret & 2)
+        r.ret = static_cast<std::int64_t>(0 - in.number(40));
+    if (ret & 4)
+        r.duration_ns = in.number(2000);
+    if (ret & 8)
+        r.next_seq = seq + in.number(4);
+    return r;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    Input in(data, size);
+    CorrelatorConfig config;
+    config.reorder_window = in.number(16);
+    config.max_open_calls = 1 + in.u8() % 8;
+    if (in.flag())
+        config.first_seq = in.number(4);
+    config.init_records = in.flag();
+    const TimeBase time{static_cast<std::int64_t>(in.u64())};
+
+    Filter filter;
+    if (in.flag())
+        filter.modules = {"mt_clean", "a-b"};
+    filter.failed_only = in.flag();
+
+    const auto consume = [&](Event&& e) {
+        const std::string json = event_to_json(e, time);
+        CHECK(json.find('\n') == std::string::npos);
+        const std::string plain = event_to_text(e, false, time);
+        CHECK(plain.find('\n') == std::string::npos && plain.find('\x1b') == std::string::npos);
+        const std::string colour = event_to_text(e, true, time);
+        CHECK(colour.find('\n') == std::string::npos);
+        (void)filter.matches(e);
+    };
+    Correlator c(config, consume);
+    std::uint64_t seq = in.number(4);
+    std::uint64_t ts = 0;
+    while (!in.empty()) {
+        const Record r = next_record(in, seq, ts);
+        c.feed(r);
+        CHECK(c.open_calls() <= config.max_open_calls);
+        if (r.flags == 0xee)
+            c.expire();
+    }
+    c.flush(IncompleteReason::ReaderStopped);
+    CHECK(c.open_calls() == 0);
+    (void)summary_line(c.summary(), c.totals());
+    (void)loss_line(c.totals());
+    return 0;
+}

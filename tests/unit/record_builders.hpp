@@ -1,0 +1,153 @@
+// Hand-built kernel records for the correlator and formatter tests: each builder fills what the
+// kernel sends for that record type, so a test reads as the record sequence it feeds.
+#pragma once
+
+#include "record.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace modtrace::testing {
+
+inline Task make_task(std::uint32_t tid, std::uint32_t tgid = 0, std::string comm = "mtload") {
+    Task t;
+    t.tgid = tgid ? tgid : tid;
+    t.tid = tid;
+    t.ppid = 1;
+    t.uid = 0;
+    t.euid = 0;
+    t.loginuid = 1000;
+    t.comm = std::move(comm);
+    t.abi = 1;
+    return t;
+}
+
+inline Record base(RecordType type, std::uint64_t seq, std::uint32_t tid, std::uint64_t ts) {
+    Record r;
+    r.type = type;
+    r.seq = seq;
+    r.ts_ns = ts;
+    r.task = make_task(tid);
+    return r;
+}
+
+inline Record finit_enter(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                          std::string path = "/lib/mt/mt_clean.ko", std::string params = "",
+                          std::uint32_t flags = 0, std::uint64_t ino = 100) {
+    Record r = base(RecordType::FinitModuleEnter, seq, tid, ts);
+    r.probe = Probe::FinitModule;
+    r.fd = 3;
+    r.file = FileInfo{std::move(path), 0x801, ino};
+    r.params = std::move(params);
+    r.finit_flags = flags;
+    return r;
+}
+
+inline Record init_enter(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                         std::uint64_t len = 4096, std::string params = "") {
+    Record r = base(RecordType::InitModuleEnter, seq, tid, ts);
+    r.probe = Probe::InitModule;
+    r.image_len = len;
+    r.params = std::move(params);
+    return r;
+}
+
+inline Record delete_enter(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                           std::string name = "mt_clean", std::uint32_t flags = 04000) {
+    Record r = base(RecordType::DeleteModuleEnter, seq, tid, ts);
+    r.probe = Probe::DeleteModule;
+    r.name = std::move(name);
+    r.delete_flags = flags;
+    return r;
+}
+
+inline Record do_init_enter(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                            std::string name = "mt_clean", std::string args = "") {
+    Record r = base(RecordType::DoInitEnter, seq, tid, ts);
+    r.probe = Probe::DoInitModule;
+    ModuleInfo m;
+    m.name = std::move(name);
+    m.version = "1.0";
+    m.srcversion = "0123456789ABCDEF01234567";
+    m.taints = 1U << 12; // TAINT_OOT_MODULE
+    m.sig_ok = false;
+    m.args = std::move(args);
+    m.text_size = 8192;
+    m.total_size = 16384;
+    r.module = std::move(m);
+    return r;
+}
+
+inline Record do_init_exit(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                           std::uint64_t entry_seq, std::int64_t ret, std::string name = "mt_clean",
+                           std::uint64_t duration = 1000) {
+    Record r = base(RecordType::DoInitExit, seq, tid, ts);
+    r.probe = Probe::DoInitModule;
+    r.entry_seq = entry_seq;
+    r.ret = ret;
+    r.duration_ns = duration;
+    ModuleInfo m;
+    m.name = std::move(name);
+    r.module = std::move(m);
+    return r;
+}
+
+inline Record sys_exit(RecordType type, std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                       std::uint64_t entry_seq, std::int64_t ret, std::uint64_t duration) {
+    Record r = base(type, seq, tid, ts);
+    r.entry_seq = entry_seq;
+    r.ret = ret;
+    r.duration_ns = duration;
+    return r;
+}
+
+inline Record finit_exit(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                         std::uint64_t entry_seq, std::int64_t ret, std::uint64_t duration) {
+    Record r = sys_exit(RecordType::FinitModuleExit, seq, tid, ts, entry_seq, ret, duration);
+    r.probe = Probe::FinitModule;
+    return r;
+}
+
+inline Record init_exit(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                        std::uint64_t entry_seq, std::int64_t ret, std::uint64_t duration) {
+    Record r = sys_exit(RecordType::InitModuleExit, seq, tid, ts, entry_seq, ret, duration);
+    r.probe = Probe::InitModule;
+    return r;
+}
+
+inline Record delete_exit(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                          std::uint64_t entry_seq, std::int64_t ret, std::uint64_t duration) {
+    Record r = sys_exit(RecordType::DeleteModuleExit, seq, tid, ts, entry_seq, ret, duration);
+    r.probe = Probe::DeleteModule;
+    return r;
+}
+
+inline Record obsolete(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts, std::uint32_t nr) {
+    Record r = base(RecordType::ObsoleteSyscall, seq, tid, ts);
+    r.probe = Probe::NiSyscall;
+    r.syscall_nr = nr;
+    r.syscall_args = {1, 2, 3, 0, 0, 0};
+    return r;
+}
+
+inline Record loss_record(Loss loss) {
+    Record r;
+    r.type = RecordType::Loss;
+    r.loss = loss;
+    return r;
+}
+
+inline Record shutdown_record(std::uint64_t next_seq) {
+    Record r;
+    r.type = RecordType::Shutdown;
+    r.next_seq = next_seq;
+    return r;
+}
+
+inline Loss buffer_full(std::uint64_t n) {
+    Loss l;
+    l.buffer_full = n;
+    return l;
+}
+
+} // namespace modtrace::testing

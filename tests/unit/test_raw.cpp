@@ -1,0 +1,353 @@
+// What --raw and --status print: exact JSON lines for records, the status as JSON and as text,
+// and the raw loop's handling of the end of the stream.
+#include "commands.hpp"
+#include "decode.hpp"
+#include "nl_builder.hpp"
+#include "protocol_names.hpp"
+#include "raw.hpp"
+
+#include <gtest/gtest.h>
+#include <sstream>
+
+namespace {
+
+using modtrace::Probe;
+using modtrace::Record;
+using modtrace::RecordType;
+
+modtrace::Task task() {
+    modtrace::Task t;
+    t.tgid = 100;
+    t.tid = 101;
+    t.ppid = 1;
+    t.uid = 0;
+    t.euid = 0;
+    t.gid = 0;
+    t.comm = "mtload";
+    t.cgroup_id = 1;
+    t.pidns_ino = 4026531836U;
+    t.mntns_ino = 4026531841U;
+    t.abi = MODTRACE_ABI_X86_64;
+    return t;
+}
+
+Record probed(RecordType type, std::uint64_t seq, Probe probe) {
+    Record r;
+    r.type = type;
+    r.seq = seq;
+    r.probe = probe;
+    r.ts_ns = 1000;
+    r.cpu = 1;
+    r.task = task();
+    return r;
+}
+
+const std::string kTask = R"("task":{"tgid":100,"tid":101,"ppid":1,"uid":0,"euid":0,"gid":0,)"
+                          R"("loginuid":4294967295,"sessionid":4294967295,"comm":"mtload",)"
+                          R"("cgroup_id":1,"pidns_ino":4026531836,"mntns_ino":4026531841,)"
+                          R"("abi":"x86_64"})";
+
+TEST(RecordToJson, FinitModuleEnter) {
+    Record r = probed(RecordType::FinitModuleEnter, 12, Probe::FinitModule);
+    r.flags = modtrace::record_flag::path_truncated;
+    r.params = "a=1";
+    r.fd = 3;
+    r.file = modtrace::FileInfo{"/tmp/m.ko", 0x801, 42};
+    r.finit_flags = 0;
+    EXPECT_EQ(modtrace::record_to_json(r),
+              R"({"type":"finit_module_enter","seq":12,"probe":"finit_module","ts_ns":1000,)"
+              R"("cpu":1,)" +
+                  kTask +
+                  R"(,"flags":["path_truncated"],"params":"a=1","fd":3,)"
+                  R"("file":{"path":"/tmp/m.ko","dev":"8:1","ino":42},"finit_flags":0})");
+}
+
+TEST(RecordToJson, DoInitEnterWithModuleAndLoss) {
+    Record r = probed(RecordType::DoInitEnter, 13, Probe::DoInitModule);
+    r.loss = modtrace::Loss{1, 0, 2, 0, 3};
+    modtrace::ModuleInfo m;
+    m.name = "mt_clean";
+    m.version = "1.0";
+    m.srcversion = "ABC";
+    m.taints = 4096;
+    m.sig_ok = false;
+    m.args = "x=1";
+    m.text_size = 100;
+    m.total_size = 200;
+    r.module = m;
+    EXPECT_EQ(modtrace::record_to_json(r),
+              R"({"type":"do_init_enter","seq":13,"probe":"do_init_module","ts_ns":1000,)"
+              R"("cpu":1,)" +
+                  kTask +
+                  R"(,"flags":[],"loss":{"buffer_full":1,"socket_full":0,"nmissed":2,)"
+                  R"("nomem":0,"overrun":3},"module":{"name":"mt_clean","version":"1.0",)"
+                  R"("srcversion":"ABC","taints":4096,"sig_ok":false,"args":"x=1",)"
+                  R"("text_size":100,"total_size":200}})");
+}
+
+TEST(RecordToJson, ExitRecord) {
+    Record r = probed(RecordType::DoInitExit, 14, Probe::DoInitModule);
+    r.task->abi.reset();
+    modtrace::ModuleInfo m;
+    m.name = "mt_fail";
+    r.module = m;
+    r.entry_seq = 13;
+    r.ret = -19;
+    r.duration_ns = 5555;
+    const std::string json = modtrace::record_to_json(r);
+    EXPECT_NE(json.find(R"("mntns_ino":4026531841},"flags":[],"module":{"name":"mt_fail"},)"
+                        R"("entry_seq":13,"ret":-19,"duration_ns":5555})"),
+              std::string::npos)
+        << json;
+}
+
+TEST(RecordToJson, EmptyLossIsLeftOut) {
+    Record r = probed(RecordType::DeleteModuleEnter, 1, Probe::DeleteModule);
+    r.loss = modtrace::Loss{};
+    r.name = "mt_clean";
+    r.delete_flags = 0x800;
+    const std::string json = modtrace::record_to_json(r);
+    EXPECT_EQ(json.find("loss"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("flags":[],"name":"mt_clean","delete_flags":2048})"), std::string::npos)
+        << json;
+}
+
+TEST(RecordToJson, ObsoleteSyscallArguments) {
+    Record r = probed(RecordType::ObsoleteSyscall, 2, Probe::NiSyscall);
+    r.syscall_nr = 174;
+    r.syscall_args = {1, 2, 18446744073709551615ULL};
+    const std::string json = modtrace::record_to_json(r);
+    EXPECT_NE(json.find(R"("syscall_nr":174,"syscall_args":[1,2,18446744073709551615]})"),
+              std::string::npos)
+        << json;
+}
+
+TEST(RecordToJson, InitModuleEnter) {
+    Record r = probed(RecordType::InitModuleEnter, 3, Probe::InitModule);
+    r.flags = modtrace::record_flag::params_unreadable | (1U << 9);
+    r.image_len = 8192;
+    const std::string json = modtrace::record_to_json(r);
+    EXPECT_NE(json.find(R"("flags":["params_unreadable","bit9"],"image_len":8192})"),
+              std::string::npos)
+        << json;
+}
+
+TEST(RecordToJson, ShutdownAndLossHaveNoTimeOrCpu) {
+    Record shutdown;
+    shutdown.type = RecordType::Shutdown;
+    shutdown.next_seq = 43;
+    EXPECT_EQ(modtrace::record_to_json(shutdown),
+              R"({"type":"shutdown","flags":[],"next_seq":43})");
+
+    Record loss;
+    loss.type = RecordType::Loss;
+    loss.loss = modtrace::Loss{0, 2, 0, 0, 0};
+    EXPECT_EQ(modtrace::record_to_json(loss),
+              R"({"type":"loss","flags":[],"loss":{"buffer_full":0,"socket_full":2,)"
+              R"("nmissed":0,"nomem":0,"overrun":0}})");
+}
+
+TEST(RecordToJson, HostileStringsStayOnOneLineInTheirField) {
+    Record r = probed(RecordType::DoInitEnter, 5, Probe::DoInitModule);
+    r.task->comm = "a\nb";
+    modtrace::ModuleInfo m;
+    m.name = "evil\"}\n{\"type\":\"x";
+    m.args = "\xff\xfe";
+    r.module = m;
+    const std::string json = modtrace::record_to_json(r);
+    EXPECT_EQ(json.find('\n'), std::string::npos);
+    EXPECT_NE(json.find(R"("comm":"a\nb")"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("module":{"name":"evil\"}\n{\"type\":\"x","args":"\ufffd\ufffd"}})"),
+              std::string::npos)
+        << json;
+}
+
+TEST(RecordToJson, EveryTypeHasItsName) {
+    const std::pair<RecordType, const char*> names[] = {
+        {RecordType::InitModuleEnter, "init_module_enter"},
+        {RecordType::InitModuleExit, "init_module_exit"},
+        {RecordType::FinitModuleEnter, "finit_module_enter"},
+        {RecordType::FinitModuleExit, "finit_module_exit"},
+        {RecordType::DoInitEnter, "do_init_enter"},
+        {RecordType::DoInitExit, "do_init_exit"},
+        {RecordType::DeleteModuleEnter, "delete_module_enter"},
+        {RecordType::DeleteModuleExit, "delete_module_exit"},
+        {RecordType::ObsoleteSyscall, "obsolete_syscall"},
+        {RecordType::Loss, "loss"},
+        {RecordType::Shutdown, "shutdown"},
+    };
+    for (const auto& [type, name] : names) {
+        Record r;
+        r.type = type;
+        EXPECT_EQ(modtrace::record_to_json(r).rfind(std::string(R"({"type":")") + name + "\"", 0),
+                  0U)
+            << name;
+    }
+    EXPECT_EQ(modtrace::probe_name(Probe::InitModule), "init_module");
+    EXPECT_EQ(modtrace::probe_name(Probe::FinitModule), "finit_module");
+    EXPECT_EQ(modtrace::probe_name(Probe::DoInitModule), "do_init_module");
+    EXPECT_EQ(modtrace::probe_name(Probe::DeleteModule), "delete_module");
+    EXPECT_EQ(modtrace::probe_name(Probe::NiSyscall), "ni_syscall");
+    EXPECT_EQ(modtrace::probe_name(Probe::ParseArgs), "parse_args");
+    EXPECT_EQ(modtrace::abi_name(MODTRACE_ABI_IA32), "ia32");
+    EXPECT_EQ(modtrace::abi_name(MODTRACE_ABI_X32), "x32");
+}
+
+TEST(FormatDev, DecodesNewEncodeDev) {
+    EXPECT_EQ(modtrace::format_dev(0x801), "8:1");
+    EXPECT_EQ(modtrace::format_dev(0), "0:0");
+    // new_encode_dev(259, 0x10005): minor's low byte, major, then minor's high bits above.
+    EXPECT_EQ(modtrace::format_dev(0x05U | (259U << 8) | (0x10000U << 12)), "259:65541");
+    EXPECT_EQ(modtrace::format_dev(0xffffffffU), "4095:1048575");
+}
+
+TEST(RecordFlagNames, AllKnownBits) {
+    EXPECT_EQ(modtrace::record_flag_names(0x1ff),
+              (std::vector<std::string>{"params_truncated", "params_unreadable", "path_truncated",
+                                        "path_unavailable", "name_truncated", "name_unreadable",
+                                        "args_truncated", "version_truncated", "deferred"}));
+    EXPECT_TRUE(modtrace::record_flag_names(0).empty());
+}
+
+// --- decode and print together --------------------------------------------------------------
+
+TEST(RecordToJson, FromTheWire) {
+    using modtrace::test::MessageBuilder;
+    MessageBuilder b;
+    b.u32(MODTRACE_ATTR_TYPE, MODTRACE_REC_DELETE_MODULE_EXIT)
+        .u64(MODTRACE_ATTR_SEQ, 21)
+        .u32(MODTRACE_ATTR_PROBE, MODTRACE_PROBE_DELETE_MODULE)
+        .u64(MODTRACE_ATTR_TS, 77)
+        .u32(MODTRACE_ATTR_CPU, 3)
+        .begin(MODTRACE_ATTR_TASK)
+        .u32(MODTRACE_TASK_ATTR_TGID, 9)
+        .u32(MODTRACE_TASK_ATTR_TID, 9)
+        .u32(MODTRACE_TASK_ATTR_PPID, 8)
+        .u32(MODTRACE_TASK_ATTR_UID, 0)
+        .u32(MODTRACE_TASK_ATTR_EUID, 0)
+        .u32(MODTRACE_TASK_ATTR_GID, 0)
+        .u32(MODTRACE_TASK_ATTR_LOGINUID, 0)
+        .u32(MODTRACE_TASK_ATTR_SESSIONID, 1)
+        .str(MODTRACE_TASK_ATTR_COMM, "rmmod")
+        .u64(MODTRACE_TASK_ATTR_CGROUP_ID, 2)
+        .u32(MODTRACE_TASK_ATTR_PIDNS_INO, 3)
+        .u32(MODTRACE_TASK_ATTR_MNTNS_INO, 4)
+        .end()
+        .s64(MODTRACE_ATTR_RET, -2)
+        .u64(MODTRACE_ATTR_ENTRY_SEQ, 20)
+        .u64(MODTRACE_ATTR_DURATION, 10);
+    auto bytes = b.message(0x1c, MODTRACE_CMD_RECORD);
+    auto r = modtrace::decode_record(modtrace::Bytes(bytes));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(modtrace::record_to_json(*r),
+              R"({"type":"delete_module_exit","seq":21,"probe":"delete_module","ts_ns":77,)"
+              R"("cpu":3,"task":{"tgid":9,"tid":9,"ppid":8,"uid":0,"euid":0,"gid":0,)"
+              R"("loginuid":0,"sessionid":1,"comm":"rmmod","cgroup_id":2,"pidns_ino":3,)"
+              R"("mntns_ino":4},"flags":[],"entry_seq":20,"ret":-2,"duration_ns":10})");
+}
+
+// --- the raw loop -------------------------------------------------------------------------------
+
+TEST(PrintRaw, PrintsEveryRecordThenEnds) {
+    Record a = probed(RecordType::DeleteModuleEnter, 1, Probe::DeleteModule);
+    a.delete_flags = 0;
+    Record b = probed(RecordType::DeleteModuleExit, 2, Probe::DeleteModule);
+    modtrace::ListSource source({a, b});
+    std::ostringstream out;
+    auto done = modtrace::print_raw(source, out);
+    EXPECT_TRUE(done);
+    EXPECT_EQ(out.str(), modtrace::record_to_json(a) + "\n" + modtrace::record_to_json(b) + "\n");
+}
+
+TEST(PrintRaw, ShutdownIsPrintedThenReportedAsUnload) {
+    Record shutdown;
+    shutdown.type = RecordType::Shutdown;
+    shutdown.next_seq = 3;
+    Record after = probed(RecordType::DeleteModuleEnter, 3, Probe::DeleteModule);
+    modtrace::ListSource source({shutdown, after});
+    std::ostringstream out;
+    auto done = modtrace::print_raw(source, out);
+    ASSERT_FALSE(done);
+    EXPECT_EQ(done.error().message, "the kernel module was unloaded");
+    EXPECT_EQ(out.str(), R"({"type":"shutdown","flags":[],"next_seq":3})"
+                         "\n");
+}
+
+class FailingSource final : public modtrace::RecordSource {
+public:
+    modtrace::Result<std::optional<Record>> next() override {
+        return modtrace::Error{"receiving from the kernel: boom"};
+    }
+};
+
+TEST(PrintRaw, SourceErrorsEndTheLoop) {
+    FailingSource source;
+    std::ostringstream out;
+    auto done = modtrace::print_raw(source, out);
+    ASSERT_FALSE(done);
+    EXPECT_EQ(done.error().message, "receiving from the kernel: boom");
+    EXPECT_EQ(out.str(), "");
+}
+
+// --- status -------------------------------------------------------------------------------------
+
+modtrace::Status status() {
+    modtrace::Status s;
+    s.version = 1;
+    s.instance = 0x00c0ffee12345678ULL;
+    s.next_seq = 43;
+    s.readers = 2;
+    s.params = {4096, 256, 1024};
+    s.probes.push_back({Probe::InitModule, "__do_sys_init_module", modtrace::ProbeState::Attached,
+                        3, 0, std::nullopt});
+    s.probes.push_back({Probe::NiSyscall, std::nullopt, modtrace::ProbeState::Missing, 0, 0, 2});
+    s.counters = {42, 41, 40, 1, 2, 3, 4, 5};
+    return s;
+}
+
+TEST(StatusToJson, OneObject) {
+    EXPECT_EQ(modtrace::status_to_json(status()),
+              R"({"version":1,"instance":"0x00c0ffee12345678","next_seq":43,"readers":2,)"
+              R"("params":{"buffer_records":4096,"reserved_records":256,"string_max":1024},)"
+              R"("probes":[{"probe":"init_module","symbol":"__do_sys_init_module",)"
+              R"("state":"attached","hits":3,"nmissed":0,"register_error":null},)"
+              R"({"probe":"ni_syscall","symbol":null,"state":"missing","hits":0,"nmissed":0,)"
+              R"("register_error":2}],"counters":{"records":42,"queued":41,"sent":40,)"
+              R"("lost_buffer_full":1,"lost_socket_full":2,"lost_nmissed":3,"lost_nomem":4,)"
+              R"("readers_gone":5}})");
+}
+
+TEST(StatusToText, AlignedColumns) {
+    EXPECT_EQ(modtrace::status_to_text(status()),
+              "modtrace kernel module\n"
+              "  protocol  1\n"
+              "  instance  0x00c0ffee12345678\n"
+              "  next seq  43\n"
+              "  readers   2\n"
+              "  buffer    4096 records, 256 of them kept for module loads\n"
+              "  strings   up to 1024 bytes\n"
+              "\n"
+              "probe        state     hits  missed  symbol\n"
+              "init_module  attached     3       0  __do_sys_init_module\n"
+              "ni_syscall   missing      0       0  -                     error 2 (No such file "
+              "or directory)\n"
+              "\n"
+              "counters\n"
+              "  records           42\n"
+              "  queued            41\n"
+              "  sent              40\n"
+              "  lost_buffer_full   1\n"
+              "  lost_socket_full   2\n"
+              "  lost_nmissed       3\n"
+              "  lost_nomem         4\n"
+              "  readers_gone       5\n");
+}
+
+TEST(StatusToText, SymbolsCannotBreakLines) {
+    modtrace::Status s = status();
+    s.probes[0].symbol = "evil\nline";
+    const std::string text = modtrace::status_to_text(s);
+    EXPECT_NE(text.find("evil\\x0aline"), std::string::npos) << text;
+}
+
+} // namespace

@@ -1,0 +1,401 @@
+// Event mode without a kernel: records from a scripted source through watch_events() to the
+// output and stderr streams: filters, --count, losses, idle expiry, the ends (stop, shutdown,
+// failure) and the summary line.
+#include "commands.hpp"
+#include "record_builders.hpp"
+
+#define BOOST_BIND_GLOBAL_PLACEHOLDERS // property_tree includes the deprecated boost/bind.hpp
+#include <boost/property_tree/json_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+#include <gtest/gtest.h>
+#include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace {
+
+using namespace modtrace;
+using namespace modtrace::testing;
+
+constexpr std::int64_t ENODEV_ = -19;
+constexpr std::int64_t EEXIST_ = -17;
+
+// What a source gives, in order; then the end.
+using Step = std::variant<Record, SourceIdle, Error>;
+
+class ScriptedSource final : public RecordSource {
+public:
+    explicit ScriptedSource(std::vector<Step> steps) : steps_(std::move(steps)) {}
+
+    Result<std::optional<Record>> next() override {
+        ADD_FAILURE() << "watch_events() should wait with a timeout";
+        return std::optional<Record>();
+    }
+
+    Result<Arrival> next_for(std::chrono::milliseconds timeout) override {
+        timeouts.push_back(timeout);
+        if (on_next)
+            on_next(taken);
+        if (taken == steps_.size())
+            return Arrival(SourceEnded{});
+        const Step& step = steps_[taken++];
+        if (const auto* r = std::get_if<Record>(&step))
+            return Arrival(*r);
+        if (std::holds_alternative<SourceIdle>(step))
+            return Arrival(SourceIdle{});
+        return std::get<Error>(step);
+    }
+
+    std::size_t taken = 0; // steps handed out
+    std::vector<std::chrono::milliseconds> timeouts;
+    std::function<void(std::size_t)> on_next; // called before each step with `taken`
+
+private:
+    std::vector<Step> steps_;
+};
+
+struct Watched {
+    WatchResult result;
+    std::string out;
+    std::string err;
+    std::size_t taken = 0;
+};
+
+Watched watch(std::vector<Step> steps, WatchConfig config = {}) {
+    ScriptedSource source(std::move(steps));
+    std::ostringstream out;
+    std::ostringstream err;
+    Watched run;
+    run.result = watch_events(source, out, err, config);
+    run.out = out.str();
+    run.err = err.str();
+    run.taken = source.taken;
+    return run;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        out.push_back(line);
+    return out;
+}
+
+std::string last_line(const std::string& text) {
+    const auto all = lines(text);
+    return all.empty() ? std::string() : all.back();
+}
+
+boost::property_tree::ptree parse_json(const std::string& line) {
+    std::istringstream in(line);
+    boost::property_tree::ptree tree;
+    boost::property_tree::read_json(in, tree); // throws on anything that is not JSON
+    return tree;
+}
+
+// Three complete calls on three threads: mt_clean loaded by finit_module (pid 100), mt_fail's
+// init failing under init_module (pid 200), mt_clean unloaded (pid 300).
+std::vector<Step> three_calls() {
+    return {
+        finit_enter(1, 100, 1000, "/lib/mt/mt_clean.ko", "count=3"),
+        do_init_enter(2, 100, 1100, "mt_clean", "count=3"),
+        do_init_exit(3, 100, 1200, 2, 0, "mt_clean", 100),
+        finit_exit(4, 100, 1300, 1, 0, 300),
+        init_enter(5, 200, 2000, 4096),
+        do_init_enter(6, 200, 2100, "mt_fail"),
+        do_init_exit(7, 200, 2200, 6, ENODEV_, "mt_fail", 100),
+        init_exit(8, 200, 2300, 5, ENODEV_, 300),
+        delete_enter(9, 300, 3000, "mt_clean"),
+        delete_exit(10, 300, 3100, 9, 0, 100),
+    };
+}
+
+WatchConfig json_config() {
+    WatchConfig c;
+    c.json = true;
+    return c;
+}
+
+TEST(Watch, JsonIsOneValidObjectPerLine) {
+    const Watched run = watch(three_calls(), json_config());
+    const auto out = lines(run.out);
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(run.out.back(), '\n');
+    const char* kinds[] = {"finit_module", "init_module", "delete_module"};
+    const char* outcomes[] = {"loaded", "init_failed", "unloaded"};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        SCOPED_TRACE(out[i]);
+        const auto tree = parse_json(out[i]);
+        EXPECT_EQ(tree.get<std::string>("event"), kinds[i]);
+        EXPECT_EQ(tree.get<std::string>("outcome"), outcomes[i]);
+        EXPECT_EQ(tree.get<std::string>("complete"), "true");
+    }
+    EXPECT_EQ(parse_json(out[0]).get<std::string>("module.name"), "mt_clean");
+    EXPECT_EQ(parse_json(out[1]).get<std::string>("errno"), "ENODEV");
+    EXPECT_EQ(run.result.end, WatchEnd::Stopped);
+    EXPECT_EQ(run.result.status(), 0);
+    EXPECT_EQ(run.result.printed, 3U);
+    EXPECT_EQ(run.err, "modtrace: 3 events (0 incomplete), no records lost\n");
+}
+
+TEST(Watch, JsonLinesAreWhatTheFormatterMakes) {
+    WatchConfig config = json_config();
+    config.time = TimeBase{1700000000000000000};
+    Correlator direct;
+    for (const auto& step : three_calls())
+        direct.feed(std::get<Record>(step));
+    std::string expect;
+    for (const auto& e : direct.drain())
+        expect += event_to_json(e, config.time) + "\n";
+    EXPECT_EQ(watch(three_calls(), config).out, expect);
+}
+
+TEST(Watch, TextLinesAndNoHeaderUnlessAsked) {
+    WatchConfig config;
+    config.time = TimeBase{1700000000000000000};
+    Correlator direct;
+    for (const auto& step : three_calls())
+        direct.feed(std::get<Record>(step));
+    std::string expect;
+    for (const auto& e : direct.drain())
+        expect += event_to_text(e, false, config.time) + "\n";
+    const Watched plain = watch(three_calls(), config);
+    EXPECT_EQ(plain.out, expect);
+    EXPECT_EQ(plain.out.find("\x1b["), std::string::npos);
+
+    config.header = true;
+    const Watched headed = watch(three_calls(), config);
+    EXPECT_EQ(headed.out, text_header(false) + "\n" + expect);
+}
+
+TEST(Watch, HeaderNeverInJson) {
+    WatchConfig config = json_config();
+    config.header = true;
+    for (const auto& line : lines(watch(three_calls(), config).out))
+        EXPECT_EQ(line.front(), '{');
+}
+
+TEST(Watch, ColourOnlyWhenAsked) {
+    WatchConfig config;
+    config.colour = true;
+    config.header = true;
+    const Watched run = watch(three_calls(), config);
+    EXPECT_NE(run.out.find("\x1b[32m"), std::string::npos); // loaded, green
+    EXPECT_EQ(lines(run.out)[0], text_header(true));
+    // stderr is never coloured
+    EXPECT_EQ(run.err.find("\x1b["), std::string::npos);
+}
+
+TEST(Watch, FilterSelectsEventsAndSummaryCountsTheRest) {
+    WatchConfig config = json_config();
+    config.filter.modules = {"mt-fail"};
+    Watched run = watch(three_calls(), config);
+    ASSERT_EQ(lines(run.out).size(), 1U);
+    EXPECT_EQ(parse_json(run.out).get<std::string>("module.name"), "mt_fail");
+    EXPECT_EQ(run.result.printed, 1U);
+    EXPECT_EQ(run.result.filtered, 2U);
+    EXPECT_EQ(run.err, "modtrace: 1 events (0 incomplete), no records lost, 2 filtered out\n");
+
+    config.filter = Filter{};
+    config.filter.pids = {100, 300};
+    run = watch(three_calls(), config);
+    ASSERT_EQ(lines(run.out).size(), 2U);
+    EXPECT_EQ(parse_json(lines(run.out)[0]).get<int>("pid"), 100);
+    EXPECT_EQ(parse_json(lines(run.out)[1]).get<int>("pid"), 300);
+
+    config.filter = Filter{};
+    config.filter.failed_only = true;
+    run = watch(three_calls(), config);
+    ASSERT_EQ(lines(run.out).size(), 1U);
+    EXPECT_EQ(parse_json(run.out).get<std::string>("outcome"), "init_failed");
+
+    config.filter = Filter{};
+    config.filter.events = {EventKind::DeleteModule, EventKind::FinitModule};
+    config.filter.comms = {"mtload"};
+    run = watch(three_calls(), config);
+    EXPECT_EQ(lines(run.out).size(), 2U);
+}
+
+TEST(Watch, CountStopsAfterThatManyPrintedEvents) {
+    WatchConfig config = json_config();
+    config.count = 1;
+    Watched run = watch(three_calls(), config);
+    EXPECT_EQ(lines(run.out).size(), 1U);
+    EXPECT_EQ(run.result.end, WatchEnd::CountReached);
+    EXPECT_EQ(run.result.status(), 0);
+    // Stopped at once: the first event ends with record 4, nothing more was read.
+    EXPECT_EQ(run.taken, 4U);
+    EXPECT_EQ(last_line(run.err), "modtrace: 1 events (0 incomplete), no records lost");
+
+    // Counted after the filter: the second printed event is the delete, the last record.
+    config.count = 2;
+    config.filter.pids = {100, 300};
+    run = watch(three_calls(), config);
+    EXPECT_EQ(lines(run.out).size(), 2U);
+    EXPECT_EQ(run.result.end, WatchEnd::CountReached);
+    EXPECT_EQ(run.taken, 10U);
+
+    // Not reached: the source's end ends the run.
+    config.count = 5;
+    run = watch(three_calls(), config);
+    EXPECT_EQ(run.result.end, WatchEnd::Stopped);
+}
+
+TEST(Watch, CountIsNotExceededWhenOneRecordFinishesSeveralEvents) {
+    // Two loads left open; a shutdown closes both at once.
+    WatchConfig config = json_config();
+    config.count = 1;
+    const Watched run = watch({finit_enter(1, 100, 1000), init_enter(2, 200, 1100),
+                               shutdown_record(3), finit_enter(4, 100, 2000)},
+                              config);
+    EXPECT_EQ(lines(run.out).size(), 1U);
+}
+
+TEST(Watch, ShutdownFlushesOpenCallsAndFails) {
+    const Watched run = watch(
+        {
+            finit_enter(1, 100, 1000, "/lib/mt/mt_sleep.ko"),
+            do_init_enter(2, 100, 1100, "mt_sleep"), delete_enter(3, 300, 1200, "mt_clean"),
+            delete_exit(4, 300, 1300, 3, 0, 100), shutdown_record(5),
+            finit_enter(6, 400, 9000), // nothing after a shutdown is read
+        },
+        json_config());
+    const auto out = lines(run.out);
+    ASSERT_EQ(out.size(), 2U);
+    const auto open = parse_json(out[1]);
+    EXPECT_EQ(open.get<std::string>("event"), "finit_module");
+    EXPECT_EQ(open.get<std::string>("module.name"), "mt_sleep");
+    EXPECT_EQ(open.get<std::string>("complete"), "false");
+    EXPECT_EQ(open.get<std::string>("incomplete_reason"), "shutdown");
+    EXPECT_EQ(run.result.end, WatchEnd::Shutdown);
+    EXPECT_EQ(run.result.status(), 1);
+    EXPECT_EQ(run.taken, 5U);
+    EXPECT_EQ(run.err, "modtrace: the kernel module was unloaded\n"
+                       "modtrace: 2 events (1 incomplete), no records lost\n");
+}
+
+TEST(Watch, FamilyRemovalWithoutNextSeqIsAShutdownToo) {
+    Record gone;
+    gone.type = RecordType::Shutdown; // what RecordStream makes of CTRL_CMD_DELFAMILY
+    const Watched run = watch({init_enter(1, 100, 1000), gone}, json_config());
+    EXPECT_EQ(run.result.end, WatchEnd::Shutdown);
+    EXPECT_EQ(parse_json(run.out).get<std::string>("incomplete_reason"), "shutdown");
+    EXPECT_NE(run.err.find("the kernel module was unloaded"), std::string::npos);
+}
+
+TEST(Watch, StopFlushesOpenCallsAsReaderStopped) {
+    const Watched run = watch({finit_enter(1, 100, 1000), finit_enter(2, 200, 1100),
+                               finit_exit(3, 200, 1200, 2, EEXIST_, 100)},
+                              json_config());
+    const auto out = lines(run.out);
+    ASSERT_EQ(out.size(), 2U);
+    EXPECT_EQ(parse_json(out[0]).get<std::string>("errno"), "EEXIST");
+    EXPECT_EQ(parse_json(out[1]).get<std::string>("incomplete_reason"), "reader_stopped");
+    EXPECT_EQ(run.result.end, WatchEnd::Stopped);
+    EXPECT_EQ(run.result.status(), 0);
+    EXPECT_EQ(run.err, "modtrace: 2 events (1 incomplete), no records lost\n");
+}
+
+TEST(Watch, LossLineOncePerReportAndTotalsInSummary) {
+    Record carrying = delete_exit(6, 300, 1300, 5, 0, 100);
+    carrying.loss = buffer_full(3); // seqs 2..4, reported with the next record delivered
+    Loss sock;
+    sock.socket_full = 2;
+    const Watched run = watch(
+        {
+            finit_enter(1, 100, 1000), delete_enter(5, 300, 1200, "mt_clean"), carrying,
+            loss_record(sock),                    // the module's LOSS notice: no seq
+            finit_exit(9, 100, 2000, 1, 0, 1000), // 7 and 8 lost (the notice's 2)
+        },
+        json_config());
+    // The finit_module spans the lost seqs, any of which may have been its init: incomplete.
+    const auto out = lines(run.out);
+    ASSERT_EQ(out.size(), 2U);
+    EXPECT_EQ(parse_json(out[1]).get<std::string>("incomplete_reason"), "lost_records");
+    EXPECT_EQ(run.err, "modtrace: 3 records lost (buffer_full 3)\n"
+                       "modtrace: 2 records lost (socket_full 2)\n"
+                       "modtrace: 2 events (1 incomplete), 5 records lost (buffer_full 3, "
+                       "socket_full 2)\n");
+}
+
+TEST(Watch, UnreportedGapsCountInTheSummary) {
+    const Watched run =
+        watch({delete_enter(1, 300, 1000), delete_exit(3, 300, 1100, 1, 0, 100)}, json_config());
+    EXPECT_EQ(run.err, "modtrace: 1 events (0 incomplete), 1 record lost (unreported 1)\n");
+}
+
+TEST(Watch, IdleExpiresAGapThatHoldsEventsBack) {
+    // Seq 2 never comes and nobody reports it: the delete (1, 3) waits behind the gap until the
+    // input has been idle.
+    ScriptedSource source({delete_enter(1, 300, 1000), delete_exit(3, 300, 1100, 1, 0, 100),
+                           SourceIdle{}, delete_enter(4, 300, 5000)});
+    std::ostringstream out;
+    std::ostringstream err;
+    std::vector<std::string> seen; // the output before each step
+    source.on_next = [&](std::size_t) { seen.push_back(out.str()); };
+    WatchConfig config = json_config();
+    config.idle = std::chrono::milliseconds(123);
+    const WatchResult result = watch_events(source, out, err, config);
+    ASSERT_EQ(seen.size(), 5U);
+    EXPECT_EQ(seen[2], "");               // before the idle: held back
+    EXPECT_EQ(lines(seen[3]).size(), 1U); // after it: printed
+    EXPECT_EQ(parse_json(seen[3]).get<std::string>("outcome"), "unloaded");
+    EXPECT_EQ(result.printed, 2U);
+    for (const auto t : source.timeouts)
+        EXPECT_EQ(t.count(), 123);
+}
+
+TEST(Watch, SourceFailureFlushesAndFails) {
+    const Watched run =
+        watch({finit_enter(1, 100, 1000), Error{"receiving from the kernel: boom"}}, json_config());
+    EXPECT_EQ(parse_json(run.out).get<std::string>("incomplete_reason"), "reader_stopped");
+    EXPECT_EQ(run.result.end, WatchEnd::Failed);
+    EXPECT_EQ(run.result.status(), 1);
+    EXPECT_EQ(run.err, "modtrace: receiving from the kernel: boom\n"
+                       "modtrace: 1 events (1 incomplete), no records lost\n");
+}
+
+TEST(Watch, UnwritableOutputFails) {
+    ScriptedSource source(three_calls());
+    std::ostringstream out;
+    out.setstate(std::ios::badbit);
+    std::ostringstream err;
+    const WatchResult result = watch_events(source, out, err, json_config());
+    EXPECT_EQ(result.end, WatchEnd::Failed);
+    EXPECT_EQ(result.status(), 1);
+    EXPECT_EQ(source.taken, 4U); // stopped at the first event
+    EXPECT_EQ(lines(err.str()).front(), "modtrace: cannot write the output");
+    EXPECT_NE(last_line(err.str()).find("events"), std::string::npos);
+}
+
+TEST(Watch, NothingSeenStillEndsWithASummary) {
+    const Watched run = watch({}, WatchConfig{});
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(run.err, "modtrace: 0 events (0 incomplete), no records lost\n");
+}
+
+TEST(Watch, FirstSeqMakesEarlierGapsLosses) {
+    // Subscribed at next_seq 1: seqs 1 and 2 were lost before the first record arrived.
+    WatchConfig config = json_config();
+    config.correlator.first_seq = 1;
+    const Watched run =
+        watch({delete_enter(3, 300, 1000), delete_exit(4, 300, 1100, 3, 0, 100)}, config);
+    EXPECT_EQ(lines(run.out).size(), 1U);
+    EXPECT_EQ(last_line(run.err), "modtrace: 1 events (0 incomplete), 2 records lost "
+                                  "(unreported 2)");
+}
+
+TEST(RecordSource, ListSourceNeverIdles) {
+    ListSource source({delete_enter(1, 3, 10), delete_exit(2, 3, 20, 1, 0, 10)});
+    for (int i = 0; i < 2; ++i) {
+        auto got = source.next_for(std::chrono::milliseconds(0));
+        ASSERT_TRUE(got);
+        EXPECT_TRUE(std::holds_alternative<Record>(*got));
+    }
+    auto end = source.next_for(std::chrono::milliseconds(0));
+    ASSERT_TRUE(end);
+    EXPECT_TRUE(std::holds_alternative<SourceEnded>(*end));
+}
+
+} // namespace

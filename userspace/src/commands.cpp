@@ -1,0 +1,118 @@
+// The reader's mode loops.
+#include "commands.hpp"
+
+#include "raw.hpp"
+
+#include <variant>
+
+namespace modtrace {
+
+Result<void> print_raw(RecordSource& source, std::ostream& out) {
+    for (;;) {
+        auto next = source.next();
+        if (!next)
+            return next.error();
+        if (!*next)
+            return {};
+        const Record& record = **next;
+        out << record_to_json(record) << '\n' << std::flush;
+        if (!out)
+            return Error{"cannot write the output"};
+        if (record.type == RecordType::Shutdown)
+            return Error{"the kernel module was unloaded"};
+    }
+}
+
+WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& err,
+                         const WatchConfig& config) {
+    WatchResult result;
+    std::uint64_t printed_incomplete = 0;
+    bool write_failed = false;
+    bool count_reached = false;
+
+    const auto print = [&](Event&& event) {
+        if (write_failed || count_reached)
+            return;
+        if (!config.filter.matches(event)) {
+            ++result.filtered;
+            return;
+        }
+        out << (config.json ? event_to_json(event, config.time)
+                            : event_to_text(event, config.colour, config.time))
+            << '\n'
+            << std::flush;
+        if (!out) {
+            write_failed = true;
+            return;
+        }
+        ++result.printed;
+        if (!event.complete)
+            ++printed_incomplete;
+        if (config.count && result.printed >= *config.count)
+            count_reached = true;
+    };
+    Correlator correlator(config.correlator, print);
+
+    if (config.header && !config.json) {
+        out << text_header(config.colour) << '\n' << std::flush;
+        write_failed = !out;
+    }
+
+    std::optional<Error> failure;
+    for (;;) {
+        if (write_failed) {
+            result.end = WatchEnd::Failed;
+            break;
+        }
+        if (count_reached) {
+            result.end = WatchEnd::CountReached;
+            break;
+        }
+        auto got = source.next_for(config.idle);
+        if (!got) {
+            // What is open will not be finished: show it rather than lose it.
+            correlator.flush(IncompleteReason::ReaderStopped);
+            failure = got.error();
+            result.end = WatchEnd::Failed;
+            break;
+        }
+        if (std::holds_alternative<SourceIdle>(*got)) {
+            correlator.expire();
+            continue;
+        }
+        if (std::holds_alternative<SourceEnded>(*got)) {
+            correlator.flush(IncompleteReason::ReaderStopped);
+            result.end = WatchEnd::Stopped;
+            break;
+        }
+        const Record& record = std::get<Record>(*got);
+        correlator.feed(record);
+        if (record.loss && record.loss->any())
+            err << loss_line(*record.loss) << '\n' << std::flush;
+        if (record.type == RecordType::Shutdown) {
+            // The correlator flushed what was open as incomplete (shutdown), and printed it.
+            result.end = WatchEnd::Shutdown;
+            break;
+        }
+    }
+
+    if (write_failed) {
+        result.end = WatchEnd::Failed;
+        err << "modtrace: cannot write the output\n";
+    } else if (failure) {
+        err << "modtrace: " << failure->message << '\n';
+    } else if (result.end == WatchEnd::Shutdown) {
+        err << "modtrace: the kernel module was unloaded\n";
+    }
+
+    CorrelatorSummary shown = correlator.summary();
+    shown.events = result.printed;
+    shown.incomplete = printed_incomplete;
+    err << summary_line(shown, correlator.totals());
+    if (result.filtered != 0)
+        err << ", " << result.filtered << " filtered out";
+    err << '\n' << std::flush;
+    return result;
+}
+
+} // namespace modtrace

@@ -1,0 +1,654 @@
+#include "correlate.hpp"
+
+#include "modtrace.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+namespace modtrace {
+
+namespace {
+
+// Bounds for the bookkeeping that outlives a call.
+constexpr std::size_t max_loaders = 256;
+constexpr std::size_t max_given_up_ranges = 1024;
+
+constexpr std::int64_t enosys = 38;
+
+bool is_load(EventKind kind) {
+    return kind == EventKind::InitModule || kind == EventKind::FinitModule ||
+           kind == EventKind::UnknownLoad;
+}
+
+std::optional<EventKind> syscall_kind(RecordType type) {
+    switch (type) {
+    case RecordType::InitModuleEnter:
+    case RecordType::InitModuleExit:
+        return EventKind::InitModule;
+    case RecordType::FinitModuleEnter:
+    case RecordType::FinitModuleExit:
+        return EventKind::FinitModule;
+    case RecordType::DeleteModuleEnter:
+    case RecordType::DeleteModuleExit:
+        return EventKind::DeleteModule;
+    default:
+        return std::nullopt;
+    }
+}
+
+std::optional<std::uint32_t> tid_of(const Record& rec) {
+    if (!rec.task)
+        return std::nullopt;
+    return rec.task->tid;
+}
+
+// The caller's params against the kernel's copy. A string known to be only a prefix (cut at the
+// bound, or unreadable past some point) is compared as far as it goes: it disagrees only if the
+// other string does not start with it.
+bool params_differ(const std::string& caller, bool caller_partial, const std::string& kernel,
+                   bool kernel_partial) {
+    if (!caller_partial && !kernel_partial)
+        return caller != kernel;
+    const std::size_t n = std::min(caller.size(), kernel.size());
+    if (caller.compare(0, n, kernel, 0, n) != 0)
+        return true;
+    // Same common prefix: a complete string shorter than a partial one still disagrees.
+    if (!caller_partial && caller.size() < kernel.size())
+        return true;
+    if (!kernel_partial && kernel.size() < caller.size())
+        return true;
+    return false;
+}
+
+} // namespace
+
+// A call being assembled. `event` collects what is known; the flags say which records came.
+struct Correlator::Call {
+    std::uint64_t key = 0; // seq of the record that opened it
+    std::optional<std::uint32_t> tid;
+    Event event;
+    std::optional<std::uint64_t> entry_seq;
+    std::optional<std::uint64_t> init_enter_seq;
+    std::uint64_t first_ts = 0;
+    std::optional<std::uint64_t> exit_ts;
+    bool has_entry = false;
+    bool has_init_enter = false;
+    bool has_init_exit = false;
+    bool has_exit = false;
+    std::uint64_t gaps_at_open = 0; // Correlator::gaps_declared_ when it opened
+    bool assume_lost = false;       // records of it may be lost where no seq shows it
+};
+
+// A finit_module call that ran an init, kept so that calls the kernel made wait for it (6.12
+// de-duplication) can be linked to it.
+struct Correlator::Loader {
+    std::uint64_t key = 0;
+    std::uint64_t seq = 0;
+    std::uint32_t tid = 0;
+    std::uint32_t dev = 0;
+    std::uint64_t ino = 0;
+    std::string module;
+    std::uint64_t start_ts = 0;
+    std::optional<std::uint64_t> end_ts;
+    std::optional<std::int64_t> init_ret;
+    std::optional<std::int64_t> ret;
+};
+
+Correlator::Correlator(CorrelatorConfig config, Sink sink)
+    : config_(std::move(config)), sink_(std::move(sink)) {
+    config_.max_open_calls = std::max<std::size_t>(config_.max_open_calls, 1);
+}
+
+Correlator::~Correlator() = default;
+
+std::size_t Correlator::open_calls() const {
+    return open_.size();
+}
+
+std::vector<Event> Correlator::drain() {
+    return std::exchange(done_, {});
+}
+
+void Correlator::feed(const Record& rec) {
+    ++summary_.records;
+    if (rec.loss) {
+        const Loss& l = *rec.loss;
+        loss_.buffer_full += l.buffer_full;
+        loss_.socket_full += l.socket_full;
+        loss_.nmissed += l.nmissed;
+        loss_.nomem += l.nomem;
+        loss_.overrun += l.overrun;
+        // nmissed probe hits never took a seq, so they explain no gap.
+        loss_credit_ += l.buffer_full + l.socket_full + l.nomem + l.overrun;
+    }
+    if (rec.type == RecordType::Loss) {
+        resolve_gaps(false);
+        return;
+    }
+    if (rec.type == RecordType::Shutdown) {
+        on_shutdown(rec);
+        return;
+    }
+    if (!rec.seq) {
+        ++summary_.malformed;
+        return;
+    }
+    const std::uint64_t seq = *rec.seq;
+    if (!next_seq_) {
+        next_seq_ = config_.first_seq.value_or(seq);
+        highest_seen_ = *next_seq_;
+    }
+    if (seq < *next_seq_) {
+        const bool was_given_up = std::any_of(given_up_.begin(), given_up_.end(), [&](auto& r) {
+            return seq >= r.first && seq < r.second;
+        });
+        const bool deferred_entry =
+            (rec.flags & MODTRACE_RECORD_F_DEFERRED) &&
+            (rec.type == RecordType::InitModuleEnter || rec.type == RecordType::FinitModuleEnter);
+        if (was_given_up && deferred_entry)
+            on_late_entry(rec);
+        else
+            ++(was_given_up ? summary_.late : summary_.duplicates);
+        return;
+    }
+    if (!pending_.emplace(seq, rec).second) {
+        ++summary_.duplicates;
+        return;
+    }
+    highest_seen_ = std::max(highest_seen_, seq);
+    latest_ts_ = std::max(latest_ts_, rec.ts_ns);
+    resolve_gaps(false);
+}
+
+void Correlator::expire() {
+    resolve_gaps(true);
+}
+
+void Correlator::flush(IncompleteReason reason) {
+    resolve_gaps(true);
+    while (!open_.empty())
+        finish(open_.begin()->first, reason);
+}
+
+// Process buffered records in seq order, giving up missing seqs when allowed (see the header).
+void Correlator::resolve_gaps(bool force) {
+    while (!pending_.empty()) {
+        auto it = pending_.begin();
+        if (it->first != *next_seq_) {
+            const std::uint64_t gap = it->first - *next_seq_;
+            const bool beyond_window = highest_seen_ - *next_seq_ >= config_.reorder_window ||
+                                       (latest_ts_ >= it->second.ts_ns &&
+                                        latest_ts_ - it->second.ts_ns >= config_.reorder_ns);
+            if (!force && !beyond_window && loss_credit_ < gap)
+                break;
+            loss_credit_ -= std::min(loss_credit_, gap);
+            give_up(*next_seq_, it->first);
+        }
+        const Record rec = std::move(it->second);
+        pending_.erase(it);
+        next_seq_ = *rec.seq + 1;
+        process(rec);
+    }
+}
+
+void Correlator::give_up(std::uint64_t from, std::uint64_t to) {
+    if (to <= from)
+        return;
+    summary_.seqs_missing += to - from;
+    gaps_declared_ += to - from;
+    given_up_.emplace_back(from, to);
+    if (given_up_.size() > max_given_up_ranges)
+        given_up_.pop_front();
+    next_seq_ = to;
+}
+
+void Correlator::process(const Record& rec) {
+    switch (rec.type) {
+    case RecordType::InitModuleEnter:
+    case RecordType::FinitModuleEnter:
+    case RecordType::DeleteModuleEnter:
+        on_entry(rec);
+        break;
+    case RecordType::DoInitEnter:
+        on_init_enter(rec);
+        break;
+    case RecordType::DoInitExit:
+        on_init_exit(rec);
+        break;
+    case RecordType::InitModuleExit:
+    case RecordType::FinitModuleExit:
+    case RecordType::DeleteModuleExit:
+        on_exit(rec);
+        break;
+    case RecordType::ObsoleteSyscall:
+        on_obsolete(rec);
+        break;
+    default:
+        ++summary_.malformed;
+        break;
+    }
+}
+
+std::unique_ptr<Correlator::Call> Correlator::new_call(std::uint64_t key, const Record& first) {
+    auto call = std::make_unique<Call>();
+    call->key = key;
+    call->tid = tid_of(first);
+    call->first_ts = first.ts_ns;
+    call->gaps_at_open = gaps_declared_;
+    call->event.task = first.task;
+    call->event.time_ns = first.ts_ns;
+    return call;
+}
+
+Correlator::Call& Correlator::insert(std::unique_ptr<Call> call) {
+    // Keys are seqs of records processed in order, so a new call is always the newest and the
+    // map's first entry is the one to give up.
+    while (open_.size() >= config_.max_open_calls) {
+        ++summary_.evicted;
+        finish(open_.begin()->first, IncompleteReason::Evicted);
+    }
+    Call& c = *call;
+    open_[c.key] = std::move(call);
+    if (c.tid)
+        by_tid_[*c.tid] = c.key;
+    return c;
+}
+
+Correlator::Call* Correlator::call_on_tid(const Record& rec) {
+    const auto tid = tid_of(rec);
+    if (!tid)
+        return nullptr;
+    const auto t = by_tid_.find(*tid);
+    if (t == by_tid_.end())
+        return nullptr;
+    const auto c = open_.find(t->second);
+    return c == open_.end() ? nullptr : c->second.get();
+}
+
+void Correlator::close_open_on_tid(const Record& rec, IncompleteReason reason) {
+    if (Call* c = call_on_tid(rec))
+        finish(c->key, reason);
+}
+
+void Correlator::on_entry(const Record& rec) {
+    // A thread makes one syscall at a time: whatever is still open on it has returned, and
+    // that return was lost.
+    close_open_on_tid(rec, IncompleteReason::MissingReturn);
+    fill_entry(insert(new_call(*rec.seq, rec)), rec);
+}
+
+void Correlator::fill_entry(Call& c, const Record& rec) {
+    c.has_entry = true;
+    c.entry_seq = rec.seq;
+    Event& ev = c.event;
+    ev.kind = *syscall_kind(rec.type);
+    ev.time_ns = rec.ts_ns;
+    ev.task = rec.task;
+    EventArgs& a = ev.args;
+    switch (rec.type) {
+    case RecordType::InitModuleEnter:
+        a.len = rec.image_len;
+        a.params = rec.params;
+        a.params_partial =
+            rec.flags & (record_flag::params_truncated | record_flag::params_unreadable);
+        break;
+    case RecordType::FinitModuleEnter:
+        a.fd = rec.fd;
+        if (rec.file) {
+            a.path = rec.file->path;
+            a.dev = rec.file->dev;
+            a.ino = rec.file->ino;
+        }
+        a.path_partial = rec.flags & (record_flag::path_truncated | record_flag::path_unavailable);
+        a.params = rec.params;
+        a.params_partial =
+            rec.flags & (record_flag::params_truncated | record_flag::params_unreadable);
+        a.flags = rec.finit_flags;
+        break;
+    default: // DeleteModuleEnter
+        a.name = rec.name;
+        a.name_partial = rec.flags & (record_flag::name_truncated | record_flag::name_unreadable);
+        a.flags = rec.delete_flags;
+        break;
+    }
+}
+
+// A load's entry that found the kernel's buffer full, was kept with its call and sent just
+// before the return, after its seq had been given up (MODTRACE_RECORD_F_DEFERRED): it still
+// belongs to the call open on its thread.
+void Correlator::on_late_entry(const Record& rec) {
+    const std::uint64_t seq = *rec.seq;
+    Call* t = call_on_tid(rec);
+    if (t && t->key < seq) {
+        // Began before this entry and still open: its return was lost.
+        finish(t->key, IncompleteReason::MissingReturn);
+        t = nullptr;
+    }
+    if (t && (t->has_entry || t->event.kind != EventKind::UnknownLoad)) {
+        // Something on this thread with an entry of its own began after this one, which has
+        // not returned yet: the records contradict each other.
+        ++summary_.late;
+        return;
+    }
+    Call* c = t;
+    if (!c) {
+        c = &insert(new_call(seq, rec));
+        // Its records were made while the buffer was full: between this entry and now, its
+        // init may have been lost without the seqs telling.
+        c->assume_lost = true;
+    }
+    fill_entry(*c, rec);
+    // The seq did arrive after all.
+    --summary_.seqs_missing;
+    for (auto it = given_up_.begin(); it != given_up_.end(); ++it) {
+        if (seq >= it->first && seq < it->second) {
+            const std::pair<std::uint64_t, std::uint64_t> after{seq + 1, it->second};
+            it->second = seq;
+            if (after.first < after.second)
+                given_up_.insert(it + 1, after);
+            break;
+        }
+    }
+}
+
+void Correlator::on_init_enter(const Record& rec) {
+    Call* c = call_on_tid(rec);
+    if (!c || !is_load(c->event.kind) || c->has_init_enter || c->has_init_exit) {
+        // No load open on this thread that could run this init: the syscall entry was lost (or
+        // came before the reader started). Anything else open here has returned unseen: one
+        // syscall runs at most one init, and a delete runs none.
+        if (c)
+            finish(c->key, IncompleteReason::MissingReturn);
+        c = &insert(new_call(*rec.seq, rec));
+        c->event.kind = EventKind::UnknownLoad;
+    }
+    c->has_init_enter = true;
+    c->init_enter_seq = rec.seq;
+    by_init_seq_[*rec.seq] = c->key;
+
+    EventModule m;
+    if (rec.module) {
+        const ModuleInfo& info = *rec.module;
+        m.name = info.name;
+        m.version = info.version;
+        m.srcversion = info.srcversion;
+        m.taints = info.taints;
+        m.sig_ok = info.sig_ok;
+        m.params = info.args;
+        m.text_size = info.text_size;
+        m.total_size = info.total_size;
+    }
+    m.params_truncated = rec.flags & record_flag::args_truncated;
+    c->event.module = std::move(m);
+
+    if (c->event.kind == EventKind::FinitModule && c->event.args.dev && c->event.args.ino &&
+        c->tid) {
+        Loader l;
+        l.key = c->key;
+        l.seq = c->entry_seq.value_or(c->key);
+        l.tid = *c->tid;
+        l.dev = *c->event.args.dev;
+        l.ino = *c->event.args.ino;
+        l.module = c->event.module->name;
+        l.start_ts = c->event.time_ns;
+        loaders_.push_back(std::move(l));
+        if (loaders_.size() > max_loaders)
+            loaders_.pop_front();
+    }
+}
+
+void Correlator::on_init_exit(const Record& rec) {
+    Call* c = nullptr;
+    if (rec.entry_seq) {
+        const auto i = by_init_seq_.find(*rec.entry_seq);
+        if (i != by_init_seq_.end()) {
+            const auto o = open_.find(i->second);
+            if (o != open_.end() && o->second->tid == tid_of(rec))
+                c = o->second.get();
+        }
+    }
+    std::unique_ptr<Call> alone;
+    if (!c) {
+        // The DO_INIT_ENTER was lost. The load open on this thread ran this init if it entered
+        // before the init did and has no init of its own yet.
+        Call* t = call_on_tid(rec);
+        const bool began_before = t && (!rec.entry_seq || t->key < *rec.entry_seq);
+        if (began_before && is_load(t->event.kind) && !t->has_init_enter && !t->has_init_exit) {
+            c = t;
+        } else {
+            // What began before this init on this thread has returned unseen.
+            if (began_before)
+                finish(t->key, IncompleteReason::MissingReturn);
+            if (call_on_tid(rec)) {
+                // Something on this thread claims to have begun after this init did: the
+                // records contradict each other. Report the init alone rather than guess.
+                alone = new_call(*rec.seq, rec);
+                c = alone.get();
+            } else {
+                c = &insert(new_call(*rec.seq, rec));
+            }
+            c->event.kind = EventKind::UnknownLoad;
+            if (rec.duration_ns && *rec.duration_ns <= rec.ts_ns)
+                c->event.time_ns = rec.ts_ns - *rec.duration_ns;
+        }
+    }
+    c->has_init_exit = true;
+    c->event.init_duration_ns = rec.duration_ns;
+    if (!c->event.module) {
+        c->event.module = EventModule{};
+        if (rec.module)
+            c->event.module->name = rec.module->name;
+    }
+    c->event.module->init_ret = rec.ret;
+    for (Loader& l : loaders_) {
+        if (l.key == c->key)
+            l.init_ret = rec.ret;
+    }
+    if (alone)
+        close(*alone, IncompleteReason::None);
+}
+
+void Correlator::on_exit(const Record& rec) {
+    const EventKind kind = *syscall_kind(rec.type);
+    Call* c = nullptr;
+    if (Call* t = call_on_tid(rec); t && t->has_entry && rec.entry_seq &&
+                                    t->entry_seq == rec.entry_seq && t->event.kind == kind)
+        c = t;
+    if (!c && rec.entry_seq) {
+        const auto o = open_.find(*rec.entry_seq);
+        if (o != open_.end() && o->second->has_entry && o->second->tid == tid_of(rec) &&
+            o->second->event.kind == kind)
+            c = o->second.get();
+    }
+    std::unique_ptr<Call> alone;
+    if (!c) {
+        Call* t = call_on_tid(rec);
+        const bool began_before = t && (!rec.entry_seq || t->key < *rec.entry_seq);
+        const bool began_after = t && rec.entry_seq && *rec.entry_seq < t->key;
+        if (began_after && !t->has_entry && t->event.kind == EventKind::UnknownLoad &&
+            is_load(kind)) {
+            // A load known from its init records only (entry lost), which began after the
+            // entry this return names: this return's call.
+            c = t;
+            c->event.kind = kind;
+            c->entry_seq = rec.entry_seq;
+        } else {
+            // What began before this call's entry on this thread has returned unseen. What
+            // began after it contradicts this record; leave it be and report this return
+            // alone.
+            if (began_before)
+                finish(t->key, IncompleteReason::MissingReturn);
+            alone = new_call(*rec.seq, rec);
+            alone->event.kind = kind;
+            alone->entry_seq = rec.entry_seq;
+            c = alone.get();
+        }
+    }
+    c->has_exit = true;
+    c->exit_ts = rec.ts_ns;
+    c->event.ret = rec.ret;
+    c->event.duration_ns = rec.duration_ns;
+    if (!c->has_entry) {
+        c->event.time_ns = c->first_ts;
+        if (rec.duration_ns && *rec.duration_ns <= rec.ts_ns)
+            c->event.time_ns = std::min(c->first_ts, rec.ts_ns - *rec.duration_ns);
+    }
+    if (alone)
+        close(*alone, IncompleteReason::None);
+    else
+        finish(c->key, IncompleteReason::None);
+}
+
+void Correlator::on_obsolete(const Record& rec) {
+    EventKind kind;
+    switch (rec.syscall_nr.value_or(0)) {
+    case 174:
+        kind = EventKind::CreateModule;
+        break;
+    case 177:
+        kind = EventKind::GetKernelSyms;
+        break;
+    case 178:
+        kind = EventKind::QueryModule;
+        break;
+    default:
+        // The kernel records only these three.
+        ++summary_.malformed;
+        return;
+    }
+    close_open_on_tid(rec, IncompleteReason::MissingReturn);
+    Event ev;
+    ev.seq = *rec.seq;
+    ev.time_ns = rec.ts_ns;
+    ev.kind = kind;
+    ev.task = rec.task;
+    ev.args.syscall_args = rec.syscall_args;
+    ev.ret = -enosys;
+    ev.outcome = Outcome::Enosys;
+    emit(std::move(ev));
+}
+
+void Correlator::on_shutdown(const Record& rec) {
+    ++summary_.shutdowns;
+    resolve_gaps(true);
+    // Seqs below NEXT_SEQ that never came are lost too.
+    if (next_seq_ && rec.next_seq && *rec.next_seq > *next_seq_)
+        give_up(*next_seq_, *rec.next_seq);
+    flush(IncompleteReason::Shutdown);
+    // A new instance of the module numbers from 1 again.
+    next_seq_.reset();
+    config_.first_seq.reset();
+    highest_seen_ = 0;
+    latest_ts_ = 0;
+    loss_credit_ = 0;
+    given_up_.clear();
+    loaders_.clear();
+}
+
+// Close the open call under `key` and emit its event.
+void Correlator::finish(std::uint64_t key, IncompleteReason reason) {
+    const auto it = open_.find(key);
+    if (it == open_.end())
+        return;
+    const std::unique_ptr<Call> c = std::move(it->second);
+    open_.erase(it);
+    if (c->tid) {
+        const auto t = by_tid_.find(*c->tid);
+        if (t != by_tid_.end() && t->second == key)
+            by_tid_.erase(t);
+    }
+    if (c->init_enter_seq)
+        by_init_seq_.erase(*c->init_enter_seq);
+    close(*c, reason);
+}
+
+// Make the event of a call no longer open. `reason` says why it ends without its return (None
+// when the return came).
+void Correlator::close(Call& c, IncompleteReason reason) {
+    Event& ev = c.event;
+    ev.seq = c.entry_seq.value_or(c.key);
+    const bool has_init = c.has_init_enter || c.has_init_exit;
+    // Records of this call may have been lost where its own records do not show it: any seq
+    // given up while it was open might have been its init.
+    const bool span_lost = !c.has_entry || c.assume_lost || gaps_declared_ > c.gaps_at_open;
+
+    if (!c.has_entry)
+        ev.incomplete_reason = IncompleteReason::MissingEntry;
+    else if (!c.has_exit)
+        ev.incomplete_reason =
+            reason == IncompleteReason::None ? IncompleteReason::MissingReturn : reason;
+    else if (is_load(ev.kind) && (c.has_init_enter != c.has_init_exit || (!has_init && span_lost)))
+        ev.incomplete_reason = IncompleteReason::LostRecords;
+    ev.complete = ev.incomplete_reason == IncompleteReason::None;
+
+    // Outcome.
+    if (ev.kind == EventKind::DeleteModule) {
+        if (ev.ret)
+            ev.outcome = *ev.ret == 0 ? Outcome::Unloaded : Outcome::UnloadFailed;
+    } else if (has_init) {
+        // No load fails after its init succeeded, so the syscall's return and the init's
+        // agree; the return wins when both are known.
+        std::optional<std::int64_t> r = ev.ret;
+        if (!r && ev.module)
+            r = ev.module->init_ret;
+        if (r)
+            ev.outcome = *r == 0 ? Outcome::Loaded : Outcome::InitFailed;
+    } else if (ev.ret) {
+        link_waiter(c, ev);
+        if (ev.waited_on)
+            ev.outcome = Outcome::Waited;
+        else if (span_lost || !config_.init_records)
+            ev.outcome = *ev.ret == 0 ? Outcome::Loaded : Outcome::Failed;
+        else if (*ev.ret != 0)
+            ev.outcome = Outcome::Rejected;
+        else
+            // Success without an init of its own and nothing lost: only the kernel's
+            // de-duplication of concurrent finit_module calls (idempotent_init_module) does that.
+            ev.outcome = ev.kind == EventKind::FinitModule ? Outcome::Waited : Outcome::Loaded;
+    }
+
+    if (ev.module && ev.module->params && ev.args.params)
+        ev.params_mismatch = params_differ(*ev.args.params, ev.args.params_partial,
+                                           *ev.module->params, ev.module->params_truncated);
+
+    for (Loader& l : loaders_) {
+        if (l.key == c.key) {
+            l.end_ts = c.exit_ts;
+            if (!l.end_ts)
+                l.end_ts = std::numeric_limits<std::uint64_t>::max(); // closed, end unknown
+            l.ret = ev.ret;
+        }
+    }
+    emit(std::move(ev));
+}
+
+// A finit call that ran no init: find the call it waited for, if it was seen.
+void Correlator::link_waiter(const Call& c, Event& ev) {
+    if (ev.kind != EventKind::FinitModule || !ev.args.dev || !ev.args.ino || !ev.ret || !c.tid)
+        return;
+    const std::uint64_t start = ev.time_ns;
+    const std::uint64_t end = c.exit_ts.value_or(std::numeric_limits<std::uint64_t>::max());
+    for (auto l = loaders_.rbegin(); l != loaders_.rend(); ++l) {
+        if (l->dev != *ev.args.dev || l->ino != *ev.args.ino || l->tid == *c.tid)
+            continue;
+        const bool overlaps = l->start_ts <= end && (!l->end_ts || *l->end_ts >= start);
+        const std::optional<std::int64_t> result = l->ret ? l->ret : l->init_ret;
+        if (overlaps && result && *result == *ev.ret) {
+            ev.waited_on = WaitedOn{l->seq, l->tid, l->module};
+            return;
+        }
+    }
+}
+
+void Correlator::emit(Event&& ev) {
+    ++summary_.events;
+    if (!ev.complete)
+        ++summary_.incomplete;
+    if (sink_)
+        sink_(std::move(ev));
+    else
+        done_.push_back(std::move(ev));
+}
+
+} // namespace modtrace

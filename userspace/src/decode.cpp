@@ -1,0 +1,650 @@
+// Decoding the kernel module's messages. The structure: a Nest indexes one attribute stream by
+// type (dropping unknown types and PAD, rejecting repeats), Fields reads typed values out of a
+// Nest with the first error sticking, and one small decoder per nest builds its struct.
+#include "decode.hpp"
+
+#include "protocol_names.hpp"
+
+#include <array>
+#include <span>
+#include <string_view>
+
+namespace modtrace {
+
+namespace {
+
+using Names = std::span<const std::string_view>;
+
+// Attribute names by type, one table per nest. An empty name marks a type this reader skips:
+// UNSPEC, PAD and everything newer than this reader.
+constexpr auto kTopNames = [] {
+    std::array<std::string_view, __MODTRACE_ATTR_MAX> n{};
+    n[MODTRACE_ATTR_VERSION] = "VERSION";
+    n[MODTRACE_ATTR_INSTANCE] = "INSTANCE";
+    n[MODTRACE_ATTR_SUBSCRIBE_FLAGS] = "SUBSCRIBE_FLAGS";
+    n[MODTRACE_ATTR_NEXT_SEQ] = "NEXT_SEQ";
+    n[MODTRACE_ATTR_TYPE] = "TYPE";
+    n[MODTRACE_ATTR_SEQ] = "SEQ";
+    n[MODTRACE_ATTR_PROBE] = "PROBE";
+    n[MODTRACE_ATTR_TS] = "TS";
+    n[MODTRACE_ATTR_CPU] = "CPU";
+    n[MODTRACE_ATTR_TASK] = "TASK";
+    n[MODTRACE_ATTR_RECORD_FLAGS] = "RECORD_FLAGS";
+    n[MODTRACE_ATTR_LOSS] = "LOSS";
+    n[MODTRACE_ATTR_IMAGE_LEN] = "IMAGE_LEN";
+    n[MODTRACE_ATTR_PARAMS] = "PARAMS";
+    n[MODTRACE_ATTR_FD] = "FD";
+    n[MODTRACE_ATTR_FILE] = "FILE";
+    n[MODTRACE_ATTR_FINIT_FLAGS] = "FINIT_FLAGS";
+    n[MODTRACE_ATTR_NAME] = "NAME";
+    n[MODTRACE_ATTR_DELETE_FLAGS] = "DELETE_FLAGS";
+    n[MODTRACE_ATTR_SYSCALL_NR] = "SYSCALL_NR";
+    n[MODTRACE_ATTR_SYSCALL_ARGS] = "SYSCALL_ARGS";
+    n[MODTRACE_ATTR_MODULE] = "MODULE";
+    n[MODTRACE_ATTR_ENTRY_SEQ] = "ENTRY_SEQ";
+    n[MODTRACE_ATTR_RET] = "RET";
+    n[MODTRACE_ATTR_DURATION] = "DURATION";
+    n[MODTRACE_ATTR_PARAM_BUFFER_RECORDS] = "PARAM_BUFFER_RECORDS";
+    n[MODTRACE_ATTR_PARAM_RESERVED_RECORDS] = "PARAM_RESERVED_RECORDS";
+    n[MODTRACE_ATTR_PARAM_STRING_MAX] = "PARAM_STRING_MAX";
+    n[MODTRACE_ATTR_PROBE_STATUS] = "PROBE_STATUS";
+    n[MODTRACE_ATTR_COUNTERS] = "COUNTERS";
+    n[MODTRACE_ATTR_READERS] = "READERS";
+    return n;
+}();
+
+constexpr auto kTaskNames = [] {
+    std::array<std::string_view, __MODTRACE_TASK_ATTR_MAX> n{};
+    n[MODTRACE_TASK_ATTR_TGID] = "TGID";
+    n[MODTRACE_TASK_ATTR_TID] = "TID";
+    n[MODTRACE_TASK_ATTR_PPID] = "PPID";
+    n[MODTRACE_TASK_ATTR_UID] = "UID";
+    n[MODTRACE_TASK_ATTR_EUID] = "EUID";
+    n[MODTRACE_TASK_ATTR_GID] = "GID";
+    n[MODTRACE_TASK_ATTR_LOGINUID] = "LOGINUID";
+    n[MODTRACE_TASK_ATTR_SESSIONID] = "SESSIONID";
+    n[MODTRACE_TASK_ATTR_COMM] = "COMM";
+    n[MODTRACE_TASK_ATTR_CGROUP_ID] = "CGROUP_ID";
+    n[MODTRACE_TASK_ATTR_PIDNS_INO] = "PIDNS_INO";
+    n[MODTRACE_TASK_ATTR_MNTNS_INO] = "MNTNS_INO";
+    n[MODTRACE_TASK_ATTR_ABI] = "ABI";
+    return n;
+}();
+
+constexpr auto kFileNames = [] {
+    std::array<std::string_view, __MODTRACE_FILE_ATTR_MAX> n{};
+    n[MODTRACE_FILE_ATTR_PATH] = "PATH";
+    n[MODTRACE_FILE_ATTR_DEV] = "DEV";
+    n[MODTRACE_FILE_ATTR_INO] = "INO";
+    return n;
+}();
+
+constexpr auto kModuleNames = [] {
+    std::array<std::string_view, __MODTRACE_MODULE_ATTR_MAX> n{};
+    n[MODTRACE_MODULE_ATTR_NAME] = "NAME";
+    n[MODTRACE_MODULE_ATTR_VERSION] = "VERSION";
+    n[MODTRACE_MODULE_ATTR_SRCVERSION] = "SRCVERSION";
+    n[MODTRACE_MODULE_ATTR_TAINTS] = "TAINTS";
+    n[MODTRACE_MODULE_ATTR_SIG_OK] = "SIG_OK";
+    n[MODTRACE_MODULE_ATTR_ARGS] = "ARGS";
+    n[MODTRACE_MODULE_ATTR_TEXT_SIZE] = "TEXT_SIZE";
+    n[MODTRACE_MODULE_ATTR_TOTAL_SIZE] = "TOTAL_SIZE";
+    return n;
+}();
+
+constexpr auto kSyscallArgNames = [] {
+    std::array<std::string_view, __MODTRACE_SYSCALL_ARG_MAX> n{};
+    n[MODTRACE_SYSCALL_ARG_0] = "ARG_0";
+    n[MODTRACE_SYSCALL_ARG_1] = "ARG_1";
+    n[MODTRACE_SYSCALL_ARG_2] = "ARG_2";
+    n[MODTRACE_SYSCALL_ARG_3] = "ARG_3";
+    n[MODTRACE_SYSCALL_ARG_4] = "ARG_4";
+    n[MODTRACE_SYSCALL_ARG_5] = "ARG_5";
+    return n;
+}();
+
+constexpr auto kLossNames = [] {
+    std::array<std::string_view, __MODTRACE_LOSS_ATTR_MAX> n{};
+    n[MODTRACE_LOSS_ATTR_BUFFER_FULL] = "BUFFER_FULL";
+    n[MODTRACE_LOSS_ATTR_SOCKET_FULL] = "SOCKET_FULL";
+    n[MODTRACE_LOSS_ATTR_NMISSED] = "NMISSED";
+    n[MODTRACE_LOSS_ATTR_NOMEM] = "NOMEM";
+    return n;
+}();
+
+constexpr auto kProbeStatusNames = [] {
+    std::array<std::string_view, __MODTRACE_PROBE_ATTR_MAX> n{};
+    n[MODTRACE_PROBE_ATTR_ID] = "ID";
+    n[MODTRACE_PROBE_ATTR_SYMBOL] = "SYMBOL";
+    n[MODTRACE_PROBE_ATTR_HITS] = "HITS";
+    n[MODTRACE_PROBE_ATTR_NMISSED] = "NMISSED";
+    n[MODTRACE_PROBE_ATTR_REGISTER_ERROR] = "REGISTER_ERROR";
+    n[MODTRACE_PROBE_ATTR_STATE] = "STATE";
+    return n;
+}();
+
+constexpr auto kCounterNames = [] {
+    std::array<std::string_view, __MODTRACE_COUNTER_ATTR_MAX> n{};
+    n[MODTRACE_COUNTER_ATTR_RECORDS] = "RECORDS";
+    n[MODTRACE_COUNTER_ATTR_QUEUED] = "QUEUED";
+    n[MODTRACE_COUNTER_ATTR_SENT] = "SENT";
+    n[MODTRACE_COUNTER_ATTR_LOST_BUFFER_FULL] = "LOST_BUFFER_FULL";
+    n[MODTRACE_COUNTER_ATTR_LOST_SOCKET_FULL] = "LOST_SOCKET_FULL";
+    n[MODTRACE_COUNTER_ATTR_LOST_NMISSED] = "LOST_NMISSED";
+    n[MODTRACE_COUNTER_ATTR_LOST_NOMEM] = "LOST_NOMEM";
+    n[MODTRACE_COUNTER_ATTR_READERS_GONE] = "READERS_GONE";
+    return n;
+}();
+
+// Every type above PAD has a name: a value added to the header without one here would
+// otherwise be skipped silently as "unknown".
+template <std::size_t N> constexpr bool all_named(const std::array<std::string_view, N>& names) {
+    for (std::size_t type = 2; type < N; ++type) {
+        if (names[type].empty())
+            return false;
+    }
+    return true;
+}
+static_assert(all_named(kTopNames) && all_named(kTaskNames) && all_named(kFileNames) &&
+              all_named(kModuleNames) && all_named(kSyscallArgNames) && all_named(kLossNames) &&
+              all_named(kProbeStatusNames) && all_named(kCounterNames));
+
+std::string n(std::uint64_t value) {
+    return std::to_string(value);
+}
+
+// The known attributes of one attribute stream.
+class Nest {
+public:
+    // `prefix` names the nest in errors ("TASK"), "" at the top level. Only `repeatable` may
+    // appear more than once.
+    static Result<Nest> parse(Bytes bytes, std::string prefix, Names names,
+                              std::uint16_t repeatable = 0) {
+        auto attributes = parse_attributes(bytes, prefix);
+        if (!attributes)
+            return attributes.error();
+        Nest nest(std::move(prefix), names);
+        std::vector<bool> seen(names.size());
+        for (const auto& attr : *attributes) {
+            if (attr.type >= names.size() || names[attr.type].empty())
+                continue;
+            if (seen[attr.type] && attr.type != repeatable)
+                return Error{"attribute " + nest.name(attr.type) + " appears more than once"};
+            seen[attr.type] = true;
+            nest.attributes_.push_back(attr);
+        }
+        return nest;
+    }
+
+    const Attribute* find(std::uint16_t type) const {
+        for (const auto& attr : attributes_) {
+            if (attr.type == type)
+                return &attr;
+        }
+        return nullptr;
+    }
+
+    std::vector<const Attribute*> find_all(std::uint16_t type) const {
+        std::vector<const Attribute*> found;
+        for (const auto& attr : attributes_) {
+            if (attr.type == type)
+                found.push_back(&attr);
+        }
+        return found;
+    }
+
+    // "FD" at the top level, "TASK.COMM" in a nest.
+    std::string name(std::uint16_t type) const {
+        std::string base(names_[type]);
+        return prefix_.empty() ? base : prefix_ + "." + base;
+    }
+
+private:
+    Nest(std::string prefix, Names names) : prefix_(std::move(prefix)), names_(names) {}
+
+    std::vector<Attribute> attributes_;
+    std::string prefix_;
+    Names names_;
+};
+
+// One reader per field type, chosen by overload on the (unused) pointer's type. Declared here
+// because Fields below needs them all, and the nest decoders need Fields.
+Result<bool> read_as(const Attribute& attr, const std::string& name, bool*);
+Result<std::uint32_t> read_as(const Attribute& attr, const std::string& name, std::uint32_t*);
+Result<std::uint64_t> read_as(const Attribute& attr, const std::string& name, std::uint64_t*);
+Result<std::int32_t> read_as(const Attribute& attr, const std::string& name, std::int32_t*);
+Result<std::int64_t> read_as(const Attribute& attr, const std::string& name, std::int64_t*);
+Result<std::string> read_as(const Attribute& attr, const std::string& name, std::string*);
+Result<RecordType> read_as(const Attribute& attr, const std::string& name, RecordType*);
+Result<Probe> read_as(const Attribute& attr, const std::string& name, Probe*);
+Result<ProbeState> read_as(const Attribute& attr, const std::string& name, ProbeState*);
+Result<Task> read_as(const Attribute& attr, const std::string& name, Task*);
+Result<Loss> read_as(const Attribute& attr, const std::string& name, Loss*);
+Result<FileInfo> read_as(const Attribute& attr, const std::string& name, FileInfo*);
+Result<ModuleInfo> read_as(const Attribute& attr, const std::string& name, ModuleInfo*);
+Result<std::vector<std::uint64_t>> read_as(const Attribute& attr, const std::string& name,
+                                           std::vector<std::uint64_t>*);
+Result<ProbeStatus> read_as(const Attribute& attr, const std::string& name, ProbeStatus*);
+Result<Counters> read_as(const Attribute& attr, const std::string& name, Counters*);
+
+// Typed fields out of one Nest. The first error sticks and later reads do nothing, so a decoder
+// is a flat list of reads followed by one check of result().
+class Fields {
+public:
+    explicit Fields(const Nest& nest) : nest_(nest) {}
+
+    template <class T> void optional(std::uint16_t type, std::optional<T>& out) {
+        if (error_)
+            return;
+        const Attribute* attr = nest_.find(type);
+        if (!attr)
+            return;
+        auto value = read_as(*attr, nest_.name(type), static_cast<T*>(nullptr));
+        if (!value) {
+            error_ = value.error();
+            return;
+        }
+        out = std::move(*value);
+    }
+
+    template <class T> void required(std::uint16_t type, T& out) {
+        std::optional<T> value;
+        optional(type, value);
+        if (error_)
+            return;
+        if (!value) {
+            error_ = Error{"missing attribute " + nest_.name(type)};
+            return;
+        }
+        out = std::move(*value);
+    }
+
+    Result<void> result() const { return error_ ? Result<void>(*error_) : Result<void>(); }
+
+private:
+    const Nest& nest_;
+    std::optional<Error> error_;
+};
+
+Result<bool> read_as(const Attribute& attr, const std::string& name, bool*) {
+    auto value = read_u8(attr, name);
+    if (!value)
+        return value.error();
+    if (*value > 1)
+        return Error{"attribute " + name + " is " + n(*value) + ", expected 0 or 1"};
+    return *value == 1;
+}
+
+Result<std::uint32_t> read_as(const Attribute& attr, const std::string& name, std::uint32_t*) {
+    return read_u32(attr, name);
+}
+
+Result<std::uint64_t> read_as(const Attribute& attr, const std::string& name, std::uint64_t*) {
+    return read_u64(attr, name);
+}
+
+Result<std::int32_t> read_as(const Attribute& attr, const std::string& name, std::int32_t*) {
+    return read_s32(attr, name);
+}
+
+Result<std::int64_t> read_as(const Attribute& attr, const std::string& name, std::int64_t*) {
+    return read_s64(attr, name);
+}
+
+Result<std::string> read_as(const Attribute& attr, const std::string& name, std::string*) {
+    return read_string(attr, name);
+}
+
+// A u32 holding an enum whose known values are 1..max.
+template <class E>
+Result<E> read_enum(const Attribute& attr, const std::string& name, std::uint32_t max,
+                    std::string_view what) {
+    auto value = read_u32(attr, name);
+    if (!value)
+        return value.error();
+    if (*value < 1 || *value > max)
+        return Error{"unknown " + std::string(what) + " " + n(*value) + " in attribute " + name};
+    return static_cast<E>(*value);
+}
+
+Result<RecordType> read_as(const Attribute& attr, const std::string& name, RecordType*) {
+    return read_enum<RecordType>(attr, name, MODTRACE_REC_MAX, "record type");
+}
+
+Result<Probe> read_as(const Attribute& attr, const std::string& name, Probe*) {
+    return read_enum<Probe>(attr, name, MODTRACE_PROBE_MAX, "probe");
+}
+
+Result<ProbeState> read_as(const Attribute& attr, const std::string& name, ProbeState*) {
+    return read_enum<ProbeState>(attr, name, MODTRACE_PROBE_STATE_MAX, "probe state");
+}
+
+Result<Task> read_as(const Attribute& attr, const std::string& name, Task*) {
+    auto nest = Nest::parse(attr.payload, name, kTaskNames);
+    if (!nest)
+        return nest.error();
+    // The kernel sends every field but ABI; a default standing in for an absent one would be
+    // a made-up identity.
+    Task task;
+    Fields f(*nest);
+    f.required(MODTRACE_TASK_ATTR_TGID, task.tgid);
+    f.required(MODTRACE_TASK_ATTR_TID, task.tid);
+    f.required(MODTRACE_TASK_ATTR_PPID, task.ppid);
+    f.required(MODTRACE_TASK_ATTR_UID, task.uid);
+    f.required(MODTRACE_TASK_ATTR_EUID, task.euid);
+    f.required(MODTRACE_TASK_ATTR_GID, task.gid);
+    f.required(MODTRACE_TASK_ATTR_LOGINUID, task.loginuid);
+    f.required(MODTRACE_TASK_ATTR_SESSIONID, task.sessionid);
+    f.required(MODTRACE_TASK_ATTR_COMM, task.comm);
+    f.required(MODTRACE_TASK_ATTR_CGROUP_ID, task.cgroup_id);
+    f.required(MODTRACE_TASK_ATTR_PIDNS_INO, task.pidns_ino);
+    f.required(MODTRACE_TASK_ATTR_MNTNS_INO, task.mntns_ino);
+    f.optional(MODTRACE_TASK_ATTR_ABI, task.abi);
+    if (auto ok = f.result(); !ok)
+        return ok.error();
+    if (task.abi && abi_name(*task.abi).empty())
+        return Error{"unknown ABI " + n(*task.abi) + " in attribute " + name + ".ABI"};
+    return task;
+}
+
+Result<Loss> read_as(const Attribute& attr, const std::string& name, Loss*) {
+    auto nest = Nest::parse(attr.payload, name, kLossNames);
+    if (!nest)
+        return nest.error();
+    // Only non-zero counts are sent: absent is zero.
+    std::optional<std::uint64_t> buffer_full, socket_full, nmissed, nomem;
+    Fields f(*nest);
+    f.optional(MODTRACE_LOSS_ATTR_BUFFER_FULL, buffer_full);
+    f.optional(MODTRACE_LOSS_ATTR_SOCKET_FULL, socket_full);
+    f.optional(MODTRACE_LOSS_ATTR_NMISSED, nmissed);
+    f.optional(MODTRACE_LOSS_ATTR_NOMEM, nomem);
+    if (auto ok = f.result(); !ok)
+        return ok.error();
+    Loss loss;
+    loss.buffer_full = buffer_full.value_or(0);
+    loss.socket_full = socket_full.value_or(0);
+    loss.nmissed = nmissed.value_or(0);
+    loss.nomem = nomem.value_or(0);
+    return loss;
+}
+
+Result<FileInfo> read_as(const Attribute& attr, const std::string& name, FileInfo*) {
+    auto nest = Nest::parse(attr.payload, name, kFileNames);
+    if (!nest)
+        return nest.error();
+    FileInfo file;
+    Fields f(*nest);
+    f.optional(MODTRACE_FILE_ATTR_PATH, file.path);
+    f.optional(MODTRACE_FILE_ATTR_DEV, file.dev);
+    f.optional(MODTRACE_FILE_ATTR_INO, file.ino);
+    if (auto ok = f.result(); !ok)
+        return ok.error();
+    return file;
+}
+
+Result<ModuleInfo> read_as(const Attribute& attr, const std::string& name, ModuleInfo*) {
+    auto nest = Nest::parse(attr.payload, name, kModuleNames);
+    if (!nest)
+        return nest.error();
+    ModuleInfo module;
+    Fields f(*nest);
+    f.required(MODTRACE_MODULE_ATTR_NAME, module.name);
+    f.optional(MODTRACE_MODULE_ATTR_VERSION, module.version);
+    f.optional(MODTRACE_MODULE_ATTR_SRCVERSION, module.srcversion);
+    f.optional(MODTRACE_MODULE_ATTR_TAINTS, module.taints);
+    f.optional(MODTRACE_MODULE_ATTR_SIG_OK, module.sig_ok);
+    f.optional(MODTRACE_MODULE_ATTR_ARGS, module.args);
+    f.optional(MODTRACE_MODULE_ATTR_TEXT_SIZE, module.text_size);
+    f.optional(MODTRACE_MODULE_ATTR_TOTAL_SIZE, module.total_size);
+    if (auto ok = f.result(); !ok)
+        return ok.error();
+    return module;
+}
+
+// The arguments in order. A gap (ARG_2 without ARG_1) would shift every later argument, so it is
+// an error rather than a shorter list.
+Result<std::vector<std::uint64_t>> read_as(const Attribute& attr, const std::string& name,
+                                           std::vector<std::uint64_t>*) {
+    auto nest = Nest::parse(attr.payload, name, kSyscallArgNames);
+    if (!nest)
+        return nest.error();
+    std::vector<std::uint64_t> args;
+    std::optional<std::uint16_t> first_missing;
+    for (std::uint16_t type = MODTRACE_SYSCALL_ARG_0; type <= MODTRACE_SYSCALL_ARG_MAX; ++type) {
+        const Attribute* arg = nest->find(type);
+        if (!arg) {
+            first_missing = first_missing.value_or(type);
+            continue;
+        }
+        if (first_missing)
+            return Error{"attribute " + nest->name(type) + " without " +
+                         nest->name(*first_missing)};
+        auto value = read_u64(*arg, nest->name(type));
+        if (!value)
+            return value.error();
+        args.push_back(*value);
+    }
+    return args;
+}
+
+Result<ProbeStatus> read_as(const Attribute& attr, const std::string& name, ProbeStatus*) {
+    auto nest = Nest::parse(attr.payload, name, kProbeStatusNames);
+    if (!nest)
+        return nest.error();
+    ProbeStatus probe;
+    Fields f(*nest);
+    f.required(MODTRACE_PROBE_ATTR_ID, probe.probe);
+    f.optional(MODTRACE_PROBE_ATTR_SYMBOL, probe.symbol);
+    f.required(MODTRACE_PROBE_ATTR_STATE, probe.state);
+    f.required(MODTRACE_PROBE_ATTR_HITS, probe.hits);
+    f.required(MODTRACE_PROBE_ATTR_NMISSED, probe.nmissed);
+    f.optional(MODTRACE_PROBE_ATTR_REGISTER_ERROR, probe.register_error);
+    if (auto ok = f.result(); !ok)
+        return ok.error();
+    return probe;
+}
+
+Result<Counters> read_as(const Attribute& attr, const std::string& name, Counters*) {
+    auto nest = Nest::parse(attr.payload, name, kCounterNames);
+    if (!nest)
+        return nest.error();
+    Counters c;
+    Fields f(*nest);
+    f.required(MODTRACE_COUNTER_ATTR_RECORDS, c.records);
+    f.required(MODTRACE_COUNTER_ATTR_QUEUED, c.queued);
+    f.required(MODTRACE_COUNTER_ATTR_SENT, c.sent);
+    f.required(MODTRACE_COUNTER_ATTR_LOST_BUFFER_FULL, c.lost_buffer_full);
+    f.required(MODTRACE_COUNTER_ATTR_LOST_SOCKET_FULL, c.lost_socket_full);
+    f.required(MODTRACE_COUNTER_ATTR_LOST_NMISSED, c.lost_nmissed);
+    f.required(MODTRACE_COUNTER_ATTR_LOST_NOMEM, c.lost_nomem);
+    f.required(MODTRACE_COUNTER_ATTR_READERS_GONE, c.readers_gone);
+    if (auto ok = f.result(); !ok)
+        return ok.error();
+    return c;
+}
+
+// The attributes each record type must carry beyond TYPE (kmod/uapi/modtrace.h,
+// enum modtrace_record_type).
+std::vector<std::uint16_t> required_attributes(RecordType type) {
+    std::vector<std::uint16_t> required;
+    if (type != RecordType::Loss && type != RecordType::Shutdown)
+        required = {MODTRACE_ATTR_SEQ, MODTRACE_ATTR_PROBE, MODTRACE_ATTR_TS, MODTRACE_ATTR_CPU,
+                    MODTRACE_ATTR_TASK};
+    auto add = [&](std::initializer_list<std::uint16_t> types) {
+        required.insert(required.end(), types);
+    };
+    switch (type) {
+    case RecordType::InitModuleEnter:
+        add({MODTRACE_ATTR_IMAGE_LEN});
+        break;
+    case RecordType::FinitModuleEnter:
+        add({MODTRACE_ATTR_FINIT_FLAGS});
+        break;
+    case RecordType::DoInitEnter:
+        add({MODTRACE_ATTR_MODULE});
+        break;
+    case RecordType::DoInitExit:
+        add({MODTRACE_ATTR_MODULE, MODTRACE_ATTR_RET, MODTRACE_ATTR_ENTRY_SEQ,
+             MODTRACE_ATTR_DURATION});
+        break;
+    case RecordType::InitModuleExit:
+    case RecordType::FinitModuleExit:
+    case RecordType::DeleteModuleExit:
+        add({MODTRACE_ATTR_RET, MODTRACE_ATTR_ENTRY_SEQ, MODTRACE_ATTR_DURATION});
+        break;
+    case RecordType::DeleteModuleEnter:
+        add({MODTRACE_ATTR_DELETE_FLAGS});
+        break;
+    case RecordType::ObsoleteSyscall:
+        add({MODTRACE_ATTR_SYSCALL_NR});
+        break;
+    case RecordType::Loss:
+        add({MODTRACE_ATTR_LOSS});
+        break;
+    case RecordType::Shutdown:
+        add({MODTRACE_ATTR_NEXT_SEQ});
+        break;
+    }
+    return required;
+}
+
+Result<void> check_required(const Nest& nest, RecordType type) {
+    for (std::uint16_t attr : required_attributes(type)) {
+        if (!nest.find(attr))
+            return Error{"missing attribute " + nest.name(attr) + " (required in " +
+                         std::string(record_type_name(type)) + " records)"};
+    }
+    return {};
+}
+
+Result<Record> decode_record_attributes(const Nest& nest) {
+    Record r;
+    std::optional<std::uint64_t> ts;
+    std::optional<std::uint32_t> cpu, flags;
+    std::optional<std::vector<std::uint64_t>> args;
+    Fields f(nest);
+    f.required(MODTRACE_ATTR_TYPE, r.type);
+    f.optional(MODTRACE_ATTR_SEQ, r.seq);
+    f.optional(MODTRACE_ATTR_PROBE, r.probe);
+    f.optional(MODTRACE_ATTR_TS, ts);
+    f.optional(MODTRACE_ATTR_CPU, cpu);
+    f.optional(MODTRACE_ATTR_TASK, r.task);
+    f.optional(MODTRACE_ATTR_RECORD_FLAGS, flags);
+    f.optional(MODTRACE_ATTR_LOSS, r.loss);
+    f.optional(MODTRACE_ATTR_IMAGE_LEN, r.image_len);
+    f.optional(MODTRACE_ATTR_PARAMS, r.params);
+    f.optional(MODTRACE_ATTR_FD, r.fd);
+    f.optional(MODTRACE_ATTR_FILE, r.file);
+    f.optional(MODTRACE_ATTR_FINIT_FLAGS, r.finit_flags);
+    f.optional(MODTRACE_ATTR_NAME, r.name);
+    f.optional(MODTRACE_ATTR_DELETE_FLAGS, r.delete_flags);
+    f.optional(MODTRACE_ATTR_SYSCALL_NR, r.syscall_nr);
+    f.optional(MODTRACE_ATTR_SYSCALL_ARGS, args);
+    f.optional(MODTRACE_ATTR_MODULE, r.module);
+    f.optional(MODTRACE_ATTR_ENTRY_SEQ, r.entry_seq);
+    f.optional(MODTRACE_ATTR_RET, r.ret);
+    f.optional(MODTRACE_ATTR_DURATION, r.duration_ns);
+    f.optional(MODTRACE_ATTR_NEXT_SEQ, r.next_seq);
+    if (auto ok = f.result(); !ok)
+        return ok.error();
+    if (auto ok = check_required(nest, r.type); !ok)
+        return ok.error();
+    r.ts_ns = ts.value_or(0);
+    r.cpu = cpu.value_or(0);
+    r.flags = flags.value_or(0);
+    r.syscall_args = args.value_or(std::vector<std::uint64_t>{});
+    return r;
+}
+
+// How errors name a record: by its seq when that much can be read.
+std::string record_context(const Nest& nest) {
+    if (const Attribute* seq = nest.find(MODTRACE_ATTR_SEQ)) {
+        if (auto value = read_u64(*seq, "SEQ"))
+            return "record seq " + n(*value);
+    }
+    return "record";
+}
+
+Result<void> expect_command(const GenlMessage& message, std::uint8_t command,
+                            std::string_view what) {
+    if (message.command != command)
+        return Error{"expected a " + std::string(what) + " message (command " + n(command) +
+                     "), got command " + n(message.command)};
+    return {};
+}
+
+Error in(std::string_view context, const Error& error) {
+    return Error{std::string(context) + ": " + error.message, error.code};
+}
+
+} // namespace
+
+Result<Record> decode_record(const GenlMessage& message) {
+    if (auto ok = expect_command(message, MODTRACE_CMD_RECORD, "RECORD"); !ok)
+        return in("record", ok.error());
+    auto nest = Nest::parse(message.attributes, "", kTopNames);
+    if (!nest)
+        return in("record", nest.error());
+    auto record = decode_record_attributes(*nest);
+    if (!record)
+        return in(record_context(*nest), record.error());
+    return record;
+}
+
+Result<Record> decode_record(Bytes message) {
+    auto genl = parse_genl_message(message);
+    if (!genl)
+        return in("record", genl.error());
+    return decode_record(*genl);
+}
+
+Result<Status> decode_status(const GenlMessage& message) {
+    constexpr std::string_view context = "status reply";
+    if (auto ok = expect_command(message, MODTRACE_CMD_GET_STATUS, "GET_STATUS"); !ok)
+        return in(context, ok.error());
+    auto nest = Nest::parse(message.attributes, "", kTopNames, MODTRACE_ATTR_PROBE_STATUS);
+    if (!nest)
+        return in(context, nest.error());
+    Status s;
+    Fields f(*nest);
+    f.required(MODTRACE_ATTR_VERSION, s.version);
+    f.required(MODTRACE_ATTR_INSTANCE, s.instance);
+    f.required(MODTRACE_ATTR_NEXT_SEQ, s.next_seq);
+    f.required(MODTRACE_ATTR_PARAM_BUFFER_RECORDS, s.params.buffer_records);
+    f.required(MODTRACE_ATTR_PARAM_RESERVED_RECORDS, s.params.reserved_records);
+    f.required(MODTRACE_ATTR_PARAM_STRING_MAX, s.params.string_max);
+    f.required(MODTRACE_ATTR_COUNTERS, s.counters);
+    f.required(MODTRACE_ATTR_READERS, s.readers);
+    if (auto ok = f.result(); !ok)
+        return in(context, ok.error());
+    for (const Attribute* attr : nest->find_all(MODTRACE_ATTR_PROBE_STATUS)) {
+        auto probe = read_as(*attr, nest->name(MODTRACE_ATTR_PROBE_STATUS),
+                             static_cast<ProbeStatus*>(nullptr));
+        if (!probe)
+            return in(context, probe.error());
+        s.probes.push_back(std::move(*probe));
+    }
+    return s;
+}
+
+Result<Subscription> decode_subscription(const GenlMessage& message) {
+    constexpr std::string_view context = "subscribe reply";
+    if (auto ok = expect_command(message, MODTRACE_CMD_SUBSCRIBE, "SUBSCRIBE"); !ok)
+        return in(context, ok.error());
+    auto nest = Nest::parse(message.attributes, "", kTopNames);
+    if (!nest)
+        return in(context, nest.error());
+    Subscription s;
+    Fields f(*nest);
+    f.required(MODTRACE_ATTR_VERSION, s.version);
+    // Another protocol version may carry anything else: the caller reports the mismatch.
+    if (f.result() && s.version != kProtocolVersion)
+        return s;
+    f.required(MODTRACE_ATTR_INSTANCE, s.instance);
+    f.required(MODTRACE_ATTR_NEXT_SEQ, s.next_seq);
+    if (auto ok = f.result(); !ok)
+        return in(context, ok.error());
+    return s;
+}
+
+} // namespace modtrace

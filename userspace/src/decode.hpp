@@ -1,0 +1,84 @@
+// The kernel module's messages (kmod/uapi/modtrace.h) decoded into typed values. Pure functions
+// over bytes, no libnl: every attribute is checked (exact sizes for numbers, strings terminated
+// within their payload, nests parsed recursively, enum values known, attributes required by the
+// record type present), so anything past the decoder can trust what it gets. Attribute types
+// this reader does not know are skipped, so a newer module can add some; PAD is skipped too.
+#pragma once
+
+#include "modtrace.h"
+#include "netlink_parse.hpp"
+#include "record.hpp"
+#include "result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace modtrace {
+
+// The protocol version this reader speaks.
+inline constexpr std::uint32_t kProtocolVersion = MODTRACE_GENL_VERSION;
+
+enum class ProbeState : std::uint32_t {
+    Attached = 1,
+    Missing = 2,
+};
+
+// One MODTRACE_ATTR_PROBE_STATUS nest.
+struct ProbeStatus {
+    Probe probe{};
+    std::optional<std::string> symbol; // absent: attached nowhere
+    ProbeState state{};
+    std::uint64_t hits = 0;
+    std::uint64_t nmissed = 0;
+    std::optional<std::uint32_t> register_error; // positive errno
+};
+
+// MODTRACE_ATTR_COUNTERS: totals since the module was loaded.
+struct Counters {
+    std::uint64_t records = 0;
+    std::uint64_t queued = 0;
+    std::uint64_t sent = 0;
+    std::uint64_t lost_buffer_full = 0;
+    std::uint64_t lost_socket_full = 0;
+    std::uint64_t lost_nmissed = 0;
+    std::uint64_t lost_nomem = 0;
+    std::uint64_t readers_gone = 0;
+};
+
+// The module's parameters, fixed once it is loaded.
+struct StatusParams {
+    std::uint32_t buffer_records = 0;
+    std::uint32_t reserved_records = 0;
+    std::uint32_t string_max = 0;
+};
+
+// The reply to MODTRACE_CMD_GET_STATUS.
+struct Status {
+    std::uint32_t version = 0;
+    std::uint64_t instance = 0;
+    std::uint64_t next_seq = 0;
+    StatusParams params;
+    std::vector<ProbeStatus> probes;
+    Counters counters;
+    std::uint32_t readers = 0;
+};
+
+// The reply to MODTRACE_CMD_SUBSCRIBE: records from next_seq on are delivered or counted lost.
+struct Subscription {
+    std::uint32_t version = 0;
+    std::uint64_t instance = 0;
+    std::uint64_t next_seq = 0;
+};
+
+// A MODTRACE_CMD_RECORD message. Errors name the record and the attribute, e.g.
+// "record seq 12: attribute FD has 2 bytes, expected 4".
+Result<Record> decode_record(const GenlMessage& message);
+// The same from one whole netlink message (headers included), as split_datagram gives them.
+Result<Record> decode_record(Bytes message);
+
+Result<Status> decode_status(const GenlMessage& message);
+Result<Subscription> decode_subscription(const GenlMessage& message);
+
+} // namespace modtrace

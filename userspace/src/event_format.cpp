@@ -1,0 +1,496 @@
+#include "event_format.hpp"
+
+#include "json.hpp"
+#include "names.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <string_view>
+#include <vector>
+
+namespace modtrace {
+
+namespace {
+
+constexpr std::uint32_t loginuid_unset = 0xffffffffU;
+constexpr std::int64_t ns_per_s = 1000000000;
+
+// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days); no time
+// zone database or locale involved, so the UTC timestamp cannot depend on the environment.
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = static_cast<std::int64_t>(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+}
+
+// Floor division, so times before 1970 (a clock set badly) still format as valid dates.
+void split_ns(std::int64_t ns, std::int64_t& secs, std::int64_t& frac) {
+    secs = ns / ns_per_s;
+    frac = ns % ns_per_s;
+    if (frac < 0) {
+        frac += ns_per_s;
+        --secs;
+    }
+}
+
+std::string errno_of(const Event& ev) {
+    if (!ev.ret || *ev.ret >= 0)
+        return {};
+    // -ret of INT64_MIN does not exist; no errno is that large anyway.
+    return *ev.ret == INT64_MIN ? "E" + std::to_string(*ev.ret) : errno_name(-*ev.ret);
+}
+
+template <class T> void value_or_null(JsonWriter& w, const std::optional<T>& v) {
+    if (v)
+        w.value(*v);
+    else
+        w.null();
+}
+
+void flags_json(JsonWriter& w, const std::optional<std::uint32_t>& flags, bool finit) {
+    w.key("flags");
+    if (flags) {
+        w.begin_array();
+        for (const auto& n : finit ? finit_flag_names(*flags) : delete_flag_names(*flags))
+            w.value(n);
+        w.end_array();
+    } else {
+        w.null();
+    }
+    w.key("flags_raw");
+    value_or_null(w, flags);
+}
+
+// --- text -----------------------------------------------------------------------------------
+
+// `s` in double quotes: text_escape()'s escapes, and \" for a quote (text_escape() leaves
+// quotes alone and escapes backslashes, so the result reads back unambiguously).
+std::string quoted(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : text_escape(s)) {
+        if (c == '"')
+            out += '\\';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+// A string as one token of the text line: bare when it is plain printable ASCII without quotes
+// or backslashes, else quoted, with text_escape()'s escapes and \" for a quote. A space, a
+// quote or a control byte can therefore never start a new column or line.
+std::string token(std::string_view s) {
+    bool plain = !s.empty();
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\')
+            plain = false;
+    }
+    if (plain)
+        return std::string(s);
+    return quoted(s);
+}
+
+// Display width in code points: enough to align columns of ASCII and most UTF-8.
+std::size_t width(std::string_view s) {
+    std::size_t n = 0;
+    for (const char ch : s) {
+        if ((static_cast<unsigned char>(ch) & 0xc0) != 0x80)
+            ++n;
+    }
+    return n;
+}
+
+std::string pad(std::string s, std::size_t w) {
+    const std::size_t have = width(s);
+    if (have < w)
+        s.append(w - have, ' ');
+    return s;
+}
+
+namespace ansi {
+constexpr std::string_view dim = "\x1b[2m";
+constexpr std::string_view red = "\x1b[31m";
+constexpr std::string_view green = "\x1b[32m";
+constexpr std::string_view yellow = "\x1b[33m";
+constexpr std::string_view bold_red = "\x1b[1;31m";
+constexpr std::string_view reset = "\x1b[0m";
+} // namespace ansi
+
+std::string paint(std::string s, std::string_view colour, bool on) {
+    if (!on)
+        return s;
+    return std::string(colour) + s + std::string(ansi::reset);
+}
+
+std::string local_clock(std::int64_t realtime_ns) {
+    std::int64_t secs = 0;
+    std::int64_t frac = 0;
+    split_ns(realtime_ns, secs, frac);
+    const auto t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    if (!localtime_r(&t, &tm))
+        return "??:??:??.???";
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(frac / 1000000));
+    return buf;
+}
+
+std::string with_errno(std::string_view word, std::optional<std::int64_t> code) {
+    std::string s(word);
+    if (code && *code < 0 && *code != INT64_MIN)
+        s += " (" + errno_name(-*code) + ")";
+    else if (code && *code != 0)
+        s += " (" + std::to_string(*code) + ")";
+    return s;
+}
+
+// The outcome in words, and its colour.
+std::pair<std::string, std::string_view> outcome_text(const Event& ev) {
+    std::optional<std::int64_t> code = ev.ret;
+    if (!code && ev.module)
+        code = ev.module->init_ret;
+    switch (ev.outcome) {
+    case Outcome::Loaded:
+        return {"loaded", ansi::green};
+    case Outcome::Unloaded:
+        return {"unloaded", ansi::green};
+    case Outcome::Rejected:
+        return {with_errno("rejected", code), ansi::red};
+    case Outcome::InitFailed:
+        return {with_errno("init failed", code), ansi::red};
+    case Outcome::Failed:
+        return {with_errno("failed", code), ansi::red};
+    case Outcome::UnloadFailed:
+        return {with_errno("unload failed", code), ansi::red};
+    case Outcome::Enosys:
+        return {"obsolete (ENOSYS)", ansi::red};
+    case Outcome::Waited: {
+        std::string s = "waited for ";
+        if (ev.waited_on)
+            s += "tid " + std::to_string(ev.waited_on->tid);
+        else
+            s += "another load";
+        s += ": ";
+        s += ev.ret && *ev.ret == 0 ? "loaded" : with_errno("failed", ev.ret);
+        return {s, ev.ret && *ev.ret == 0 ? ansi::green : ansi::red};
+    }
+    case Outcome::Unknown:
+        break;
+    }
+    return {"unknown", ansi::yellow};
+}
+
+std::string join(const std::vector<std::string>& names) {
+    std::string s;
+    for (const auto& n : names) {
+        if (!s.empty())
+            s += ',';
+        s += n;
+    }
+    return s;
+}
+
+void append_loss_causes(std::string& out, const Loss& loss, std::uint64_t unreported) {
+    const std::pair<std::string_view, std::uint64_t> causes[] = {
+        {"buffer_full", loss.buffer_full},
+        {"socket_full", loss.socket_full},
+        {"nomem", loss.nomem},
+        {"overrun", loss.overrun},
+        {"nmissed", loss.nmissed},
+        {"unreported", unreported},
+    };
+    bool first = true;
+    for (const auto& [name, n] : causes) {
+        if (n == 0)
+            continue;
+        out += first ? " (" : ", ";
+        out += std::string(name) + " " + std::to_string(n);
+        first = false;
+    }
+    if (!first)
+        out += ')';
+}
+
+} // namespace
+
+TimeBase TimeBase::from_clocks() {
+    // Read the wall clock between two monotonic readings and pair it with their midpoint, so
+    // a preemption between the calls costs at most half its length in accuracy.
+    const auto ns = [](clockid_t id) {
+        timespec ts{};
+        clock_gettime(id, &ts);
+        return static_cast<std::int64_t>(ts.tv_sec) * ns_per_s + ts.tv_nsec;
+    };
+    const std::int64_t m1 = ns(CLOCK_MONOTONIC);
+    const std::int64_t r = ns(CLOCK_REALTIME);
+    const std::int64_t m2 = ns(CLOCK_MONOTONIC);
+    return TimeBase{r - (m1 + (m2 - m1) / 2)};
+}
+
+std::int64_t TimeBase::realtime_ns(std::uint64_t monotonic_ns) const {
+    // Unsigned arithmetic: wraps instead of overflowing on absurd input.
+    return static_cast<std::int64_t>(monotonic_ns + static_cast<std::uint64_t>(realtime_offset_ns));
+}
+
+std::string format_rfc3339(std::int64_t realtime_ns) {
+    std::int64_t secs = 0;
+    std::int64_t frac = 0;
+    split_ns(realtime_ns, secs, frac);
+    std::int64_t days = secs / 86400;
+    std::int64_t rem = secs % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        --days;
+    }
+    std::int64_t y = 0;
+    unsigned m = 0;
+    unsigned d = 0;
+    civil_from_days(days, y, m, d);
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09lldZ",
+                  static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                  static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
+                  static_cast<long long>(frac));
+    return buf;
+}
+
+std::string format_duration(std::uint64_t ns) {
+    // Integer arithmetic, truncating: 999999 ns is "999.9us", never a rounded-up "1000.0us".
+    const auto ull = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
+    char buf[48];
+    if (ns < 1000)
+        std::snprintf(buf, sizeof(buf), "%lluns", ull(ns));
+    else if (ns < 1000000)
+        std::snprintf(buf, sizeof(buf), "%llu.%lluus", ull(ns / 1000), ull(ns / 100 % 10));
+    else if (ns < 1000000000)
+        std::snprintf(buf, sizeof(buf), "%llu.%03llums", ull(ns / 1000000), ull(ns / 1000 % 1000));
+    else
+        std::snprintf(buf, sizeof(buf), "%llu.%03llus", ull(ns / 1000000000),
+                      ull(ns / 1000000 % 1000));
+    return buf;
+}
+
+std::string event_to_json(const Event& ev, const TimeBase& time) {
+    JsonWriter w;
+    w.begin_object();
+    w.key("seq").value(ev.seq);
+    w.key("time").value(format_rfc3339(time.realtime_ns(ev.time_ns)));
+    w.key("event").value(event_kind_name(ev.kind));
+
+    const Task* t = ev.task ? &*ev.task : nullptr;
+    const auto id = [&](const char* key, std::uint32_t Task::*field) {
+        w.key(key);
+        if (t)
+            w.value(t->*field);
+        else
+            w.null();
+    };
+    id("pid", &Task::tgid);
+    id("tid", &Task::tid);
+    id("ppid", &Task::ppid);
+    id("uid", &Task::uid);
+    id("euid", &Task::euid);
+    w.key("loginuid");
+    if (t && t->loginuid != loginuid_unset)
+        w.value(t->loginuid);
+    else
+        w.null();
+    w.key("comm");
+    if (t)
+        w.value(t->comm);
+    else
+        w.null();
+
+    const EventArgs& a = ev.args;
+    w.key("args").begin_object();
+    switch (ev.kind) {
+    case EventKind::InitModule:
+        w.key("len");
+        value_or_null(w, a.len);
+        w.key("params");
+        value_or_null(w, a.params);
+        break;
+    case EventKind::FinitModule:
+        w.key("fd");
+        value_or_null(w, a.fd);
+        w.key("path");
+        value_or_null(w, a.path);
+        w.key("params");
+        value_or_null(w, a.params);
+        flags_json(w, a.flags, true);
+        break;
+    case EventKind::DeleteModule:
+        w.key("name");
+        value_or_null(w, a.name);
+        flags_json(w, a.flags, false);
+        break;
+    default:
+        break;
+    }
+    w.end_object();
+
+    w.key("module");
+    if (ev.module) {
+        const EventModule& m = *ev.module;
+        w.begin_object();
+        w.key("name").value(m.name);
+        w.key("version");
+        value_or_null(w, m.version);
+        w.key("srcversion");
+        value_or_null(w, m.srcversion);
+        w.key("taints");
+        value_or_null(w, m.taints);
+        w.key("signed");
+        value_or_null(w, m.sig_ok);
+        w.key("params");
+        value_or_null(w, m.params);
+        w.key("init_ret");
+        value_or_null(w, m.init_ret);
+        w.end_object();
+    } else {
+        w.null();
+    }
+
+    w.key("ret");
+    value_or_null(w, ev.ret);
+    w.key("errno");
+    if (const std::string e = errno_of(ev); !e.empty())
+        w.value(e);
+    else
+        w.null();
+    w.key("outcome").value(outcome_name(ev.outcome));
+    w.key("duration_ns");
+    value_or_null(w, ev.duration_ns);
+    w.key("init_duration_ns");
+    value_or_null(w, ev.init_duration_ns);
+    w.key("complete").value(ev.complete);
+    w.key("incomplete_reason");
+    if (ev.complete)
+        w.null();
+    else
+        w.value(incomplete_reason_name(ev.incomplete_reason));
+    w.key("params_mismatch").value(ev.params_mismatch);
+    // Which strings are only a prefix of the real one (the kernel module's string bound, or a
+    // user pointer that could not be read to its end).
+    w.key("truncated").begin_array();
+    if (a.params_partial)
+        w.value("args.params");
+    if (a.path_partial)
+        w.value("args.path");
+    if (a.name_partial)
+        w.value("args.name");
+    if (ev.module && ev.module->params_truncated)
+        w.value("module.params");
+    w.end_array();
+    w.end_object();
+    return w.take();
+}
+
+std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {
+    const EventArgs& a = ev.args;
+    std::string line = paint(local_clock(time.realtime_ns(ev.time_ns)), ansi::dim, colour);
+    line += ' ';
+    line += pad(std::string(event_kind_name(ev.kind)), 15);
+
+    std::string proc = "?";
+    std::string uid = "uid=?";
+    if (ev.task) {
+        proc = token(ev.task->comm) + "[" + std::to_string(ev.task->tgid) + "]";
+        uid = "uid=" + std::to_string(ev.task->uid);
+        if (ev.task->euid != ev.task->uid)
+            uid += "(euid=" + std::to_string(ev.task->euid) + ")";
+    }
+    line += ' ' + pad(proc, 22) + ' ' + pad(uid, 9);
+
+    // What the call was about.
+    std::string target = "-";
+    std::string params = "-";
+    std::string flags = "-";
+    switch (ev.kind) {
+    case EventKind::InitModule:
+        if (a.len)
+            target = "image=" + std::to_string(*a.len);
+        break;
+    case EventKind::FinitModule:
+        if (a.path)
+            target = token(*a.path) + (a.path_partial ? "..." : "");
+        else if (a.fd)
+            target = "fd=" + std::to_string(*a.fd);
+        break;
+    case EventKind::DeleteModule:
+        if (a.name)
+            target = token(*a.name) + (a.name_partial ? "..." : "");
+        break;
+    default:
+        break;
+    }
+    if (a.params)
+        params = quoted(*a.params) + (a.params_partial ? "..." : "");
+    if (a.flags && *a.flags != 0)
+        flags = join(ev.kind == EventKind::DeleteModule ? delete_flag_names(*a.flags)
+                                                        : finit_flag_names(*a.flags));
+    const std::string module = ev.module ? token(ev.module->name) : "-";
+    line +=
+        ' ' + pad(target, 28) + ' ' + pad(params, 20) + ' ' + pad(flags, 8) + ' ' + pad(module, 16);
+
+    const auto [word, hue] = outcome_text(ev);
+    line += ' ' + paint(word, hue, colour);
+    line += ' ' + (ev.duration_ns ? format_duration(*ev.duration_ns) : std::string("-"));
+
+    if (!ev.complete)
+        line +=
+            ' ' +
+            paint("[incomplete: " + std::string(incomplete_reason_name(ev.incomplete_reason)) + "]",
+                  ansi::yellow, colour);
+    if (ev.params_mismatch && ev.module && ev.module->params)
+        line += ' ' + paint("[params changed: kernel got " + quoted(*ev.module->params) + "]",
+                            ansi::bold_red, colour);
+    return line;
+}
+
+std::string text_header(bool colour) {
+    // The widths of event_to_text(): the clock is 12 characters, "HH:MM:SS.mmm".
+    std::string line = pad("TIME", 12) + ' ' + pad("SYSCALL", 15) + ' ' + pad("PROCESS", 22) + ' ' +
+                       pad("USER", 9) + ' ' + pad("TARGET", 28) + ' ' + pad("PARAMS", 20) + ' ' +
+                       pad("FLAGS", 8) + ' ' + pad("MODULE", 16) + " OUTCOME DURATION";
+    return paint(std::move(line), ansi::dim, colour);
+}
+
+std::string loss_line(const Loss& loss) {
+    if (!loss.any())
+        return {};
+    std::string out = "modtrace: " + std::to_string(loss.total()) +
+                      (loss.total() == 1 ? " record lost" : " records lost");
+    append_loss_causes(out, loss, 0);
+    return out;
+}
+
+std::string summary_line(const CorrelatorSummary& s, const Loss& loss) {
+    std::string out = "modtrace: " + std::to_string(s.events) + " events (" +
+                      std::to_string(s.incomplete) + " incomplete), ";
+    // Gaps in the seqs the kernel's loss reports do not explain (it reports them with the next
+    // record it delivers, so these are losses at the very end, or before a reported one).
+    const std::uint64_t reported = loss.buffer_full + loss.socket_full + loss.nomem + loss.overrun;
+    const std::uint64_t unreported = s.seqs_missing > reported ? s.seqs_missing - reported : 0;
+    const std::uint64_t total = loss.total() + unreported;
+    if (total == 0) {
+        out += "no records lost";
+    } else {
+        out += std::to_string(total) + (total == 1 ? " record lost" : " records lost");
+        append_loss_causes(out, loss, unreported);
+    }
+    if (s.duplicates + s.late != 0)
+        out += ", " + std::to_string(s.duplicates + s.late) + " duplicate or late ignored";
+    return out;
+}
+
+} // namespace modtrace

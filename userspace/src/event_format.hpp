@@ -1,0 +1,60 @@
+// Events as text: one JSON object per line for programs, one aligned line for people, and the
+// loss and summary lines for stderr. Every string that came from the kernel or a caller is
+// escaped, so a crafted module name, path, comm or parameter string can neither break a line
+// nor forge a field or column.
+#pragma once
+
+#include "correlate.hpp"
+#include "event.hpp"
+#include "record.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace modtrace {
+
+// Turns the kernel's CLOCK_MONOTONIC timestamps into wall-clock time. The offset is measured
+// once, at startup: a later change of the wall clock does not move events already seen, and
+// every event of a run is placed with the same offset.
+struct TimeBase {
+    std::int64_t realtime_offset_ns = 0; // CLOCK_REALTIME - CLOCK_MONOTONIC
+
+    // Reads both clocks now.
+    static TimeBase from_clocks();
+    std::int64_t realtime_ns(std::uint64_t monotonic_ns) const;
+};
+
+// RFC 3339 in UTC with nanoseconds: "2026-11-23T10:11:12.123456789Z".
+std::string format_rfc3339(std::int64_t realtime_ns);
+
+// "850ns", "12.3us", "12.345ms", "1.234s" (truncated, not rounded).
+std::string format_duration(std::uint64_t ns);
+
+// One line, no trailing newline. Keys, always all present and in this order: seq, time, event,
+// pid, tid, ppid, uid, euid, loginuid (null when unset), comm, args, module, ret, errno,
+// outcome, duration_ns, init_duration_ns, complete, incomplete_reason, params_mismatch. args
+// holds the keys that apply to the syscall (init_module: len, params; finit_module: fd, path,
+// params, flags, flags_raw; delete_module: name, flags, flags_raw; others: none), null when the
+// entry was not seen. module is null when no init ran on the call's thread.
+std::string event_to_json(const Event& event, const TimeBase& time);
+
+// One human-readable line, no trailing newline: local time (HH:MM:SS.mmm), syscall, process
+// (comm[pid] uid=N), the file or image size or module name the call was about, its params,
+// flags, the module that ran its init, the outcome and the duration, then any warnings
+// ([incomplete: why], [params changed: ...]). Strings that are not plain printable ASCII are
+// quoted and escaped. ANSI colour only with `colour`.
+std::string event_to_text(const Event& event, bool colour, const TimeBase& time);
+
+// The column titles of event_to_text()'s lines, aligned with them, no trailing newline: for the
+// top of a terminal. Dimmed with `colour`.
+std::string text_header(bool colour);
+
+// "modtrace: 5 records lost (buffer_full 3, socket_full 2)": what one LOSS nest (or a total)
+// reports, for a warning when it arrives. "" when nothing was lost.
+std::string loss_line(const Loss& loss);
+
+// "modtrace: 12 events (3 incomplete), 5 records lost (buffer_full 5)", for stderr at exit.
+// Seqs that never arrived beyond what the kernel reported count as "unreported".
+std::string summary_line(const CorrelatorSummary& summary, const Loss& loss);
+
+} // namespace modtrace

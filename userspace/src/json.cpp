@@ -1,0 +1,217 @@
+#include "json.hpp"
+
+#include <cassert>
+#include <charconv>
+#include <cstdio>
+
+namespace modtrace {
+
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if there is none (overlong forms,
+// surrogates and code points above U+10FFFF are invalid).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = byte(i);
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + len > s.size())
+        return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        if ((byte(i + k) & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (byte(i + k) & 0x3f);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+// Whether the valid UTF-8 sequence of `len` bytes at s[i] is a code point that can disturb a
+// terminal line although it is valid text: C1 controls (U+0080-U+009F; U+009B is CSI to
+// terminals that take 8-bit controls), the line and paragraph separators, and the bidirectional
+// controls, which reorder how the rest of a line is displayed and so can make one column look
+// like another ("Trojan Source").
+bool disturbs_line(std::string_view s, std::size_t i, std::size_t len) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    std::uint32_t cp = 0;
+    if (len == 2)
+        cp = ((byte(0) & 0x1fU) << 6) | (byte(1) & 0x3fU);
+    else if (len == 3)
+        cp = ((byte(0) & 0x0fU) << 12) | ((byte(1) & 0x3fU) << 6) | (byte(2) & 0x3fU);
+    else
+        return false;
+    return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+           (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void append_hex_escape(std::string& out, const char* prefix, unsigned value, int digits) {
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "%s%0*x", prefix, digits, value);
+    out += buf;
+}
+
+} // namespace
+
+std::string json_quote(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                append_hex_escape(out, "\\u", c, 4);
+            } else if (c >= 0x80) {
+                const std::size_t len = utf8_sequence(s, i);
+                if (len == 0) {
+                    out += "\\ufffd";
+                    ++i;
+                    continue;
+                }
+                out.append(s.substr(i, len));
+                i += len;
+                continue;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+        ++i;
+    }
+    out += '"';
+    return out;
+}
+
+std::string text_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c == '\\') {
+            out += "\\\\";
+        } else if (c < 0x20 || c == 0x7f) {
+            append_hex_escape(out, "\\x", c, 2);
+        } else if (c >= 0x80) {
+            const std::size_t len = utf8_sequence(s, i);
+            if (len == 0) {
+                append_hex_escape(out, "\\x", c, 2);
+            } else if (disturbs_line(s, i, len)) {
+                for (std::size_t k = 0; k < len; ++k)
+                    append_hex_escape(out, "\\x", static_cast<unsigned char>(s[i + k]), 2);
+                i += len;
+                continue;
+            } else {
+                out.append(s.substr(i, len));
+                i += len;
+                continue;
+            }
+        } else {
+            out += static_cast<char>(c);
+        }
+        ++i;
+    }
+    return out;
+}
+
+void JsonWriter::separate() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (!has_member_.empty()) {
+        if (has_member_.back())
+            out_ += ',';
+        has_member_.back() = true;
+    }
+}
+
+void JsonWriter::open(char bracket) {
+    separate();
+    out_ += bracket;
+    has_member_.push_back(false);
+}
+
+void JsonWriter::close(char bracket) {
+    assert(!has_member_.empty() && !after_key_);
+    has_member_.pop_back();
+    out_ += bracket;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+    assert(!after_key_);
+    separate();
+    out_ += json_quote(name);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+}
+
+void JsonWriter::value(std::string_view s) {
+    separate();
+    out_ += json_quote(s);
+}
+
+void JsonWriter::value(bool b) {
+    separate();
+    out_ += b ? "true" : "false";
+}
+
+void JsonWriter::value(std::int64_t n) {
+    separate();
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof(buf), n);
+    out_.append(buf, res.ptr);
+}
+
+void JsonWriter::value(std::uint64_t n) {
+    separate();
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof(buf), n);
+    out_.append(buf, res.ptr);
+}
+
+void JsonWriter::null() {
+    separate();
+    out_ += "null";
+}
+
+std::string JsonWriter::take() {
+    std::string s = std::move(out_);
+    out_.clear();
+    has_member_.clear();
+    after_key_ = false;
+    return s;
+}
+
+} // namespace modtrace

@@ -1,0 +1,297 @@
+// Printing records and the status. Everything from the kernel that is a string goes through
+// JsonWriter (JSON) or text_escape (text), so no byte of it can break a line.
+#include "raw.hpp"
+
+#include "json.hpp"
+#include "protocol_names.hpp"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace modtrace {
+
+namespace {
+
+template <class T> void put(JsonWriter& w, std::string_view key, const std::optional<T>& value) {
+    if (value)
+        w.key(key).value(*value);
+}
+
+void write_task(JsonWriter& w, const Task& t) {
+    w.begin_object();
+    w.key("tgid").value(t.tgid);
+    w.key("tid").value(t.tid);
+    w.key("ppid").value(t.ppid);
+    w.key("uid").value(t.uid);
+    w.key("euid").value(t.euid);
+    w.key("gid").value(t.gid);
+    w.key("loginuid").value(t.loginuid);
+    w.key("sessionid").value(t.sessionid);
+    w.key("comm").value(t.comm);
+    w.key("cgroup_id").value(t.cgroup_id);
+    w.key("pidns_ino").value(t.pidns_ino);
+    w.key("mntns_ino").value(t.mntns_ino);
+    if (t.abi) {
+        // The decoder only lets known ABIs through; a number is still better than nothing.
+        if (auto name = abi_name(*t.abi); !name.empty())
+            w.key("abi").value(name);
+        else
+            w.key("abi").value(*t.abi);
+    }
+    w.end_object();
+}
+
+void write_flags(JsonWriter& w, std::uint32_t flags) {
+    w.begin_array();
+    for (const auto& name : record_flag_names(flags))
+        w.value(name);
+    w.end_array();
+}
+
+void write_loss(JsonWriter& w, const Loss& loss) {
+    w.begin_object();
+    w.key("buffer_full").value(loss.buffer_full);
+    w.key("socket_full").value(loss.socket_full);
+    w.key("nmissed").value(loss.nmissed);
+    w.key("nomem").value(loss.nomem);
+    w.key("overrun").value(loss.overrun);
+    w.end_object();
+}
+
+void write_file(JsonWriter& w, const FileInfo& file) {
+    w.begin_object();
+    put(w, "path", file.path);
+    if (file.dev)
+        w.key("dev").value(format_dev(*file.dev));
+    put(w, "ino", file.ino);
+    w.end_object();
+}
+
+void write_module(JsonWriter& w, const ModuleInfo& m) {
+    w.begin_object();
+    w.key("name").value(m.name);
+    put(w, "version", m.version);
+    put(w, "srcversion", m.srcversion);
+    put(w, "taints", m.taints);
+    put(w, "sig_ok", m.sig_ok);
+    put(w, "args", m.args);
+    put(w, "text_size", m.text_size);
+    put(w, "total_size", m.total_size);
+    w.end_object();
+}
+
+// LOSS and SHUTDOWN records come from no probe: they have no time or CPU of their own.
+bool from_a_probe(RecordType type) {
+    return type != RecordType::Loss && type != RecordType::Shutdown;
+}
+
+void write_common(JsonWriter& w, const Record& r) {
+    w.key("type").value(record_type_name(r.type));
+    put(w, "seq", r.seq);
+    if (r.probe)
+        w.key("probe").value(probe_name(*r.probe));
+    if (from_a_probe(r.type)) {
+        w.key("ts_ns").value(r.ts_ns);
+        w.key("cpu").value(r.cpu);
+    }
+    if (r.task) {
+        w.key("task");
+        write_task(w, *r.task);
+    }
+    w.key("flags");
+    write_flags(w, r.flags);
+    if (r.loss && r.loss->any()) {
+        w.key("loss");
+        write_loss(w, *r.loss);
+    }
+}
+
+void write_entry(JsonWriter& w, const Record& r) {
+    put(w, "image_len", r.image_len);
+    put(w, "params", r.params);
+    put(w, "fd", r.fd);
+    if (r.file) {
+        w.key("file");
+        write_file(w, *r.file);
+    }
+    put(w, "finit_flags", r.finit_flags);
+    put(w, "name", r.name);
+    put(w, "delete_flags", r.delete_flags);
+    put(w, "syscall_nr", r.syscall_nr);
+    if (!r.syscall_args.empty()) {
+        w.key("syscall_args").begin_array();
+        for (std::uint64_t arg : r.syscall_args)
+            w.value(arg);
+        w.end_array();
+    }
+}
+
+std::string hex64(std::uint64_t value) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%016" PRIx64, value);
+    return buf;
+}
+
+std::string_view state_name(ProbeState state) {
+    switch (state) {
+    case ProbeState::Attached:
+        return "attached";
+    case ProbeState::Missing:
+        return "missing";
+    }
+    return "unknown";
+}
+
+void write_probe_status(JsonWriter& w, const ProbeStatus& p) {
+    w.begin_object();
+    w.key("probe").value(probe_name(p.probe));
+    if (p.symbol)
+        w.key("symbol").value(*p.symbol);
+    else
+        w.key("symbol").null();
+    w.key("state").value(state_name(p.state));
+    w.key("hits").value(p.hits);
+    w.key("nmissed").value(p.nmissed);
+    if (p.register_error)
+        w.key("register_error").value(*p.register_error);
+    else
+        w.key("register_error").null();
+    w.end_object();
+}
+
+// The counters with the names both outputs use, in protocol order.
+std::vector<std::pair<std::string_view, std::uint64_t>> counter_list(const Counters& c) {
+    return {
+        {"records", c.records},
+        {"queued", c.queued},
+        {"sent", c.sent},
+        {"lost_buffer_full", c.lost_buffer_full},
+        {"lost_socket_full", c.lost_socket_full},
+        {"lost_nmissed", c.lost_nmissed},
+        {"lost_nomem", c.lost_nomem},
+        {"readers_gone", c.readers_gone},
+    };
+}
+
+// Rows of cells printed as aligned columns: numbers right-aligned, text left-aligned, two
+// spaces between columns and no trailing blanks.
+class Table {
+public:
+    explicit Table(std::vector<bool> right_aligned) : right_(std::move(right_aligned)) {}
+
+    void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+
+    std::string str(std::string_view indent = "") const {
+        std::vector<std::size_t> width(right_.size());
+        for (const auto& row : rows_) {
+            for (std::size_t i = 0; i < row.size(); ++i)
+                width[i] = std::max(width[i], row[i].size());
+        }
+        std::string out;
+        for (const auto& row : rows_) {
+            std::string line(indent);
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                std::string pad(width[i] - row[i].size(), ' ');
+                line += right_[i] ? pad + row[i] : row[i] + pad;
+                line += "  ";
+            }
+            line.erase(line.find_last_not_of(' ') + 1);
+            out += line + "\n";
+        }
+        return out;
+    }
+
+private:
+    std::vector<bool> right_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+std::string probe_note(const ProbeStatus& p) {
+    if (!p.register_error)
+        return "";
+    return "error " + std::to_string(*p.register_error) + " (" +
+           std::strerror(static_cast<int>(*p.register_error)) + ")";
+}
+
+std::string probes_text(const std::vector<ProbeStatus>& probes) {
+    Table table({false, false, true, true, false, false});
+    table.row({"probe", "state", "hits", "missed", "symbol", ""});
+    for (const auto& p : probes) {
+        table.row({std::string(probe_name(p.probe)), std::string(state_name(p.state)),
+                   std::to_string(p.hits), std::to_string(p.nmissed),
+                   p.symbol ? text_escape(*p.symbol) : "-", probe_note(p)});
+    }
+    return table.str();
+}
+
+std::string counters_text(const Counters& c) {
+    Table table({false, true});
+    for (const auto& [name, value] : counter_list(c))
+        table.row({std::string(name), std::to_string(value)});
+    return table.str("  ");
+}
+
+} // namespace
+
+std::string record_to_json(const Record& r) {
+    JsonWriter w;
+    w.begin_object();
+    write_common(w, r);
+    write_entry(w, r);
+    if (r.module) {
+        w.key("module");
+        write_module(w, *r.module);
+    }
+    put(w, "entry_seq", r.entry_seq);
+    put(w, "ret", r.ret);
+    put(w, "duration_ns", r.duration_ns);
+    put(w, "next_seq", r.next_seq);
+    w.end_object();
+    return w.take();
+}
+
+std::string status_to_json(const Status& s) {
+    JsonWriter w;
+    w.begin_object();
+    w.key("version").value(s.version);
+    // A random 64-bit id: as a string, since JSON readers that use doubles would round it.
+    w.key("instance").value(hex64(s.instance));
+    w.key("next_seq").value(s.next_seq);
+    w.key("readers").value(s.readers);
+    w.key("params").begin_object();
+    w.key("buffer_records").value(s.params.buffer_records);
+    w.key("reserved_records").value(s.params.reserved_records);
+    w.key("string_max").value(s.params.string_max);
+    w.end_object();
+    w.key("probes").begin_array();
+    for (const auto& p : s.probes)
+        write_probe_status(w, p);
+    w.end_array();
+    w.key("counters").begin_object();
+    for (const auto& [name, value] : counter_list(s.counters))
+        w.key(name).value(value);
+    w.end_object();
+    w.end_object();
+    return w.take();
+}
+
+std::string status_to_text(const Status& s) {
+    Table head({false, false});
+    head.row({"protocol", std::to_string(s.version)});
+    head.row({"instance", hex64(s.instance)});
+    head.row({"next seq", std::to_string(s.next_seq)});
+    head.row({"readers", std::to_string(s.readers)});
+    head.row({"buffer", std::to_string(s.params.buffer_records) + " records, " +
+                            std::to_string(s.params.reserved_records) +
+                            " of them kept for module loads"});
+    head.row({"strings", "up to " + std::to_string(s.params.string_max) + " bytes"});
+    return "modtrace kernel module\n" + head.str("  ") + "\n" + probes_text(s.probes) +
+           "\ncounters\n" + counters_text(s.counters);
+}
+
+} // namespace modtrace

@@ -1,0 +1,24 @@
+// What `modtrace --raw` and `modtrace --status` print: records as one JSON object per line,
+// the status as text for people or as one JSON object.
+#pragma once
+
+#include "decode.hpp"
+#include "record.hpp"
+
+#include <string>
+
+namespace modtrace {
+
+// One record as one line of JSON, without the newline. Keys follow the protocol's attributes
+// (type, seq, probe, ts_ns, cpu, task, flags, loss, image_len, params, fd, file, finit_flags,
+// name, delete_flags, syscall_nr, syscall_args, module, entry_seq, ret, duration_ns,
+// next_seq); an attribute the record did not carry has no key. "flags" is always there.
+std::string record_to_json(const Record& record);
+
+// The status as one JSON object, without the newline.
+std::string status_to_json(const Status& status);
+
+// The status for people: aligned lines, each ending in a newline.
+std::string status_to_text(const Status& status);
+
+} // namespace modtrace

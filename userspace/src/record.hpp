@@ -1,0 +1,131 @@
+// The records the kernel module sends, as typed values. The decoder (decode.hpp) makes them
+// from bytes; everything after it (the raw printer, the correlator) works on these alone.
+// Field meanings are those of kmod/uapi/modtrace.h; an absent attribute is an empty optional.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace modtrace {
+
+enum class RecordType : std::uint32_t {
+    InitModuleEnter = 1,
+    InitModuleExit = 2,
+    FinitModuleEnter = 3,
+    FinitModuleExit = 4,
+    DoInitEnter = 5,
+    DoInitExit = 6,
+    DeleteModuleEnter = 7,
+    DeleteModuleExit = 8,
+    ObsoleteSyscall = 9,
+    Loss = 10,
+    Shutdown = 11,
+};
+
+enum class Probe : std::uint32_t {
+    InitModule = 1,
+    FinitModule = 2,
+    DoInitModule = 3,
+    DeleteModule = 4,
+    NiSyscall = 5,
+    ParseArgs = 6, // status only: it makes no records of its own
+};
+
+// MODTRACE_RECORD_F_* bits.
+namespace record_flag {
+inline constexpr std::uint32_t params_truncated = 1U << 0;
+inline constexpr std::uint32_t params_unreadable = 1U << 1;
+inline constexpr std::uint32_t path_truncated = 1U << 2;
+inline constexpr std::uint32_t path_unavailable = 1U << 3;
+inline constexpr std::uint32_t name_truncated = 1U << 4;
+inline constexpr std::uint32_t name_unreadable = 1U << 5;
+inline constexpr std::uint32_t args_truncated = 1U << 6;
+inline constexpr std::uint32_t version_truncated = 1U << 7;
+inline constexpr std::uint32_t deferred = 1U << 8;
+} // namespace record_flag
+
+// Who made the call. The kernel sends every field with every record but SHUTDOWN and LOSS.
+struct Task {
+    std::uint32_t tgid = 0;
+    std::uint32_t tid = 0;
+    std::uint32_t ppid = 0;
+    std::uint32_t uid = 0;
+    std::uint32_t euid = 0;
+    std::uint32_t gid = 0;
+    std::uint32_t loginuid = 0xffffffffU; // 4294967295: unset
+    std::uint32_t sessionid = 0xffffffffU;
+    std::string comm;
+    std::uint64_t cgroup_id = 0;
+    std::uint32_t pidns_ino = 0;
+    std::uint32_t mntns_ino = 0;
+    std::optional<std::uint32_t> abi; // enum modtrace_abi
+};
+
+// Records this reader missed since the previous one it received, by cause.
+struct Loss {
+    std::uint64_t buffer_full = 0;
+    std::uint64_t socket_full = 0;
+    std::uint64_t nmissed = 0;
+    std::uint64_t nomem = 0;
+    // Messages the reader's own socket dropped (ENOBUFS); counted by the reader, not the kernel.
+    std::uint64_t overrun = 0;
+
+    std::uint64_t total() const { return buffer_full + socket_full + nmissed + nomem + overrun; }
+    bool any() const { return total() != 0; }
+};
+
+struct FileInfo {
+    std::optional<std::string> path;
+    std::optional<std::uint32_t> dev; // new_encode_dev() form
+    std::optional<std::uint64_t> ino;
+};
+
+// The kernel's view of a module, copied at do_init_module() entry. DO_INIT_EXIT carries the
+// name only.
+struct ModuleInfo {
+    std::string name;
+    std::optional<std::string> version;
+    std::optional<std::string> srcversion;
+    std::optional<std::uint64_t> taints;
+    std::optional<bool> sig_ok;
+    std::optional<std::string> args;
+    std::optional<std::uint64_t> text_size;
+    std::optional<std::uint64_t> total_size;
+};
+
+struct Record {
+    RecordType type{};
+    std::optional<std::uint64_t> seq; // absent on LOSS and SHUTDOWN
+    std::optional<Probe> probe;
+    std::uint64_t ts_ns = 0; // CLOCK_MONOTONIC
+    std::uint32_t cpu = 0;
+    std::optional<Task> task;
+    std::uint32_t flags = 0; // record_flag bits
+    std::optional<Loss> loss;
+
+    // syscall entries
+    std::optional<std::uint64_t> image_len;
+    std::optional<std::string> params;
+    std::optional<std::int32_t> fd;
+    std::optional<FileInfo> file;
+    std::optional<std::uint32_t> finit_flags;
+    std::optional<std::string> name; // delete_module
+    std::optional<std::uint32_t> delete_flags;
+    std::optional<std::uint32_t> syscall_nr;
+    std::vector<std::uint64_t> syscall_args;
+
+    // do_init_module
+    std::optional<ModuleInfo> module;
+
+    // returns
+    std::optional<std::uint64_t> entry_seq;
+    std::optional<std::int64_t> ret;
+    std::optional<std::uint64_t> duration_ns;
+
+    // SHUTDOWN
+    std::optional<std::uint64_t> next_seq;
+};
+
+} // namespace modtrace

@@ -1,0 +1,60 @@
+// Received messages into records.
+#include "record_stream.hpp"
+
+#include "decode.hpp"
+
+#include <linux/genetlink.h>
+
+namespace modtrace {
+
+std::optional<Record> RecordStream::take(Bytes message) {
+    auto header = parse_header(message);
+    if (!header)
+        return std::nullopt;
+    if (header->type == family_id_) {
+        auto genl = parse_genl_message(message);
+        if (genl && genl->command != MODTRACE_CMD_RECORD)
+            return std::nullopt; // a late answer to a request that timed out
+        auto record = decode_record(message);
+        if (!record) {
+            if (warn_)
+                warn_(Error{"skipping a malformed " + record.error().message});
+            return std::nullopt;
+        }
+        return deliver(std::move(*record));
+    }
+    if (header->type == GENL_ID_CTRL) {
+        auto removed = announces_family_removal(message, MODTRACE_GENL_NAME);
+        if (removed && *removed) {
+            Record shutdown;
+            shutdown.type = RecordType::Shutdown;
+            return deliver(std::move(shutdown));
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Record> RecordStream::finish() {
+    if (overruns_ == 0)
+        return std::nullopt;
+    Record loss;
+    loss.type = RecordType::Loss;
+    loss.loss = Loss{};
+    loss.loss->overrun = overruns_;
+    overruns_ = 0;
+    return loss;
+}
+
+Record RecordStream::deliver(Record record) {
+    if (overruns_ != 0) {
+        if (!record.loss)
+            record.loss = Loss{};
+        record.loss->overrun += overruns_;
+        overruns_ = 0;
+    }
+    if (record.type == RecordType::Shutdown)
+        ended_ = true;
+    return record;
+}
+
+} // namespace modtrace
