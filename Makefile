@@ -1,6 +1,8 @@
 # modtrace: top-level build and lab entry points. `make help` lists them.
 
-KERNELS ?= 6.1
+# The guest lanes make check runs: every Debian kernel flavour, and 6.1-debug
+# (built here once, about 15 minutes) with the kernel's sanitizers.
+KERNELS ?= 6.1 6.1-cloud 6.1-rt 6.12 6.12-cloud 6.12-rt 6.1-debug
 BUILD ?= build
 CMAKE_BUILD := $(BUILD)/cmake
 CMAKE_TYPE ?= RelWithDebInfo
@@ -15,7 +17,7 @@ KVER ?= $(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),6.1)
 export MODTRACE_BUILD := $(abspath $(BUILD))
 
 .PHONY: all help deps reader module modules-lab check unit guest demo shell \
-	checkpatch install uninstall clean
+	checkpatch sparse format-check fuzz dkms-test dkms-install install install-reader uninstall clean
 
 all: reader module
 
@@ -23,12 +25,17 @@ help:
 	@echo 'make               build the reader and the module (for $(KVER))'
 	@echo 'make module KVER=R build the module for kernel release or lab flavour R'
 	@echo 'make check         install what is missing, build, run unit and guest tests'
-	@echo '                   (KERNELS="6.1 6.12-rt" picks the guest kernels; default 6.1)'
+	@echo '                   (KERNELS="6.1 6.12-rt" picks the guest kernels; default: all six and 6.1-debug)'
 	@echo 'make unit          unit tests only;  make guest: guest scenarios only'
 	@echo 'make demo          boot a lab kernel and watch real module loads'
 	@echo 'make shell         boot a lab kernel (KERNEL=6.1) to a shell with everything in it'
 	@echo 'make checkpatch    checkpatch.pl --strict over the kernel code'
+	@echo 'make sparse        sparse over the module, built for 6.1 and 6.12'
+	@echo 'make format-check  the C++ against .clang-format (make format fixes it)'
+	@echo 'make fuzz          libFuzzer on the decoder and the correlator, FUZZ_SECONDS each (30)'
 	@echo 'sudo make install  install module (running kernel) and reader; make uninstall'
+	@echo 'sudo make dkms-install  install the module with DKMS for the running kernel'
+	@echo 'make dkms-test     DKMS add/build/install for 6.1 and 6.12, then boot what it installed'
 
 deps:
 	@scripts/deps.sh
@@ -49,7 +56,7 @@ module:
 modules-lab:
 	@for k in $(KERNELS); do scripts/build-modules.sh $$k >/dev/null || exit 1; done
 
-check: deps reader modules-lab checkpatch
+check: deps reader modules-lab checkpatch sparse format-check fuzz
 	@cd $(CMAKE_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 unit: reader
@@ -69,8 +76,47 @@ shell: reader
 checkpatch:
 	@scripts/checkpatch.sh
 
-install: all
+dkms-test: reader
+	@scripts/dkms.sh 6.1 6.12
+
+dkms-install:
+	@scripts/dkms.sh --no-guest $(RUNNING)
+
+CXX_SOURCES = $(shell git ls-files -- 'userspace/*.[ch]pp' 'tests/*.[ch]pp')
+
+format-check:
+	@clang-format --dry-run -Werror $(CXX_SOURCES)
+
+format:
+	@clang-format -i $(CXX_SOURCES)
+
+FUZZ_SECONDS ?= 30
+FUZZ_BUILD := $(BUILD)/fuzz
+FUZZERS := fuzz_decode fuzz_correlate
+
+# Built with clang, ASan and UBSan in a tree of their own; each corpus grows
+# from run to run. Any crash or sanitizer report fails the target.
+fuzz:
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DMODTRACE_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZERS) >/dev/null
+	@for f in $(FUZZERS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$f; \
+		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+		$(FUZZ_BUILD)/tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus/$$f \
+			>$(FUZZ_BUILD)/$$f.log 2>&1 || { tail -n 40 $(FUZZ_BUILD)/$$f.log; exit 1; }; \
+		grep -h '^#[0-9]*.*DONE' $(FUZZ_BUILD)/$$f.log || true; \
+	done
+
+# Both series: the module has code paths for each.
+sparse:
+	@for k in 6.1 6.12; do scripts/build-modules.sh --sparse --quiet $$k >/dev/null || exit 1; done
+
+install: all install-reader
 	$(MAKE) -C kmod KDIR=/lib/modules/$(RUNNING)/build install
+
+install-reader: reader
 	install -D -m 0755 $(CMAKE_BUILD)/userspace/modtrace $(DESTDIR)$(PREFIX)/bin/modtrace
 
 uninstall:

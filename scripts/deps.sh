@@ -10,7 +10,7 @@ packages=(
 	# reader
 	libnl-3-dev libnl-genl-3-dev libboost-program-options-dev
 	# tests
-	libgtest-dev libgmock-dev clang libclang-rt-14-dev jq
+	libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev jq
 	# kernel module builds (kbuild of 6.12 wants pahole) and checks
 	bc bison flex libelf-dev libssl-dev dwarves sparse dkms xz-utils zstd
 	# guest lab

@@ -48,6 +48,17 @@ else
 	timeout "$MT_TIMEOUT" sh /scenario.sh $MT_ARGS >scenario.log 2>&1
 fi
 echo $? >/tmp/exit_status
+# On a kernel with kmemleak (6.1-debug), look for leaks now: a scan reports
+# in dmesg, which the harness checks. Twice, as kmemleak's documentation
+# advises, so that objects freed late are not reported.
+if [ -e /sys/kernel/debug/kmemleak ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null; then
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		echo scan >/sys/kernel/debug/kmemleak
+		sleep 1
+		echo scan >/sys/kernel/debug/kmemleak
+		cat /sys/kernel/debug/kmemleak >kmemleak.txt
+	fi
+fi
 dmesg >dmesg.txt
 mv /tmp/exit_status exit_status
 tar -cf /tmp/results.tar . && cat /tmp/results.tar >"$port"

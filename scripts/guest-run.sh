@@ -27,13 +27,15 @@ options:
   --timeout S    limit for the scenario inside the guest, seconds (default 300);
                  the whole boot is killed 120 s after that
   --bin PATH     add a program to the guest's /usr/bin (repeatable)
+  --modtrace-ko F  use this modtrace.ko (or .ko.xz), e.g. one DKMS installed,
+                 instead of the one built from kmod/
   --memory MB    guest memory (default 1024)
   --live         show the scenario's output on this terminal as it runs
   --shell        boot to an interactive shell instead (Ctrl-a x quits)
   --kvm          use KVM instead of TCG (also MODTRACE_KVM=1)
 
 Inside the guest: /sbin has Debian's kmod tools, /bin busybox, our modules
-are in /lib/modules/RELEASE/extra; the scenario sees MT_RELEASE, MT_FLAVOUR,
+are in /lib/modules/RELEASE/extra (and /lib/mt/mt_clean.ko.xz); the scenario sees MT_RELEASE, MT_FLAVOUR,
 MT_PAYLOADS and MT_RESULTS (a directory brought back to DIR/results) and can
 source /lib/mt/lib.sh for assertions.
 
@@ -43,13 +45,14 @@ USAGE
 }
 
 kernel=${MODTRACE_KERNEL:-6.1} out= timeout=300 memory=1024 live=0 shell=0
-kvm=${MODTRACE_KVM:-0} bins=()
+kvm=${MODTRACE_KVM:-0} bins=() modtrace_ko=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--bin) bins+=("$2"); shift 2 ;;
+	--modtrace-ko) modtrace_ko=$2; shift 2 ;;
 	--memory) memory=$2; shift 2 ;;
 	--live) live=1; shift ;;
 	--shell) shell=1; shift ;;
@@ -67,6 +70,7 @@ else
 	scenario=$1
 fi
 shift || true
+[ "${1:-}" != -- ] || shift
 [ -f "$scenario" ] || { mt_say "no scenario file $scenario"; exit 2; }
 [[ $timeout =~ ^[0-9]+$ ]] || { mt_say "--timeout takes seconds"; exit 2; }
 name=$(basename "$scenario" .sh)
@@ -116,9 +120,22 @@ for m in "${GUEST_MODULES[@]}"; do
 		cp "$f" "$mdir/$rel_path"
 	done
 done
-cp "$MT_BUILD/modules/$release"/kmod/*.ko "$MT_BUILD/modules/$release"/payloads/*.ko "$mdir/extra/"
+cp "$MT_BUILD/modules/$release"/payloads/*.ko "$mdir/extra/"
+# An xz-compressed payload for finit_module(MODULE_INIT_COMPRESSED_FILE), in
+# the form the kernel's decompressor takes, outside depmod's reach.
+xz --check=crc32 --lzma2=dict=1MiB -c "$MT_BUILD/modules/$release/payloads/mt_clean.ko" \
+	>"$root/lib/mt/mt_clean.ko.xz"
+if [ -n "$modtrace_ko" ]; then
+	[ -f "$modtrace_ko" ] || mt_die "no module at $modtrace_ko"
+	cp "$modtrace_ko" "$mdir/extra/"
+else
+	cp "$MT_BUILD/modules/$release"/kmod/*.ko "$mdir/extra/"
+fi
 depmod -b "$root" "$release"
 
+# root, and "lab" (uid 1000) for scenarios that need an unprivileged user.
+printf 'root:x:0:0:root:/root:/bin/sh\nlab:x:1000:1000:lab:/tmp:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nlab:x:1000:\n' >"$root/etc/group"
 cp "$MT_TOP/scripts/guest-init.sh" "$root/init"
 cp "$MT_TOP/tests/guest/lib.sh" "$root/lib/mt/lib.sh"
 cp "$scenario" "$root/scenario.sh"

@@ -29,6 +29,7 @@ list_flavours() {
 6.12        linux-image-6.12-amd64         generic, .ko.xz modules
 6.12-cloud  linux-image-6.12-cloud-amd64   cloud
 6.12-rt     linux-image-6.12-rt-amd64      PREEMPT_RT
+6.1-debug   (built from linux-source-6.1)  KASAN, lockdep, kmemleak, UBSAN
 LIST
 }
 
@@ -90,6 +91,10 @@ main() {
 	esac
 	[ $# -eq 1 ] || { usage >&2; exit 2; }
 	want=$1
+	if [ "$want" = 6.1-debug ]; then
+		[ $quiet -eq 1 ] && exec "$MT_TOP/scripts/kernel-debug.sh" --quiet
+		exec "$MT_TOP/scripts/kernel-debug.sh"
+	fi
 	mkdir -p "$MT_CACHE/kernels"
 
 	meta=$(metapackage "$want")

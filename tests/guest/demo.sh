@@ -12,9 +12,10 @@ step() {
 
 echo "modtrace demo on Linux $(uname -r)"
 $MODPROBE modtrace || exit 1
-if modtrace --version >/dev/null 2>&1 && modtrace --json >/tmp/reader.out 2>&1 & then
-	reader=$!
-fi
+modtrace --color=always >/tmp/reader.out 2>&1 &
+reader=$!
+modtrace --json >/tmp/reader.json 2>/dev/null &
+json=$!
 sleep 1
 
 step $MODPROBE 8021q
@@ -25,7 +26,9 @@ step $RMMOD dummy
 step mtload init --bad-image
 sleep 2
 
-kill "$reader" 2>/dev/null
+kill "$reader" "$json" 2>/dev/null
 wait 2>/dev/null
-printf '\n\033[1mWhat modtrace reported:\033[0m\n'
+printf '\n\033[1mWhat modtrace reported (sudo modtrace):\033[0m\n'
 cat /tmp/reader.out
+printf '\n\033[1mThe same as JSON (sudo modtrace --json), the mt_clean load:\033[0m\n'
+jq -c 'select(.module.name == "mt_clean")' /tmp/reader.json

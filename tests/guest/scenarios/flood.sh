@@ -1,0 +1,58 @@
+# A flood of failing module syscalls on both vCPUs, with a small buffer,
+# while real loads happen: every successful load still comes out as a
+# complete event, and every record is either delivered or counted lost, to
+# the record (the kernel's count of records equals what the calls made).
+. /lib/mt/lib.sh
+P=$MT_PAYLOADS
+R=$MT_RESULTS/raw.jsonl
+J=$MT_RESULTS/events.jsonl
+REPEAT=${MT_FLOOD_REPEAT:-4000}
+LOADS=5
+
+mt_check "modtrace loads with a 64-record buffer" $MODPROBE modtrace buffer_records=64 reserved_records=16
+if mt_reader_start "$R" --raw; then mt_ok "raw reader subscribes"; else mt_fail "raw reader subscribes" "readers did not rise"; fi
+raw=$MT_READER
+if mt_reader_start "$J" --json; then mt_ok "event reader subscribes"; else mt_fail "event reader subscribes" "readers did not rise"; fi
+events=$MT_READER
+
+# Two loaders, two threads each: non-ELF images and a closed fd.
+mtload --quiet --threads 2 --repeat "$REPEAT" --expect ENOEXEC init --bad-image >flood1.out &
+f1=$!
+mtload --quiet --threads 2 --repeat "$REPEAT" --expect EBADF finit --fd 999 >flood2.out &
+f2=$!
+loaded=0
+i=0
+while [ $i -lt $LOADS ]; do
+	mtload --quiet --expect 0 --params "label=flood$i" finit "$P/mt_clean.ko" >/dev/null && loaded=$((loaded + 1))
+	mtload --quiet --expect 0 delete mt_clean >/dev/null
+	i=$((i + 1))
+done
+wait $f1
+mt_eq "flood 1 made every call" 0 $?
+wait $f2
+mt_eq "flood 2 made every call" 0 $?
+mt_eq "every real load worked" $LOADS $loaded
+# Let the readers catch up: records still queued in a socket when the
+# reader stops are neither delivered nor counted.
+mt_wait_quiet "$R" "$J"
+kill "$raw" "$events"
+wait "$raw" "$events"
+modtrace --status --json >status.json
+
+# Each failing call makes an entry and a return record; each load four
+# (entry, init entry and return, return), each unload two.
+calls=$((4 * REPEAT))
+made=$((2 * calls + 4 * LOADS + 2 * LOADS))
+records=$(jq .counters.records status.json)
+mt_eq "the kernel counted every record the calls made" "$made" "$records"
+received=$(jq -s '[.[] | .seq // empty] | unique | length' "$R")
+lost=$(jq -s '[.[] | .loss // {} | (.buffer_full // 0) + (.socket_full // 0) + (.nomem // 0)] | add // 0' "$R")
+mt_eq "received + reported lost = records made" "$records" $((received + lost))
+seen=$(jq -s '[.[] | select(.module.name == "mt_clean" and .outcome == "loaded" and .complete)] | length' "$J")
+mt_eq "every successful load is a complete event" $LOADS "$seen"
+flood_events=$(jq -s '[.[] | select(.errno == "ENOEXEC" or .errno == "EBADF")] | length' "$J")
+echo "figures: syscalls $((calls + 2 * LOADS)), records made $records, delivered $received," \
+	"counted lost $lost ($(jq -c .counters status.json)), flood events $flood_events of $calls," \
+	"loads seen $seen of $LOADS"
+mt_check "modtrace unloads" $RMMOD modtrace
+mt_done
