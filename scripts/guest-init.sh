@@ -40,6 +40,8 @@ port=$(find_port results)
 [ "$MT_LIVE" = 1 ] && live=$(find_port live)
 
 cd /results || exit 1
+# The harness boots again when a guest dies before this line (guest-run.sh).
+echo "mt-init: running the scenario" >/dev/console
 set -o pipefail
 # shellcheck disable=SC2086
 if [ "$MT_LIVE" = 1 ]; then

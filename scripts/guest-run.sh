@@ -168,7 +168,23 @@ if [ $live -eq 1 ]; then
 	qemu+=(-chardev file,id=live,path=/dev/stdout -device virtserialport,chardev=live,name=live)
 fi
 qemu+=(-serial "file:$out/console.log" -monitor none -append "$append")
-timeout --kill-after=10 $((timeout + 120)) "${qemu[@]}" </dev/null 2>"$out/qemu.log" || true
+# A guest kernel can die while it boots, before /init runs, for reasons of
+# its own or of the emulator (seen: an unhandled text-patching int3 under
+# multi-threaded TCG). Nothing of ours has run then, so boot again, at most
+# BOOT_ATTEMPTS times, and say so. Once /init has announced the scenario
+# (INIT_MARK on the console) every outcome counts.
+BOOT_ATTEMPTS=3
+INIT_MARK='mt-init: running the scenario'
+for attempt in $(seq 1 $BOOT_ATTEMPTS); do
+	rm -f "$out/results.tar"
+	timeout --kill-after=10 $((timeout + 120)) "${qemu[@]}" </dev/null 2>"$out/qemu.log" || true
+	[ -s "$out/results.tar" ] && break
+	grep -q "$INIT_MARK" "$out/console.log" 2>/dev/null && break
+	[ "$attempt" -lt $BOOT_ATTEMPTS ] || break
+	mv "$out/console.log" "$out/console.boot$attempt.log"
+	mt_say "the $kernel guest died before /init ran (console: $out/console.boot$attempt.log); booting again"
+	grep -E -m 3 'Oops|BUG|panic' "$out/console.boot$attempt.log" | sed 's/^/  /' >&2 || true
+done
 elapsed=$(($(date +%s) - start))
 
 # --- the verdict -----------------------------------------------------------
