@@ -95,18 +95,27 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info);
 static int mt_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info);
 static int mt_cmd_get_status(struct sk_buff *skb, struct genl_info *info);
 
+/*
+ * Every command needs CAP_NET_ADMIN, checked by the generic netlink core
+ * (GENL_ADMIN_PERM) right after it finds the command and before it parses
+ * a single attribute: an unprivileged sender gets EPERM whatever the
+ * message carries, and learns nothing from how its attributes fail.
+ */
 static const struct genl_small_ops mt_ops[] = {
 	{
 		.cmd = MODTRACE_CMD_SUBSCRIBE,
 		.doit = mt_cmd_subscribe,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MODTRACE_CMD_UNSUBSCRIBE,
 		.doit = mt_cmd_unsubscribe,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MODTRACE_CMD_GET_STATUS,
 		.doit = mt_cmd_get_status,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 
@@ -121,12 +130,6 @@ static struct genl_family mt_family __ro_after_init = {
 	/* strict validation of attributes and header for every command */
 	.resv_start_op = MODTRACE_CMD_SUBSCRIBE,
 };
-
-static bool mt_capable(struct sk_buff *skb)
-{
-	return netlink_capable(skb, CAP_NET_ADMIN) ||
-	       netlink_capable(skb, CAP_SYS_ADMIN);
-}
 
 static struct mt_reader *mt_find_reader(u32 portid)
 {
@@ -198,8 +201,6 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 	u32 flags = 0;
 	int err = 0;
 
-	if (!mt_capable(skb))
-		return -EPERM;
 	if (attrs[MODTRACE_ATTR_VERSION] &&
 	    nla_get_u32(attrs[MODTRACE_ATTR_VERSION]) != MODTRACE_GENL_VERSION) {
 		GENL_SET_ERR_MSG(info, "unsupported protocol version");
@@ -241,8 +242,6 @@ static int mt_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info)
 	struct mt_reader *r;
 	int err = 0;
 
-	if (!mt_capable(skb))
-		return -EPERM;
 	mutex_lock(&mt_readers_lock);
 	r = mt_find_reader(info->snd_portid);
 	if (r)
@@ -311,8 +310,6 @@ static int mt_fill_status(struct sk_buff *skb)
 
 static int mt_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 {
-	if (!mt_capable(skb))
-		return -EPERM;
 	return mt_reply(info, mt_fill_status);
 }
 

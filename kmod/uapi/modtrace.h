@@ -6,10 +6,11 @@
  * A reader resolves the family MODTRACE_GENL_NAME, sends
  * MODTRACE_CMD_SUBSCRIBE from the socket it wants records on and then
  * receives MODTRACE_CMD_RECORD messages unicast to that socket's port id.
- * Every command needs CAP_NET_ADMIN or CAP_SYS_ADMIN in the initial user
- * namespace: anyone else gets EPERM (after the attributes are validated
- * against the policy, as for every generic netlink command). The family
- * exists in the initial network namespace only.
+ * Every command needs CAP_NET_ADMIN in the initial user namespace: anyone
+ * else gets EPERM, checked before any attribute is looked at. (The generic
+ * netlink core itself answers a malformed header with EINVAL and an unknown
+ * command or a dump request with EOPNOTSUPP before it reaches any family.)
+ * The family exists in the initial network namespace only.
  *
  * Records: every probe hit that produces a record takes the next sequence
  * number (MODTRACE_ATTR_SEQ, from 1, no gaps within one module instance),
@@ -189,6 +190,10 @@ enum modtrace_subscribe_flags {
  *	succeeded (a successful load is never lost to a flood). It arrives
  *	after records with higher seqs; FILE is absent (PATH_UNAVAILABLE) and
  *	PARAMS is cut at 255 bytes.
+ * @MODTRACE_RECORD_F_ARGS_UNAVAILABLE: MODULE has no ARGS because the
+ *	kernel's copy could not be kept: more loads were between parsing their
+ *	parameters and do_init_module() at once than the module keeps copies
+ *	for (64, or 4 per CPU if more).
  * @MODTRACE_RECORD_F_ALL: every known bit.
  */
 enum modtrace_record_flags {
@@ -201,8 +206,9 @@ enum modtrace_record_flags {
 	MODTRACE_RECORD_F_ARGS_TRUNCATED = 1U << 6,
 	MODTRACE_RECORD_F_VERSION_TRUNCATED = 1U << 7,
 	MODTRACE_RECORD_F_DEFERRED = 1U << 8,
+	MODTRACE_RECORD_F_ARGS_UNAVAILABLE = 1U << 9,
 
-	MODTRACE_RECORD_F_ALL = (1U << 9) - 1
+	MODTRACE_RECORD_F_ALL = (1U << 10) - 1
 };
 
 /**
