@@ -168,18 +168,20 @@ static struct mt_probe mt_probes[] = {
  * to parse_args(), which cuts it up in place (NULs for spaces and '=',
  * quotes removed), before do_init_module() runs. So the parse_args probe
  * copies it first, keyed by the module (parse_args()' first argument is
- * mod->name), and do_init_module's probe takes the copy. A few slots are
- * enough: a slot is taken only between the two, within one load_module().
+ * mod->name), and do_init_module's probe takes the copy. A slot is taken
+ * only between the two, within one load_module(), but loads can wait there
+ * (sysfs, locks) in any number: there are as many slots as the kretprobes
+ * follow calls at once (mt_in_flight()). Past that the oldest copy goes,
+ * and its do_init_module record says so (MODTRACE_RECORD_F_ARGS_UNAVAILABLE).
  */
-#define MT_ARGS_SLOTS	8
-
 static struct {
 	raw_spinlock_t lock;	/* guards everything below */
-	const char *key[MT_ARGS_SLOTS];		/* mod->name, NULL: free */
-	u64 stamp[MT_ARGS_SLOTS];		/* for evicting the oldest */
-	bool truncated[MT_ARGS_SLOTS];
+	unsigned int nr_slots;
+	const char **key;	/* mod->name, NULL: free */
+	u64 *stamp;		/* for evicting the oldest */
+	bool *truncated;
 	u64 next_stamp;
-	char *buf;		/* MT_ARGS_SLOTS strings of mt_string_max + 1 */
+	char *buf;		/* nr_slots strings of mt_string_max + 1 */
 } mt_args = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(mt_args.lock),
 };
@@ -549,7 +551,7 @@ static int mt_parse_args_handler(struct kprobe *kp, struct pt_regs *regs)
 	if (!mt_args.buf || !doing || !args || in_nmi())
 		return 0;
 	raw_spin_lock_irqsave(&mt_args.lock, flags);
-	for (i = 0; i < MT_ARGS_SLOTS; i++) {
+	for (i = 0; i < mt_args.nr_slots; i++) {
 		if (mt_args.key[i] == doing || !mt_args.key[i]) {
 			slot = i;
 			break;
@@ -565,6 +567,16 @@ static int mt_parse_args_handler(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+static bool mt_parse_args_attached(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mt_probes); i++)
+		if (mt_probes[i].id == MODTRACE_PROBE_PARSE_ARGS)
+			return mt_probes[i].attached;
+	return false;
+}
+
 /* Move the parameters parse_args() saw for @mod into @rec, if any. */
 static void mt_take_args(const struct module *mod, struct mt_record *rec)
 {
@@ -574,7 +586,7 @@ static void mt_take_args(const struct module *mod, struct mt_record *rec)
 	if (!mt_args.buf || in_nmi())
 		return;
 	raw_spin_lock_irqsave(&mt_args.lock, flags);
-	for (i = 0; i < MT_ARGS_SLOTS; i++) {
+	for (i = 0; i < mt_args.nr_slots; i++) {
 		if (mt_args.key[i] != mod->name)
 			continue;
 		strscpy(mt_rec_str(rec), mt_args_buf(i), mt_string_max + 1);
@@ -585,6 +597,42 @@ static void mt_take_args(const struct module *mod, struct mt_record *rec)
 		break;
 	}
 	raw_spin_unlock_irqrestore(&mt_args.lock, flags);
+	if (!rec->has_str && mt_parse_args_attached())
+		rec->flags |= MODTRACE_RECORD_F_ARGS_UNAVAILABLE;
+}
+
+/* How many calls of one kind the probes follow at once. */
+static unsigned int mt_in_flight(void)
+{
+	return max_t(unsigned int, 64, 4 * num_possible_cpus());
+}
+
+static int mt_alloc_args(void)
+{
+	unsigned int n = mt_in_flight();
+
+	mt_args.key = kcalloc(n, sizeof(*mt_args.key), GFP_KERNEL);
+	mt_args.stamp = kcalloc(n, sizeof(*mt_args.stamp), GFP_KERNEL);
+	mt_args.truncated = kcalloc(n, sizeof(*mt_args.truncated), GFP_KERNEL);
+	mt_args.buf = kvcalloc(n, (size_t)mt_string_max + 1, GFP_KERNEL);
+	if (!mt_args.key || !mt_args.stamp || !mt_args.truncated ||
+	    !mt_args.buf)
+		return -ENOMEM;
+	mt_args.nr_slots = n;
+	return 0;
+}
+
+static void mt_free_args(void)
+{
+	mt_args.nr_slots = 0;
+	kvfree(mt_args.buf);
+	mt_args.buf = NULL;
+	kfree(mt_args.truncated);
+	mt_args.truncated = NULL;
+	kfree(mt_args.stamp);
+	mt_args.stamp = NULL;
+	kfree(mt_args.key);
+	mt_args.key = NULL;
 }
 
 static int mt_probe_try(struct mt_probe *p, const struct mt_target *t)
@@ -605,7 +653,7 @@ static int mt_probe_try(struct mt_probe *p, const struct mt_target *t)
 	 * holds two. Enough for many concurrent loads; the rest count as
 	 * missed.
 	 */
-	p->rp.maxactive = max_t(int, 64, 4 * num_possible_cpus());
+	p->rp.maxactive = mt_in_flight();
 	return register_kretprobe(&p->rp);
 }
 
@@ -626,10 +674,10 @@ int mt_probes_register(void)
 	unsigned int i, attached = 0;
 	int err;
 
-	mt_args.buf = kcalloc(MT_ARGS_SLOTS, (size_t)mt_string_max + 1,
-			      GFP_KERNEL);
-	if (!mt_args.buf)
+	if (mt_alloc_args()) {
+		mt_free_args();
 		return -ENOMEM;
+	}
 	for (i = 0; i < ARRAY_SIZE(mt_probes); i++) {
 		struct mt_probe *p = &mt_probes[i];
 
@@ -652,8 +700,7 @@ int mt_probes_register(void)
 	}
 	if (!attached) {
 		pr_err("no probe could be attached\n");
-		kfree(mt_args.buf);
-		mt_args.buf = NULL;
+		mt_free_args();
 		return -ENOENT;
 	}
 	return 0;
@@ -665,8 +712,7 @@ void mt_probes_unregister(void)
 
 	for (i = 0; i < ARRAY_SIZE(mt_probes); i++)
 		mt_probe_unregister(&mt_probes[i]);
-	kfree(mt_args.buf);
-	mt_args.buf = NULL;
+	mt_free_args();
 }
 
 static u64 mt_probe_nmissed(const struct mt_probe *p)

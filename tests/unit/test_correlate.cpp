@@ -1035,6 +1035,21 @@ TEST(CorrelateParams, NoKernelCopyNoMismatch) {
     EXPECT_FALSE(events[0].params_mismatch);
 }
 
+TEST(CorrelateParams, KernelCopyNotKeptIsMarkedCut) {
+    Record init = do_init_enter(2, 10, 110, "mt_a");
+    init.module->args.reset();
+    init.flags = modtrace::record_flag::args_unavailable;
+    const auto events =
+        run({finit_enter(1, 10, 100, "/m/a.ko", "a=1"), init,
+             do_init_exit(3, 10, 120, 2, 0, "mt_a"), finit_exit(4, 10, 130, 1, 0, 30)});
+    ASSERT_EQ(events.size(), 1U);
+    ASSERT_TRUE(events[0].module);
+    EXPECT_FALSE(events[0].module->params);
+    EXPECT_TRUE(events[0].module->params_truncated);
+    EXPECT_FALSE(events[0].params_mismatch);
+    EXPECT_TRUE(events[0].complete);
+}
+
 // --- hostile input ---------------------------------------------------------------------------
 
 TEST(CorrelateHostile, RecordsWithoutSeqOrTask) {

@@ -379,7 +379,8 @@ void Correlator::on_init_enter(const Record& rec) {
         m.text_size = info.text_size;
         m.total_size = info.total_size;
     }
-    m.params_truncated = rec.flags & record_flag::args_truncated;
+    // A copy that could not be kept is reported as the extreme case of a cut one.
+    m.params_truncated = rec.flags & (record_flag::args_truncated | record_flag::args_unavailable);
     c->event.module = std::move(m);
 
     if (c->event.kind == EventKind::FinitModule && c->event.args.dev && c->event.args.ino &&

@@ -72,10 +72,10 @@ std::string_view abi_name(std::uint32_t abi) {
 
 std::vector<std::string> record_flag_names(std::uint32_t flags) {
     // Indexed by bit number, as enum modtrace_record_flags.
-    static constexpr std::array<std::string_view, 9> known = {
-        "params_truncated", "params_unreadable", "path_truncated",
-        "path_unavailable", "name_truncated",    "name_unreadable",
-        "args_truncated",   "version_truncated", "deferred",
+    static constexpr std::array<std::string_view, 10> known = {
+        "params_truncated", "params_unreadable", "path_truncated", "path_unavailable",
+        "name_truncated",   "name_unreadable",   "args_truncated", "version_truncated",
+        "deferred",         "args_unavailable",
     };
     static_assert(MODTRACE_RECORD_F_ALL == (1U << known.size()) - 1,
                   "a record flag without a name");

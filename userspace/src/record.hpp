@@ -44,6 +44,7 @@ inline constexpr std::uint32_t name_unreadable = 1U << 5;
 inline constexpr std::uint32_t args_truncated = 1U << 6;
 inline constexpr std::uint32_t version_truncated = 1U << 7;
 inline constexpr std::uint32_t deferred = 1U << 8;
+inline constexpr std::uint32_t args_unavailable = 1U << 9;
 } // namespace record_flag
 
 // Who made the call. The kernel sends every field with every record but SHUTDOWN and LOSS.
