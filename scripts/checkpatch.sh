@@ -21,7 +21,7 @@ fi
 
 cd "$MT_TOP"
 if [ $# -eq 0 ]; then
-	set -- $(git ls-files 'kmod/*.[ch]' 'tests/payloads/*.[ch]' | grep -v mtload.c)
+	set -- $(git ls-files 'kmod/*.[ch]' 'tests/payloads/*.[ch]' | grep -v -e mtload.c -e mtnlfuzz.c)
 fi
 perl "$dir/scripts/checkpatch.pl" --no-tree --strict --quiet --terse -f "$@" || {
 	mt_say "checkpatch.pl found problems (above)"

@@ -4,7 +4,8 @@
  * delete_module(2) or any raw syscall through syscall(2) (glibc has no
  * wrappers), with good or deliberately bad arguments, optionally from several
  * threads released at the same moment, and prints one line per call so guest
- * scenarios can check each outcome against the man page.
+ * scenarios can check each outcome against the man page. "cycle" loads and
+ * unloads one module per thread in a loop, for a number of rounds or seconds.
  *
  * It runs inside a busybox initramfs, hence static with nothing but glibc:
  *   cc -O2 -Wall -Wextra -Werror -static -pthread mtload.c -o mtload
@@ -26,6 +27,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXIT_UNEXPECTED 1
@@ -83,7 +85,7 @@ static const struct errno_name errno_names[] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-enum command { CMD_INIT, CMD_FINIT, CMD_DELETE, CMD_SYSCALL };
+enum command { CMD_INIT, CMD_FINIT, CMD_DELETE, CMD_SYSCALL, CMD_CYCLE };
 
 /* Where the image (init) or the fd (finit) comes from. */
 enum source {
@@ -99,7 +101,7 @@ enum source {
 enum option_id {
 	OPT_PARAMS, OPT_UNMAPPED_PARAMS, OPT_FLAGS, OPT_LEN, OPT_THREADS,
 	OPT_REPEAT, OPT_EXPECT, OPT_QUIET, OPT_BAD_IMAGE, OPT_UNMAPPED_IMAGE,
-	OPT_DIR, OPT_PIPE, OPT_RDWR, OPT_FD,
+	OPT_DIR, OPT_PIPE, OPT_RDWR, OPT_FD, OPT_SECONDS,
 };
 
 static const struct option_def {
@@ -121,6 +123,7 @@ static const struct option_def {
 	{ "--pipe", OPT_PIPE, false },
 	{ "--rdwr", OPT_RDWR, false },
 	{ "--fd", OPT_FD, true },
+	{ "--seconds", OPT_SECONDS, true },
 };
 
 struct config {
@@ -140,7 +143,11 @@ struct config {
 	long args[MAX_SYSCALL_ARGS];
 	unsigned int nargs;
 	unsigned int threads;
+	bool threads_set;
 	unsigned long repeat;
+	bool repeat_set;
+	unsigned long seconds;
+	const char *files[MAX_THREADS];	/* cycle: one module file per thread */
 	int expect[MAX_EXPECT];
 	unsigned int nexpect;
 	bool quiet;
@@ -159,6 +166,9 @@ struct plan {
 	long args[MAX_SYSCALL_ARGS];
 	unsigned int threads;
 	unsigned long repeat;
+	bool timed;		/* run until stop is set, not repeat times */
+	int stop;		/* set by main when --seconds have passed */
+	bool go;		/* timed rounds: whether this round is made */
 	pthread_barrier_t start;	/* workers + main: main finishes setup */
 	pthread_barrier_t round;	/* workers: each round starts together */
 };
@@ -175,6 +185,12 @@ struct worker {
 	int pipe_write_fd;	/* finit --pipe: kept open, never written */
 	struct outcome *results;	/* repeat entries, or NULL with --quiet */
 	uint32_t *tally;	/* MAX_ERRNO + 1 counters, indexed by err */
+	/* cycle */
+	const char *file;	/* the module file this thread loads */
+	char module[64];	/* and the name it unloads */
+	pid_t tid;
+	unsigned long rounds, loaded, unloaded;
+	unsigned long calls;	/* calls made, all commands */
 };
 
 static const char usage_text[] =
@@ -193,6 +209,8 @@ static const char usage_text[] =
 	"  finit --fd N            finit_module on raw fd number N\n"
 	"  delete NAME             delete_module(NAME, flags)\n"
 	"  syscall NR [ARG...]     raw syscall(NR, ARG...), up to 6 integer args\n"
+	"  cycle FILE...           one thread per FILE: finit_module(FILE, \"round=R\")\n"
+	"                          then delete_module of its name, R = 0, 1, ...\n"
 	"\n"
 	"Options (anywhere on the line; '--' ends them):\n"
 	"  --params STRING     parameter string for init/finit (default \"\")\n"
@@ -204,6 +222,9 @@ static const char usage_text[] =
 	"                      (1..256, default 1); each opens its own fd for finit\n"
 	"  --repeat N          each thread makes the call N times, the threads\n"
 	"                      starting each round together (default 1)\n"
+	"  --seconds S         instead of --repeat: rounds (or cycle rounds, which\n"
+	"                      threads make independently) for S seconds;\n"
+	"                      output is the summary\n"
 	"  --expect LIST       comma list of accepted outcomes: 0 for success, an\n"
 	"                      errno name (EEXIST) or number (17)\n"
 	"  --quiet             print only the summary line\n"
@@ -214,6 +235,8 @@ static const char usage_text[] =
 	"<call> is init_module, finit_module, delete_module or syscall(<NR>);\n"
 	"with more than one call or --quiet, also\n"
 	"'summary calls=<n> ok=<n> <ERRNAME>=<n> ...'.\n"
+	"cycle prints one line per thread instead of per call:\n"
+	"'cycle tid=<tid> module=<name> rounds=<n> loaded=<n> unloaded=<n>'.\n"
 	"Exit: 0 all outcomes expected, 1 some unexpected, 2 usage or setup error.\n";
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -376,9 +399,14 @@ static void apply_option(struct config *cfg, const struct option_def *opt,
 	case OPT_THREADS:
 		cfg->threads = (unsigned int)parse_count(opt->name, val,
 							   MAX_THREADS);
+		cfg->threads_set = true;
 		break;
 	case OPT_REPEAT:
 		cfg->repeat = parse_count(opt->name, val, UINT32_MAX);
+		cfg->repeat_set = true;
+		break;
+	case OPT_SECONDS:
+		cfg->seconds = parse_count(opt->name, val, 7 * 24 * 3600);
 		break;
 	case OPT_EXPECT:
 		parse_expect(cfg, val);
@@ -413,7 +441,7 @@ static void apply_option(struct config *cfg, const struct option_def *opt,
 
 static void parse_args(int argc, char **argv, struct config *cfg)
 {
-	const char *operands[2 + MAX_SYSCALL_ARGS];
+	const char *operands[1 + MAX_THREADS];
 	unsigned int noperands = 0, i;
 	bool options_done = false;
 	int64_t value;
@@ -470,6 +498,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		cfg->cmd = CMD_DELETE;
 	else if (strcmp(operands[0], "syscall") == 0)
 		cfg->cmd = CMD_SYSCALL;
+	else if (strcmp(operands[0], "cycle") == 0)
+		cfg->cmd = CMD_CYCLE;
 	else
 		usage_error("unknown command '%s'", operands[0]);
 
@@ -478,6 +508,11 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	if ((cfg->params_set || cfg->unmapped_params) &&
 	    cfg->cmd != CMD_INIT && cfg->cmd != CMD_FINIT)
 		usage_error("--params/--unmapped-params apply to init and finit only");
+	if (cfg->seconds && cfg->repeat_set)
+		usage_error("--seconds and --repeat cannot be combined");
+	if (cfg->cmd == CMD_CYCLE && (cfg->params_set || cfg->unmapped_params ||
+				      cfg->flags_set || cfg->threads_set))
+		usage_error("cycle takes no --params, --flags or --threads");
 	if (cfg->flags_set && cfg->cmd != CMD_FINIT && cfg->cmd != CMD_DELETE)
 		usage_error("--flags applies to finit and delete only");
 	if (cfg->len_set && cfg->cmd != CMD_INIT)
@@ -517,6 +552,9 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 			usage_error("syscall: NR '%s' is not a number",
 				    operands[1]);
 		cfg->nr = (long)value;
+		if (noperands > 2 + MAX_SYSCALL_ARGS)
+			usage_error("syscall: more than %d arguments",
+				    MAX_SYSCALL_ARGS);
 		for (i = 2; i < noperands; i++) {
 			if (!parse_signed(operands[i], &value))
 				usage_error("syscall: argument '%s' is not a number",
@@ -524,7 +562,16 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 			cfg->args[cfg->nargs++] = (long)value;
 		}
 		break;
+	case CMD_CYCLE:
+		if (noperands < 2)
+			usage_error("cycle: missing FILE");
+		for (i = 1; i < noperands; i++)
+			cfg->files[i - 1] = operands[i];
+		cfg->threads = noperands - 1;
+		break;
 	}
+	if (cfg->seconds)
+		cfg->quiet = true;
 
 	if (!cfg->quiet && cfg->threads * cfg->repeat > MAX_STORED_CALLS)
 		usage_error("more than %d calls: use --quiet", MAX_STORED_CALLS);
@@ -645,6 +692,56 @@ static struct outcome make_call(const struct plan *p, int fd)
 	return o;
 }
 
+/* Whether call (or round) number i is to be made. */
+static bool keep_going(struct plan *p, unsigned long i)
+{
+	if (p->timed)
+		return !__atomic_load_n(&p->stop, __ATOMIC_RELAXED);
+	return i < p->repeat;
+}
+
+static void count_outcome(struct worker *w, struct outcome o)
+{
+	if (o.err < 0 || o.err > MAX_ERRNO)
+		abort();
+	w->tally[o.err]++;
+	w->calls++;
+}
+
+/* cycle: load this thread's module with "round=R", unload it, repeat. */
+static void run_cycle(struct worker *w)
+{
+	struct plan *p = w->plan;
+	char params[32];
+	unsigned long r;
+
+	w->tid = (pid_t)syscall(SYS_gettid);
+	for (r = 0; keep_going(p, r); r++) {
+		struct outcome o;
+		int fd;
+
+		fd = open(w->file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			setup_error("cannot open '%s': %s", w->file,
+				    strerror(errno));
+		snprintf(params, sizeof(params), "round=%lu", r);
+		o.ret = syscall(SYS_finit_module, (long)fd, params, 0L);
+		o.err = o.ret == -1 ? errno : 0;
+		close(fd);
+		count_outcome(w, o);
+		if (o.err)
+			continue;
+		w->loaded++;
+		o.ret = syscall(SYS_delete_module, w->module,
+				(unsigned long)O_NONBLOCK);
+		o.err = o.ret == -1 ? errno : 0;
+		count_outcome(w, o);
+		if (!o.err)
+			w->unloaded++;
+	}
+	w->rounds = r;
+}
+
 static void *run_worker(void *arg)
 {
 	struct worker *w = arg;
@@ -652,19 +749,45 @@ static void *run_worker(void *arg)
 	unsigned long i;
 
 	pthread_barrier_wait(&p->start);
-	for (i = 0; i < p->repeat; i++) {
+	if (p->cmd == CMD_CYCLE) {
+		run_cycle(w);
+		return NULL;
+	}
+	for (i = 0; p->threads > 1 || keep_going(p, i); i++) {
 		struct outcome o;
 
-		if (p->threads > 1)
+		if (p->threads > 1) {
+			/*
+			 * One thread decides for all whether the round is
+			 * made, so that none waits for a thread that stopped.
+			 */
+			if (pthread_barrier_wait(&p->round) ==
+			    PTHREAD_BARRIER_SERIAL_THREAD)
+				p->go = keep_going(p, i);
 			pthread_barrier_wait(&p->round);
+			if (!p->go)
+				break;
+		}
 		o = make_call(p, w->fd);
-		if (o.err < 0 || o.err > MAX_ERRNO)
-			abort();
-		w->tally[o.err]++;
+		count_outcome(w, o);
 		if (w->results)
 			w->results[i] = o;
 	}
 	return NULL;
+}
+
+/* The module name of a module file: its base name without .ko[.*]. */
+static void module_name(const char *file, char *name, size_t size)
+{
+	const char *base = strrchr(file, '/');
+	size_t len;
+
+	base = base ? base + 1 : file;
+	len = strcspn(base, ".");
+	if (len == 0 || len >= size)
+		setup_error("'%s' does not name a module", file);
+	memcpy(name, base, len);
+	name[len] = '\0';
 }
 
 static bool is_expected(const struct config *cfg, int err)
@@ -750,7 +873,11 @@ int main(int argc, char **argv)
 		plan.nr = cfg.nr;
 		memcpy(plan.args, cfg.args, sizeof(plan.args));
 		break;
+	case CMD_CYCLE:
+		snprintf(plan.call_name, sizeof(plan.call_name), "cycle");
+		break;
 	}
+	plan.timed = cfg.seconds > 0;
 
 	workers = calloc(cfg.threads, sizeof(*workers));
 	if (!workers)
@@ -763,6 +890,10 @@ int main(int argc, char **argv)
 		w->pipe_write_fd = -1;
 		if (cfg.cmd == CMD_FINIT)
 			open_finit_fd(&cfg, w);
+		if (cfg.cmd == CMD_CYCLE) {
+			w->file = cfg.files[t];
+			module_name(w->file, w->module, sizeof(w->module));
+		}
 		w->tally = calloc(MAX_ERRNO + 1, sizeof(*w->tally));
 		if (!cfg.quiet)
 			w->results = calloc(cfg.repeat, sizeof(*w->results));
@@ -788,20 +919,32 @@ int main(int argc, char **argv)
 		plan.params = hole;
 
 	pthread_barrier_wait(&plan.start);
+	if (plan.timed) {
+		struct timespec left = { .tv_sec = (time_t)cfg.seconds };
+
+		while (nanosleep(&left, &left) != 0 && errno == EINTR)
+			;
+		__atomic_store_n(&plan.stop, 1, __ATOMIC_RELAXED);
+	}
 	for (t = 0; t < cfg.threads; t++) {
 		err = pthread_join(workers[t].thread, NULL);
 		if (err)
 			setup_error("pthread_join: %s", strerror(err));
 	}
 
-	total = (unsigned long)cfg.threads * cfg.repeat;
+	total = 0;
 	for (t = 0; t < cfg.threads; t++) {
 		const struct worker *w = &workers[t];
 		unsigned long i;
 		char buf[16];
 
+		total += w->calls;
 		for (i = 0; i <= MAX_ERRNO; i++)
 			tally[i] += w->tally[i];
+		if (cfg.cmd == CMD_CYCLE)
+			printf("cycle tid=%d module=%s rounds=%lu loaded=%lu unloaded=%lu\n",
+			       (int)w->tid, w->module, w->rounds, w->loaded,
+			       w->unloaded);
 		for (i = 0; w->results && i < cfg.repeat; i++)
 			printf("%s ret=%ld errno=%s\n", plan.call_name,
 			       w->results[i].ret,

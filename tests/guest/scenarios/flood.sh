@@ -2,12 +2,15 @@
 # while real loads happen: every successful load still comes out as a
 # complete event, and every record is either delivered or counted lost, to
 # the record (the kernel's count of records equals what the calls made).
+#   usage: flood.sh [SECONDS]
+# Without SECONDS each loader thread makes 4000 calls (16000 in all: what a
+# reader keeps up with on every lab kernel); with it, the flood lasts that
+# long (make soak).
 . /lib/mt/lib.sh
 P=$MT_PAYLOADS
 R=$MT_RESULTS/raw.jsonl
 J=$MT_RESULTS/events.jsonl
-REPEAT=${MT_FLOOD_REPEAT:-4000}
-LOADS=5
+if [ -n "${1:-}" ]; then SPAN="--seconds $1"; else SPAN="--repeat 4000"; fi
 
 mt_check "modtrace loads with a 64-record buffer" $MODPROBE modtrace buffer_records=64 reserved_records=16
 if mt_reader_start "$R" --raw; then mt_ok "raw reader subscribes"; else mt_fail "raw reader subscribes" "readers did not rise"; fi
@@ -15,23 +18,26 @@ raw=$MT_READER
 if mt_reader_start "$J" --json; then mt_ok "event reader subscribes"; else mt_fail "event reader subscribes" "readers did not rise"; fi
 events=$MT_READER
 
-# Two loaders, two threads each: non-ELF images and a closed fd.
-mtload --quiet --threads 2 --repeat "$REPEAT" --expect ENOEXEC init --bad-image >flood1.out &
+# Two loaders, two threads each: non-ELF images and a closed fd; real loads
+# and unloads of mt_clean meanwhile, until the flood ends.
+# shellcheck disable=SC2086
+mtload $SPAN --quiet --threads 2 --expect ENOEXEC init --bad-image >flood1.out &
 f1=$!
-mtload --quiet --threads 2 --repeat "$REPEAT" --expect EBADF finit --fd 999 >flood2.out &
+# shellcheck disable=SC2086
+mtload $SPAN --quiet --threads 2 --expect EBADF finit --fd 999 >flood2.out &
 f2=$!
-loaded=0
-i=0
-while [ $i -lt $LOADS ]; do
-	mtload --quiet --expect 0 --params "label=flood$i" finit "$P/mt_clean.ko" >/dev/null && loaded=$((loaded + 1))
-	mtload --quiet --expect 0 delete mt_clean >/dev/null
-	i=$((i + 1))
+LOADS=0 loaded=0 unloads=0
+while kill -0 $f1 2>/dev/null || kill -0 $f2 2>/dev/null || [ $LOADS -eq 0 ]; do
+	LOADS=$((LOADS + 1))
+	mtload --quiet --expect 0 --params "label=flood$LOADS" finit "$P/mt_clean.ko" >/dev/null && loaded=$((loaded + 1))
+	mtload --quiet --expect 0 delete mt_clean >/dev/null && unloads=$((unloads + 1))
 done
 wait $f1
 mt_eq "flood 1 made every call" 0 $?
 wait $f2
 mt_eq "flood 2 made every call" 0 $?
 mt_eq "every real load worked" $LOADS $loaded
+mt_eq "every unload worked" $LOADS $unloads
 # Let the readers catch up: records still queued in a socket when the
 # reader stops are neither delivered nor counted.
 mt_wait_quiet "$R" "$J"
@@ -41,7 +47,7 @@ modtrace --status --json >status.json
 
 # Each failing call makes an entry and a return record; each load four
 # (entry, init entry and return, return), each unload two.
-calls=$((4 * REPEAT))
+calls=$(($(sed -n 's/^summary calls=\([0-9]*\).*/\1/p' flood1.out flood2.out | paste -sd+)))
 made=$((2 * calls + 4 * LOADS + 2 * LOADS))
 records=$(jq .counters.records status.json)
 mt_eq "the kernel counted every record the calls made" "$made" "$records"
