@@ -8,6 +8,17 @@
  * sends each record to every reader by unicast and never blocks on a
  * reader: a full socket drops the message, and the loss is counted for that
  * reader and reported with the next record it does get.
+ *
+ * Except the records of loads: a reader that falls behind a flood must
+ * still see every load. Records a full socket refused that belong to a load
+ * (do_init_module's, a return of 0 or after init, an entry sent deferred)
+ * wait in that reader's backlog and go first, in order, once its socket
+ * takes messages again; other records are dropped meanwhile. A load's entry
+ * cannot be told from a failing call's when it is refused, so the latest
+ * one of each thread is kept aside, flagged DEFERRED, and joins the backlog
+ * if the call turns out to be a load; otherwise it is dropped and counted.
+ * Loss notices wait for the backlog, so that a reader does not give up a
+ * record that is still coming.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -29,6 +40,15 @@
 #include "modtrace.h"
 
 #define MT_MAX_READERS	32
+#define MT_BACKLOG_MAX	256	/* held messages of loads, per reader */
+#define MT_KEPT_MAX	16	/* threads with a kept entry, per reader */
+
+/* A thread's call as far as one reader's backlog needs to know */
+struct mt_kept {
+	u32 tid;
+	bool in_init;		/* do_init_module seen since the entry */
+	struct sk_buff *entry;	/* refused entry, flagged DEFERRED, or NULL */
+};
 
 struct mt_reader {
 	struct list_head node;
@@ -41,6 +61,9 @@ struct mt_reader {
 	/* global loss counts already reported (or predating the reader) */
 	u64 seen_buffer_full;
 	u64 seen_nmissed;
+	struct sk_buff_head backlog;	/* load messages its socket refused */
+	unsigned int nr_kept;
+	struct mt_kept kept[MT_KEPT_MAX];	/* oldest first */
 };
 
 static LIST_HEAD(mt_readers);
@@ -143,8 +166,13 @@ static struct mt_reader *mt_find_reader(u32 portid)
 
 static void mt_remove_reader(struct mt_reader *r)
 {
+	unsigned int i;
+
 	list_del(&r->node);
 	mt_nr_readers--;
+	__skb_queue_purge(&r->backlog);
+	for (i = 0; i < r->nr_kept; i++)
+		kfree_skb(r->kept[i].entry);
 	kfree(r);
 }
 
@@ -221,6 +249,7 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		r = kzalloc(sizeof(*r), GFP_KERNEL);
 		if (r) {
+			__skb_queue_head_init(&r->backlog);
 			r->portid = info->snd_portid;
 			r->flags = flags;
 			r->seen_buffer_full = mt_ring_lost();
@@ -537,10 +566,20 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 	return 0;
 }
 
-static size_t mt_record_msg_size(void)
+/*
+ * Room for @rec's message: the fixed attributes and nests, then its strings.
+ * Sized to the record rather than to the bounds, because a reader's socket
+ * is charged for the whole buffer: small messages let it hold more records.
+ */
+static size_t mt_record_msg_size(struct mt_record *rec)
 {
-	/* fixed attributes and nests, then the two bounded strings */
-	return 1024 + 2 * nla_total_size(mt_string_max + 1);
+	size_t size = 1024;
+
+	if (rec->has_str)
+		size += nla_total_size(strnlen(mt_rec_str(rec), mt_string_max) + 1);
+	if (rec->type == MODTRACE_REC_FINIT_MODULE_ENTER)
+		size += nla_total_size(mt_string_max + 1);	/* the path */
+	return size;
 }
 
 /*
@@ -548,29 +587,52 @@ static size_t mt_record_msg_size(void)
  * ride along; they are cleared once a message carrying them is delivered.
  * Return: 0 when delivered.
  */
-static int mt_send(struct mt_reader *r, size_t size,
-		   int (*fill)(struct sk_buff *skb, struct mt_record *rec,
-			       const struct mt_loss *loss),
+typedef int (*mt_fill_fn)(struct sk_buff *skb, struct mt_record *rec,
+			  const struct mt_loss *loss);
+
+static struct sk_buff *mt_build(size_t size, mt_fill_fn fill,
+				struct mt_record *rec, const struct mt_loss *loss)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(size, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	hdr = genlmsg_put(skb, 0, 0, &mt_family, 0, MODTRACE_CMD_RECORD);
+	if (!hdr || fill(skb, rec, loss)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	genlmsg_end(skb, hdr);
+	return skb;
+}
+
+static void mt_count_lost(struct mt_reader *r, int err)
+{
+	if (err == -ENOMEM) {
+		r->nomem++;
+		mt_counters.lost_nomem++;
+	} else {
+		/* -EAGAIN: the reader's receive queue is full */
+		r->socket_full++;
+		mt_counters.lost_socket_full++;
+	}
+}
+
+static int mt_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 		   struct mt_record *rec)
 {
 	struct mt_loss loss;
 	bool lossy = mt_pending_loss(r, &loss);
 	struct sk_buff *skb;
-	void *hdr;
 	int err;
 
-	skb = genlmsg_new(size, GFP_KERNEL);
+	skb = mt_build(size, fill, rec, lossy ? &loss : NULL);
 	if (!skb) {
 		err = -ENOMEM;
 		goto lost;
 	}
-	hdr = genlmsg_put(skb, 0, 0, &mt_family, 0, MODTRACE_CMD_RECORD);
-	if (!hdr || fill(skb, rec, lossy ? &loss : NULL)) {
-		nlmsg_free(skb);
-		err = -ENOMEM;
-		goto lost;
-	}
-	genlmsg_end(skb, hdr);
 	err = genlmsg_unicast(&init_net, skb, r->portid);
 	if (err)
 		goto lost;
@@ -583,16 +645,8 @@ static int mt_send(struct mt_reader *r, size_t size,
 
 lost:
 	/* A loss notice or shutdown that did not go out is no lost record. */
-	if (!rec || err == -ECONNREFUSED)
-		return err;
-	if (err == -ENOMEM) {
-		r->nomem++;
-		mt_counters.lost_nomem++;
-	} else {
-		/* -EAGAIN: the reader's receive queue is full */
-		r->socket_full++;
-		mt_counters.lost_socket_full++;
-	}
+	if (rec && err != -ECONNREFUSED)
+		mt_count_lost(r, err);
 	return err;
 }
 
@@ -624,6 +678,192 @@ static int mt_fill_shutdown(struct sk_buff *skb, struct mt_record *rec,
 	return 0;
 }
 
+/* Hold @skb, a load's message @r's socket refused, for later. */
+static void mt_hold(struct mt_reader *r, struct sk_buff *skb)
+{
+	if (skb_queue_len(&r->backlog) >= MT_BACKLOG_MAX) {
+		kfree_skb(skb);
+		mt_count_lost(r, -EAGAIN);
+		return;
+	}
+	__skb_queue_tail(&r->backlog, skb);
+}
+
+/* Send @r's backlog, oldest first, while its socket takes it. */
+static int mt_flush_backlog(struct mt_reader *r)
+{
+	struct sk_buff *skb, *copy;
+	int err;
+
+	while ((skb = skb_peek(&r->backlog))) {
+		/* unicast consumes what it is given, sent or not */
+		copy = skb_clone(skb, GFP_KERNEL);
+		if (!copy)
+			return -ENOMEM;
+		err = genlmsg_unicast(&init_net, copy, r->portid);
+		if (err)
+			return err;
+		mt_counters.sent++;
+		__skb_unlink(skb, &r->backlog);
+		consume_skb(skb);
+	}
+	return 0;
+}
+
+static struct mt_kept *mt_kept_find(struct mt_reader *r, u32 tid)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_kept; i++)
+		if (r->kept[i].tid == tid)
+			return &r->kept[i];
+	return NULL;
+}
+
+/* Forget @k; its entry joins the backlog if @load, else it is lost. */
+static void mt_kept_drop(struct mt_reader *r, struct mt_kept *k, bool load)
+{
+	unsigned int i = k - r->kept;
+
+	if (k->entry && load) {
+		mt_hold(r, k->entry);
+	} else if (k->entry) {
+		kfree_skb(k->entry);
+		mt_count_lost(r, -EAGAIN);
+	}
+	memmove(k, k + 1, (r->nr_kept - i - 1) * sizeof(*k));
+	r->nr_kept--;
+}
+
+static struct mt_kept *mt_kept_add(struct mt_reader *r, u32 tid)
+{
+	struct mt_kept *k;
+
+	if (r->nr_kept == MT_KEPT_MAX)
+		mt_kept_drop(r, &r->kept[0], false);
+	k = &r->kept[r->nr_kept++];
+	k->tid = tid;
+	k->in_init = false;
+	k->entry = NULL;
+	return k;
+}
+
+/* Keep a DEFERRED copy of @rec, a syscall entry @r's socket refused. */
+static void mt_keep_entry(struct mt_reader *r, struct mt_record *rec,
+			  size_t size)
+{
+	u32 flags = rec->flags;
+	struct sk_buff *skb;
+
+	rec->flags |= MODTRACE_RECORD_F_DEFERRED;
+	skb = mt_build(size, mt_fill_record, rec, NULL);
+	rec->flags = flags;
+	if (!skb) {
+		mt_count_lost(r, -ENOMEM);
+		return;
+	}
+	mt_kept_add(r, rec->task.tid)->entry = skb;
+}
+
+/*
+ * Whether @rec belongs to a load, for @r's backlog; updates what @r keeps
+ * of its thread's call. Sets *@entry for an entry that may be kept.
+ */
+static bool mt_is_load(struct mt_reader *r, struct mt_record *rec,
+		       bool *entry)
+{
+	struct mt_kept *k = mt_kept_find(r, rec->task.tid);
+	bool load;
+
+	*entry = false;
+	switch (rec->type) {
+	case MODTRACE_REC_INIT_MODULE_ENTER:
+	case MODTRACE_REC_FINIT_MODULE_ENTER:
+		/* anything kept for this thread is from an earlier call */
+		if (k)
+			mt_kept_drop(r, k, false);
+		*entry = !(rec->flags & MODTRACE_RECORD_F_DEFERRED);
+		return !*entry;
+	case MODTRACE_REC_DO_INIT_ENTER:
+		if (!k)
+			k = mt_kept_add(r, rec->task.tid);
+		k->in_init = true;
+		if (k->entry) {
+			mt_hold(r, k->entry);
+			k->entry = NULL;
+		}
+		return true;
+	case MODTRACE_REC_DO_INIT_EXIT:
+		return true;
+	case MODTRACE_REC_INIT_MODULE_EXIT:
+	case MODTRACE_REC_FINIT_MODULE_EXIT:
+		load = rec->exit.ret == 0 || (k && k->in_init);
+		if (k)
+			mt_kept_drop(r, k, load);
+		return load;
+	default:
+		return false;
+	}
+}
+
+/* Send record @rec to reader @r (see the top of this file). */
+static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
+			  size_t size)
+{
+	bool load, entry;
+	struct sk_buff *skb, *copy;
+	int err;
+
+	load = mt_is_load(r, rec, &entry);
+	if (!skb_queue_empty(&r->backlog) &&
+	    mt_flush_backlog(r) == -ECONNREFUSED)
+		return -ECONNREFUSED;
+	if (!skb_queue_empty(&r->backlog)) {
+		/* still behind: only loads get in line */
+		if (entry) {
+			mt_keep_entry(r, rec, size);
+		} else if (!load) {
+			mt_count_lost(r, -EAGAIN);
+		} else {
+			skb = mt_build(size, mt_fill_record, rec, NULL);
+			if (skb)
+				mt_hold(r, skb);
+			else
+				mt_count_lost(r, -ENOMEM);
+		}
+		return 0;
+	}
+	if (!load) {
+		err = mt_send(r, size, mt_fill_record, rec);
+		if (err == -EAGAIN && entry) {
+			/* mt_send counted it: keeping it instead */
+			r->socket_full--;
+			mt_counters.lost_socket_full--;
+			mt_keep_entry(r, rec, size);
+		}
+		return err;
+	}
+	/* A load's message carries no loss notice: it may wait. */
+	skb = mt_build(size, mt_fill_record, rec, NULL);
+	if (!skb) {
+		mt_count_lost(r, -ENOMEM);
+		return -ENOMEM;
+	}
+	copy = skb_clone(skb, GFP_KERNEL);
+	err = genlmsg_unicast(&init_net, skb, r->portid);
+	if (!err) {
+		mt_counters.sent++;
+		consume_skb(copy);
+	} else if (err == -ECONNREFUSED) {
+		kfree_skb(copy);
+	} else if (copy) {
+		mt_hold(r, copy);
+	} else {
+		mt_count_lost(r, -ENOMEM);
+	}
+	return err;
+}
+
 /*
  * Send to every reader, forgetting those whose socket is gone.
  * Return: whether some reader could not take the message.
@@ -643,7 +883,16 @@ static bool mt_send_all(size_t size,
 		if (only_flags && (!(r->flags & only_flags) ||
 				   !mt_pending_loss(r, &loss)))
 			continue;
-		err = mt_send(r, size, fill, rec);
+		if (!rec && !skb_queue_empty(&r->backlog)) {
+			/* a notice or shutdown goes after the held loads */
+			err = mt_flush_backlog(r);
+			if (!err)
+				err = mt_send(r, size, fill, rec);
+		} else if (rec) {
+			err = mt_send_record(r, rec, size);
+		} else {
+			err = mt_send(r, size, fill, rec);
+		}
 		if (err == -ECONNREFUSED) {
 			mt_counters.readers_gone++;
 			mt_remove_reader(r);
@@ -662,18 +911,31 @@ static bool mt_send_all(size_t size,
  */
 static void mt_drain(unsigned int budget)
 {
+	struct mt_reader *r, *tmp;
 	struct mt_record *rec;
-	bool retry;
+	bool retry = false;
+	int err;
 
 	mutex_lock(&mt_readers_lock);
 	while (budget-- && (rec = mt_ring_peek())) {
 		mt_resolve_path(rec);
-		mt_send_all(mt_record_msg_size(), mt_fill_record, rec, 0);
+		mt_send_all(mt_record_msg_size(rec), mt_fill_record, rec, 0);
 		mt_ring_pop();
 		cond_resched();
 	}
-	retry = mt_send_all(NLMSG_GOODSIZE, mt_fill_loss, NULL,
-			    MODTRACE_SUBSCRIBE_F_LOSS_NOTICE);
+	list_for_each_entry_safe(r, tmp, &mt_readers, node) {
+		if (skb_queue_empty(&r->backlog))
+			continue;
+		err = mt_flush_backlog(r);
+		if (err == -ECONNREFUSED) {
+			mt_counters.readers_gone++;
+			mt_remove_reader(r);
+		} else if (err) {
+			retry = true;
+		}
+	}
+	retry |= mt_send_all(NLMSG_GOODSIZE, mt_fill_loss, NULL,
+			     MODTRACE_SUBSCRIBE_F_LOSS_NOTICE);
 	if (retry && !mt_stopping)
 		queue_delayed_work(mt_wq, &mt_retry_work,
 				   msecs_to_jiffies(MT_RETRY_MS));
@@ -767,7 +1029,10 @@ static void mt_tell_shutdown(void)
 		list_for_each_entry_safe(r, tmp, &mt_readers, node) {
 			if (r->told_shutdown)
 				continue;
-			err = mt_send(r, NLMSG_GOODSIZE, mt_fill_shutdown, NULL);
+			err = mt_flush_backlog(r);
+			if (!err)
+				err = mt_send(r, NLMSG_GOODSIZE,
+					      mt_fill_shutdown, NULL);
 			if (!err || err == -ECONNREFUSED)
 				r->told_shutdown = true;
 			else
@@ -785,6 +1050,8 @@ static void mt_tell_shutdown(void)
  */
 void mt_netlink_stop(void)
 {
+	struct mt_reader *r;
+
 	irq_work_sync(&mt_irq_work);
 	flush_workqueue(mt_wq);
 	mutex_lock(&mt_readers_lock);
@@ -792,6 +1059,12 @@ void mt_netlink_stop(void)
 	mutex_unlock(&mt_readers_lock);
 	cancel_delayed_work_sync(&mt_retry_work);
 	mt_drain(UINT_MAX);
+	/* No return will come for the calls whose entries are kept. */
+	mutex_lock(&mt_readers_lock);
+	list_for_each_entry(r, &mt_readers, node)
+		while (r->nr_kept)
+			mt_kept_drop(r, &r->kept[0], false);
+	mutex_unlock(&mt_readers_lock);
 
 	mt_tell_shutdown();
 }

@@ -92,6 +92,18 @@ TEST(RecordStream, FamilyRemovalStandsInForALostShutdown) {
     EXPECT_TRUE(stream.ended());
 }
 
+TEST(RecordStream, ModuleFoundGoneAfterAnOverrunEndsTheStream) {
+    RecordStream stream(kFamily);
+    stream.count_overrun();
+    const modtrace::Record record = stream.family_removed();
+    EXPECT_EQ(record.type, RecordType::Shutdown);
+    EXPECT_FALSE(record.next_seq);
+    ASSERT_TRUE(record.loss);
+    EXPECT_EQ(record.loss->overrun, 1U);
+    EXPECT_TRUE(stream.ended());
+    EXPECT_FALSE(stream.finish());
+}
+
 TEST(RecordStream, OverrunsRideOnTheNextRecord) {
     RecordStream stream(kFamily);
     stream.count_overrun();

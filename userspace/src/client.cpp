@@ -85,6 +85,11 @@ struct NetlinkClient::Impl {
     std::deque<Message> pending;
     RecordStream stream;
     bool stopping = false;
+    // The module instance subscribed to, and whether the socket dropped datagrams since the
+    // family was last known to be there: the SHUTDOWN record and the controller's notice of
+    // the family's removal may have been among them.
+    std::uint64_t instance = 0;
+    bool overran = false;
 
     int fd() const { return nl_socket_get_fd(socket.get()); }
 
@@ -111,6 +116,8 @@ struct NetlinkClient::Impl {
     Result<Message> request(MessagePtr message, Expected expected, int timeout_ms);
     Result<FamilyInfo> resolve(const char* name);
     Result<void> join_notify_group();
+    Result<Status> status();
+    Result<bool> subscription_gone();
 };
 
 Result<void> NetlinkClient::Impl::configure() {
@@ -151,6 +158,7 @@ Result<std::vector<Message>> NetlinkClient::Impl::receive() {
         // The socket overflowed and dropped datagrams: reported as a loss, not fatal.
         if (errno == ENOBUFS) {
             stream.count_overrun();
+            overran = true;
             return std::vector<Message>{};
         }
         return Error{std::string("receiving from the kernel: ") + std::strerror(errno), errno};
@@ -348,6 +356,7 @@ Result<Subscription> NetlinkClient::subscribe() {
         return subscription.error();
     if (subscription->version != kProtocolVersion)
         return version_mismatch(subscription->version);
+    s.instance = subscription->instance;
     return subscription;
 }
 
@@ -364,12 +373,15 @@ Result<void> NetlinkClient::unsubscribe() {
 }
 
 Result<Status> NetlinkClient::get_status() {
-    Impl& s = *impl_;
-    auto message = new_request(s.family.id, MODTRACE_CMD_GET_STATUS);
+    return impl_->status();
+}
+
+Result<Status> NetlinkClient::Impl::status() {
+    auto message = new_request(family.id, MODTRACE_CMD_GET_STATUS);
     if (!message)
         return message.error();
-    auto reply = s.request(std::move(*message), {s.family.id, MODTRACE_CMD_GET_STATUS, true},
-                           s.options.reply_timeout_ms);
+    auto reply = request(std::move(*message), {family.id, MODTRACE_CMD_GET_STATUS, true},
+                         options.reply_timeout_ms);
     if (!reply) {
         if (reply.error().code == EPERM)
             return permission_denied("reading the status");
@@ -402,8 +414,21 @@ NetlinkClient::Impl::next_until(std::optional<std::chrono::steady_clock::time_po
             // Rounded up, so that a wait never ends just short of the deadline and spins.
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(
                 *deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0)
+            if (left.count() <= 0) {
+                // Quiet after an overrun: once the socket is empty (a reply can get in), ask
+                // whether the module is still there. An unanswered question is asked again
+                // at the next quiet moment.
+                auto input = wait(0, false);
+                if (overran && input && *input != Readiness::Input) {
+                    auto gone = subscription_gone();
+                    if (gone && *gone)
+                        return Arrival(stream.family_removed());
+                    overran = !gone;
+                    if (!pending.empty())
+                        continue;
+                }
                 return Arrival(SourceIdle{});
+            }
             timeout_ms = static_cast<int>(left.count());
         }
         auto ready = wait(timeout_ms, true);
@@ -421,6 +446,20 @@ NetlinkClient::Impl::next_until(std::optional<std::chrono::steady_clock::time_po
         for (auto& m : *received)
             pending.push_back(std::move(m));
     }
+}
+
+// Whether the module subscribed to is gone: its family is not there, or is another one, or
+// another instance of the module answers (unloaded and loaded again: it does not know us).
+Result<bool> NetlinkClient::Impl::subscription_gone() {
+    auto now = resolve(MODTRACE_GENL_NAME);
+    if (!now)
+        return now.error().code == ENOENT ? Result<bool>(true) : Result<bool>(now.error());
+    if (now->id != family.id)
+        return true;
+    auto st = status();
+    if (!st)
+        return st.error();
+    return st->instance != instance;
 }
 
 Result<std::optional<Record>> NetlinkClient::next() {

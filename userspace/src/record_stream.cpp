@@ -25,13 +25,16 @@ std::optional<Record> RecordStream::take(Bytes message) {
     }
     if (header->type == GENL_ID_CTRL) {
         auto removed = announces_family_removal(message, MODTRACE_GENL_NAME);
-        if (removed && *removed) {
-            Record shutdown;
-            shutdown.type = RecordType::Shutdown;
-            return deliver(std::move(shutdown));
-        }
+        if (removed && *removed)
+            return family_removed();
     }
     return std::nullopt;
+}
+
+Record RecordStream::family_removed() {
+    Record shutdown;
+    shutdown.type = RecordType::Shutdown;
+    return deliver(std::move(shutdown));
 }
 
 std::optional<Record> RecordStream::finish() {

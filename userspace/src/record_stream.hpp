@@ -34,6 +34,10 @@ public:
     // The reader's socket dropped a datagram (ENOBUFS).
     void count_overrun() { ++overruns_; }
 
+    // The SHUTDOWN record (without next_seq) for a module found gone some other way than by
+    // its own SHUTDOWN or the controller's notice, both of which an overrun can drop.
+    Record family_removed();
+
     // What is left to say when the reader stops: a LOSS record for overruns that no record
     // has reported yet.
     std::optional<Record> finish();

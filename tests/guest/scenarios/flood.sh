@@ -19,7 +19,8 @@ if mt_reader_start "$J" --json; then mt_ok "event reader subscribes"; else mt_fa
 events=$MT_READER
 
 # Two loaders, two threads each: non-ELF images and a closed fd; real loads
-# and unloads of mt_clean meanwhile, until the flood ends.
+# and unloads of mt_clean meanwhile, one after the other until the flood
+# ends (at least five).
 # shellcheck disable=SC2086
 mtload $SPAN --quiet --threads 2 --expect ENOEXEC init --bad-image >flood1.out &
 f1=$!
@@ -27,7 +28,7 @@ f1=$!
 mtload $SPAN --quiet --threads 2 --expect EBADF finit --fd 999 >flood2.out &
 f2=$!
 LOADS=0 loaded=0 unloads=0
-while kill -0 $f1 2>/dev/null || kill -0 $f2 2>/dev/null || [ $LOADS -eq 0 ]; do
+while [ $LOADS -lt 5 ] || { kill -0 $f1 || kill -0 $f2; } 2>/dev/null; do
 	LOADS=$((LOADS + 1))
 	mtload --quiet --expect 0 --params "label=flood$LOADS" finit "$P/mt_clean.ko" >/dev/null && loaded=$((loaded + 1))
 	mtload --quiet --expect 0 delete mt_clean >/dev/null && unloads=$((unloads + 1))

@@ -31,5 +31,23 @@ lost=$(sed -n 's/.*events ([0-9]* incomplete), \([0-9]*\) records lost.*/\1/p' "
 mt_check "its summary counts the loss (${lost:-none})" test "${lost:-0}" -gt 0
 modtrace --status --json >status.json
 echo "figures: $(grep -c . "$J") events printed, summary: $(tail -n 1 "$J.err"), kernel counters $(jq -c .counters status.json)"
-mt_check "modtrace unloads" $RMMOD modtrace
+
+# Unloaded while a reader is stopped with a full socket: neither the last
+# SHUTDOWN record nor the controller's notice reach it. Once it runs again
+# and has read what it had, it finds the module gone and says so.
+J2=$MT_RESULTS/stopped.jsonl
+if mt_reader_start "$J2" --json; then mt_ok "a second reader subscribes"; else mt_fail "a second reader subscribes" "readers did not rise"; fi
+stopped=$MT_READER
+kill -STOP "$stopped"
+mtload --quiet --threads 2 --repeat 5000 --expect ENOEXEC init --bad-image >flood2.out
+mt_check "modtrace unloads under it" $RMMOD modtrace
+sleep 1
+kill -CONT "$stopped"
+n=0
+while kill -0 "$stopped" 2>/dev/null && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
+mt_check "it ends by itself (after ${n}s)" sh -c "! kill -0 $stopped 2>/dev/null"
+wait "$stopped"
+mt_eq "with status 1" 1 $?
+mt_check "saying the module was unloaded" grep -q 'the kernel module was unloaded' "$J2.err"
+echo "figures: stopped reader: $(tail -n 1 "$J2.err")"
 mt_done
