@@ -17,7 +17,7 @@ KVER ?= $(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),6.1)
 export MODTRACE_BUILD := $(abspath $(BUILD))
 
 .PHONY: all help deps reader module modules-lab check unit guest demo shell \
-	checkpatch sparse format-check fuzz soak dkms-test dkms-install install install-reader uninstall clean
+	checkpatch sparse format-check fuzz soak bench dkms-test dkms-install install install-reader uninstall clean
 
 all: reader module
 
@@ -33,6 +33,8 @@ help:
 	@echo 'make sparse        sparse over the module, built for 6.1 and 6.12'
 	@echo 'make format-check  the C++ against .clang-format (make format fixes it)'
 	@echo 'make fuzz          libFuzzer on the decoder and the correlator, FUZZ_SECONDS each (30)'
+	@echo 'make bench         modtrace against tracefs, audit and bpftrace in a BENCH_KERNEL (6.1)'
+	@echo '                   guest, and the reader alone; table and JSON in build/bench'
 	@echo 'make soak          flood and concurrency scenarios for SOAK_SECONDS each (600) on'
 	@echo '                   SOAK_KERNELS (6.1 6.1-rt), then their figures'
 	@echo 'sudo make install  install module (running kernel) and reader; make uninstall'
@@ -75,6 +77,13 @@ shell: reader
 	@scripts/guest-run.sh --kernel $(KERNEL) --shell \
 		--bin $(CMAKE_BUILD)/userspace/modtrace --bin $(CMAKE_BUILD)/tests/mtload \
 		--bin $(CMAKE_BUILD)/tests/mtnlfuzz
+
+BENCH_KERNEL ?= 6.1
+bench:
+	@scripts/deps.sh
+	@scripts/deps.sh --bench
+	@$(MAKE) --no-print-directory reader
+	@scripts/bench.sh --kernel $(BENCH_KERNEL)
 
 SOAK_SECONDS ?= 600
 SOAK_KERNELS ?= 6.1 6.1-rt

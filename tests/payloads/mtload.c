@@ -101,7 +101,8 @@ enum source {
 enum option_id {
 	OPT_PARAMS, OPT_UNMAPPED_PARAMS, OPT_FLAGS, OPT_LEN, OPT_THREADS,
 	OPT_REPEAT, OPT_EXPECT, OPT_QUIET, OPT_BAD_IMAGE, OPT_UNMAPPED_IMAGE,
-	OPT_DIR, OPT_PIPE, OPT_RDWR, OPT_FD, OPT_SECONDS,
+	OPT_DIR, OPT_PIPE, OPT_RDWR, OPT_FD, OPT_SECONDS, OPT_TIME,
+	OPT_RATE,
 };
 
 static const struct option_def {
@@ -124,6 +125,8 @@ static const struct option_def {
 	{ "--rdwr", OPT_RDWR, false },
 	{ "--fd", OPT_FD, true },
 	{ "--seconds", OPT_SECONDS, true },
+	{ "--time", OPT_TIME, false },
+	{ "--rate", OPT_RATE, true },
 };
 
 struct config {
@@ -147,6 +150,8 @@ struct config {
 	unsigned long repeat;
 	bool repeat_set;
 	unsigned long seconds;
+	bool time;
+	unsigned long rate;
 	const char *files[MAX_THREADS];	/* cycle: one module file per thread */
 	int expect[MAX_EXPECT];
 	unsigned int nexpect;
@@ -169,6 +174,7 @@ struct plan {
 	bool timed;		/* run until stop is set, not repeat times */
 	int stop;		/* set by main when --seconds have passed */
 	bool go;		/* timed rounds: whether this round is made */
+	long interval_ns;	/* --rate: between one thread's calls, or 0 */
 	pthread_barrier_t start;	/* workers + main: main finishes setup */
 	pthread_barrier_t round;	/* workers: each round starts together */
 };
@@ -228,6 +234,11 @@ static const char usage_text[] =
 	"  --expect LIST       comma list of accepted outcomes: 0 for success, an\n"
 	"                      errno name (EEXIST) or number (17)\n"
 	"  --quiet             print only the summary line\n"
+	"  --rate N            each thread makes at most N calls per second, evenly\n"
+	"                      spaced (threads then run without waiting for\n"
+	"                      each other)\n"
+	"  --time              also print 'timing calls=<n> elapsed_ns=<ns>': the\n"
+	"                      wall time from the first call to the last return\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Numbers are decimal or 0x hex; syscall args may be negative.\n"
@@ -407,6 +418,12 @@ static void apply_option(struct config *cfg, const struct option_def *opt,
 		break;
 	case OPT_SECONDS:
 		cfg->seconds = parse_count(opt->name, val, 7 * 24 * 3600);
+		break;
+	case OPT_TIME:
+		cfg->time = true;
+		break;
+	case OPT_RATE:
+		cfg->rate = parse_count(opt->name, val, 1000000000);
 		break;
 	case OPT_EXPECT:
 		parse_expect(cfg, val);
@@ -746,6 +763,7 @@ static void *run_worker(void *arg)
 {
 	struct worker *w = arg;
 	struct plan *p = w->plan;
+	struct timespec next;
 	unsigned long i;
 
 	pthread_barrier_wait(&p->start);
@@ -753,10 +771,18 @@ static void *run_worker(void *arg)
 		run_cycle(w);
 		return NULL;
 	}
-	for (i = 0; p->threads > 1 || keep_going(p, i); i++) {
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (i = 0; (p->threads > 1 && !p->interval_ns) || keep_going(p, i); i++) {
 		struct outcome o;
 
-		if (p->threads > 1) {
+		if (p->interval_ns) {
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+			next.tv_nsec += p->interval_ns;
+			while (next.tv_nsec >= 1000000000L) {
+				next.tv_nsec -= 1000000000L;
+				next.tv_sec++;
+			}
+		} else if (p->threads > 1) {
 			/*
 			 * One thread decides for all whether the round is
 			 * made, so that none waits for a thread that stopped.
@@ -831,6 +857,7 @@ int main(int argc, char **argv)
 	unsigned long total, ok;
 	struct worker *workers;
 	struct plan plan = { 0 };
+	struct timespec started, ended;
 	void *hole = NULL;
 	bool all_expected = true;
 	unsigned int t;
@@ -878,6 +905,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	plan.timed = cfg.seconds > 0;
+	plan.interval_ns = cfg.rate ? (long)(1000000000UL / cfg.rate) : 0;
 
 	workers = calloc(cfg.threads, sizeof(*workers));
 	if (!workers)
@@ -919,6 +947,7 @@ int main(int argc, char **argv)
 		plan.params = hole;
 
 	pthread_barrier_wait(&plan.start);
+	clock_gettime(CLOCK_MONOTONIC, &started);
 	if (plan.timed) {
 		struct timespec left = { .tv_sec = (time_t)cfg.seconds };
 
@@ -932,6 +961,7 @@ int main(int argc, char **argv)
 			setup_error("pthread_join: %s", strerror(err));
 	}
 
+	clock_gettime(CLOCK_MONOTONIC, &ended);
 	total = 0;
 	for (t = 0; t < cfg.threads; t++) {
 		const struct worker *w = &workers[t];
@@ -963,6 +993,10 @@ int main(int argc, char **argv)
 				       tally[e]);
 		putchar('\n');
 	}
+	if (cfg.time)
+		printf("timing calls=%lu elapsed_ns=%lld\n", total,
+		       (long long)(ended.tv_sec - started.tv_sec) * 1000000000LL +
+		       (ended.tv_nsec - started.tv_nsec));
 	if (fflush(stdout) != 0)
 		setup_error("writing output: %s", strerror(errno));
 

@@ -1,0 +1,298 @@
+# The benchmark, inside one guest boot: each monitor in turn, measured the
+# same way, one JSON object per measurement in $MT_RESULTS/bench.jsonl
+# (scripts/bench.sh turns them into the table).
+#   usage: guest.sh [CALLS [REPS [LOADS [CONFIG...]]]]
+# CALLS failing calls per probe-cost measurement (default 20000), REPS
+# repetitions of each (3), LOADS load/unload rounds per real-load
+# measurement (20).
+. /lib/mt/lib.sh
+CALLS=${1:-20000}
+REPS=${2:-3}
+LOADS=${3:-20}
+OUT=$MT_RESULTS/bench.jsonl
+T=/sys/kernel/tracing
+if [ $# -ge 3 ]; then shift 3; else set --; fi
+CONFIGS=${*:-none modtrace modtrace_reader tracefs audit bpftrace}
+: >"$OUT"
+
+emit() { # JSON object fields, as jq -n arguments
+	jq -nc "$@" >>"$OUT"
+}
+say() { echo "bench: $*"; }
+
+# --- the monitors ------------------------------------------------------------
+
+# tracefs kprobe events with the arguments modtrace records (the peers cannot
+# probe __do_sys_*: inline, hence notrace). Offsets into struct pt_regs (the
+# syscall's, which __x64_sys_* get in %di): di 112, si 104, dx 96; into
+# struct module: name 24.
+TRACEFS_EVENTS='p:mt/init __x64_sys_init_module len=+104(%di):u64 params=+96(%di):ustring
+r:mt/init_ret __x64_sys_init_module ret=$retval
+p:mt/finit __x64_sys_finit_module fd=+112(%di):s32 params=+104(%di):ustring flags=+96(%di):u32
+r:mt/finit_ret __x64_sys_finit_module ret=$retval
+p:mt/delete __x64_sys_delete_module name=+112(%di):ustring flags=+104(%di):u32
+r:mt/delete_ret __x64_sys_delete_module ret=$retval
+p:mt/do_init do_init_module name=+24(%di):string
+r:mt/do_init_ret do_init_module ret=$retval'
+
+BPFTRACE_SCRIPT='kprobe:__x64_sys_init_module {
+	$r = (struct pt_regs *)arg0;
+	printf("%llu %d %d %s init_module len=%lu params=%s\n", nsecs, pid, tid, comm, $r->si, str($r->dx));
+}
+kretprobe:__x64_sys_init_module { printf("%llu %d init_module ret=%ld\n", nsecs, tid, retval); }
+kprobe:__x64_sys_finit_module {
+	$r = (struct pt_regs *)arg0;
+	printf("%llu %d %d %s finit_module fd=%d params=%s flags=%d\n", nsecs, pid, tid, comm, $r->di, str($r->si), $r->dx);
+}
+kretprobe:__x64_sys_finit_module { printf("%llu %d finit_module ret=%ld\n", nsecs, tid, retval); }
+kprobe:__x64_sys_delete_module {
+	$r = (struct pt_regs *)arg0;
+	printf("%llu %d %d %s delete_module name=%s flags=%d\n", nsecs, pid, tid, comm, str($r->di), $r->si);
+}
+kretprobe:__x64_sys_delete_module { printf("%llu %d delete_module ret=%ld\n", nsecs, tid, retval); }
+kprobe:do_init_module { printf("%llu %d do_init_module %s\n", nsecs, tid, ((struct module *)arg0)->name); }
+kretprobe:do_init_module { printf("%llu %d do_init_module ret=%ld\n", nsecs, tid, retval); }'
+
+start_monitor() { # CONFIG: attach it, fail if it cannot
+	case $1 in
+	none) ;;
+	modtrace) $MODPROBE modtrace ;;
+	modtrace_reader)
+		$MODPROBE modtrace || return 1
+		mt_reader_start /tmp/reader.jsonl --json || return 1
+		READER=$MT_READER
+		;;
+	tracefs)
+		echo "$TRACEFS_EVENTS" >"$T/kprobe_events" || return 1
+		echo 1 >"$T/events/mt/enable" || return 1
+		echo 8192 >"$T/buffer_size_kb"
+		cat "$T/trace_pipe" >/tmp/trace.out &
+		DRAIN=$!
+		;;
+	audit)
+		mkdir -p /var/log/audit /var/run /etc/audit/plugins.d
+		# Debian's auditd.conf, less its mail, network and group settings
+		cat >/etc/audit/auditd.conf <<-CONF
+			local_events = yes
+			write_logs = yes
+			log_file = /var/log/audit/audit.log
+			log_format = ENRICHED
+			flush = INCREMENTAL_ASYNC
+			freq = 50
+			max_log_file = 100
+			num_logs = 5
+			priority_boost = 4
+			name_format = NONE
+			max_log_file_action = ROTATE
+			space_left = 75
+			space_left_action = SYSLOG
+			admin_space_left = 50
+			admin_space_left_action = SUSPEND
+			disk_full_action = SUSPEND
+			disk_error_action = SUSPEND
+			q_depth = 2000
+			overflow_action = SYSLOG
+			max_restarts = 10
+			plugin_dir = /etc/audit/plugins.d
+			end_of_event_timeout = 2
+		CONF
+		chmod 0640 /etc/audit/auditd.conf
+		# in the foreground (-f): its complaints go to stderr, there being no syslog
+		auditd -f >/tmp/auditd.err 2>&1 &
+		AUDITD=$!
+		sleep 2
+		kill -0 $AUDITD 2>/dev/null || { cat /tmp/auditd.err; return 1; }
+		auditctl -b 8192 >/dev/null
+		auditctl -a always,exit -F arch=b64 -S init_module,finit_module,delete_module || return 1
+		auditctl -e 1 >/dev/null
+		;;
+	bpftrace)
+		echo "$BPFTRACE_SCRIPT" >/tmp/mt.bt
+		bpftrace /tmp/mt.bt >/tmp/bt.out 2>/tmp/bt.err &
+		BPFTRACE=$!
+		n=0
+		until grep -q '^Attaching' /tmp/bt.out 2>/dev/null; do
+			kill -0 $BPFTRACE 2>/dev/null || { cat /tmp/bt.err; return 1; }
+			[ $n -lt 600 ] || return 1
+			sleep 1
+			n=$((n + 1))
+		done
+		say "bpftrace attached after ${n}s"
+		;;
+	esac
+}
+
+stop_monitor() { # CONFIG
+	case $1 in
+	modtrace) $RMMOD modtrace ;;
+	modtrace_reader)
+		kill "$READER"
+		wait "$READER"
+		$RMMOD modtrace
+		;;
+	tracefs)
+		echo 0 >"$T/events/mt/enable"
+		kill $DRAIN
+		echo >"$T/kprobe_events"
+		;;
+	audit)
+		auditctl -D >/dev/null
+		auditctl -e 0 >/dev/null
+		kill $AUDITD
+		wait $AUDITD
+		;;
+	bpftrace)
+		kill -INT $BPFTRACE
+		wait $BPFTRACE
+		;;
+	esac
+}
+
+# The monitor's count of what it lost so far, or "" when it has none.
+lost_count() { # CONFIG
+	case $1 in
+	modtrace_reader) modtrace --status --json | jq '[.counters | to_entries[] | select(.key | startswith("lost_")) | .value] | add' ;;
+	tracefs) cat "$T"/per_cpu/cpu*/stats | awk '/^overrun:/ { s += $2 } END { print s + 0 }' ;;
+	audit) auditctl -s | awk '$1 == "lost" { print $2 }' ;;
+	bpftrace) cat /tmp/bt.out /tmp/bt.err | sed -n 's/.*Lost \([0-9]*\) events.*/\1/p' | awk '{ s += $1 } END { print s + 0 }' ;;
+	*) echo "" ;;
+	esac
+}
+
+# --- the measurements --------------------------------------------------------
+
+ns_per() { # MTLOAD-OUTPUT: elapsed ns / calls of its timing line
+	sed -n 's/^timing calls=\([0-9]*\) elapsed_ns=\([0-9]*\)$/\1 \2/p' "$1" | awk '{ if ($1) printf "%.1f", $2 / $1 }'
+}
+
+probe_cost() { # CONFIG
+	for rep in $(seq "$REPS"); do
+		mtload --quiet --time --repeat "$CALLS" --expect ENOEXEC init --bad-image >/tmp/m.out
+		emit --arg c "$1" --argjson r "$rep" --argjson ns "$(ns_per /tmp/m.out)" \
+			'{section: "probe_cost", config: $c, call: "init_module", rep: $r, ns_per_call: $ns}'
+		mtload --quiet --time --repeat "$CALLS" --expect EBADF finit --fd 999 >/tmp/m.out
+		emit --arg c "$1" --argjson r "$rep" --argjson ns "$(ns_per /tmp/m.out)" \
+			'{section: "probe_cost", config: $c, call: "finit_module", rep: $r, ns_per_call: $ns}'
+	done
+}
+
+load_cost() { # CONFIG
+	for rep in $(seq "$REPS"); do
+		for m in "$DUMMY" "$MT_PAYLOADS/mt_cycle_00.ko"; do
+			mtload --quiet --time --repeat "$LOADS" --expect 0 cycle "$m" >/tmp/m.out
+			emit --arg c "$1" --argjson r "$rep" --arg m "$(basename "$m" .ko)" \
+				--argjson ns "$(ns_per /tmp/m.out)" \
+				'{section: "load_cost", config: $c, module: $m, rep: $r, ns_per_call: $ns}'
+		done
+	done
+}
+
+# The highest rate of failing finit_module calls from both vCPUs at which the
+# monitor loses nothing: flat out first, then half that, and so on.
+sustained() { # CONFIG
+	rate=0 step=0
+	while [ $step -lt 6 ]; do
+		# (lib.sh helpers use "before" and "n": these names are ours)
+		lost_before=$(lost_count "$1")
+		events_before=$(grep -c . /tmp/reader.jsonl 2>/dev/null || echo 0)
+		cpu_before=$(reader_cpu_ns)
+		if [ $rate -eq 0 ]; then
+			mtload --quiet --time --threads 2 --seconds 3 --expect EBADF finit --fd 999 >/tmp/m.out
+		else
+			# half the last rate in all, a quarter per thread
+			mtload --quiet --time --threads 2 --seconds 3 --rate $((rate / 4 + 1)) --expect EBADF finit --fd 999 >/tmp/m.out
+		fi
+		achieved=$(sed -n 's/^timing calls=\([0-9]*\) elapsed_ns=\([0-9]*\)$/\1 \2/p' /tmp/m.out | awk '{ printf "%d", $1 * 1e9 / $2 }')
+		sleep 2
+		[ "$1" = modtrace_reader ] && mt_wait_quiet /tmp/reader.jsonl
+		lost_after=$(lost_count "$1")
+		lost=$((lost_after - lost_before))
+		emit --arg c "$1" --argjson rate "$achieved" --argjson lost "$lost" \
+			'{section: "sustained_step", config: $c, calls_per_s: $rate, lost: $lost}'
+		if [ $lost -eq 0 ]; then
+			extra='{}'
+			if [ "$1" = modtrace_reader ]; then
+				events=$(($(grep -c . /tmp/reader.jsonl) - events_before))
+				cpu=$(($(reader_cpu_ns) - cpu_before))
+				extra=$(jq -nc --argjson e "$events" --argjson cpu "$cpu" '{events: $e, reader_cpu_ns_per_event: (if $e > 0 then $cpu / $e else null end)}')
+			fi
+			emit --arg c "$1" --argjson rate "$achieved" --argjson x "$extra" --argjson flat "$([ $rate -eq 0 ] && echo true || echo false)" \
+				'{section: "sustained", config: $c, calls_per_s: $rate, flat_out: $flat} + $x'
+			return 0
+		fi
+		rate=$achieved
+		step=$((step + 1))
+	done
+	emit --arg c "$1" '{section: "sustained", config: $c, calls_per_s: null}'
+}
+
+reader_cpu_ns() { # utime + stime of the reader, in ns (0 without one)
+	if [ -n "${READER:-}" ] && [ -r "/proc/$READER/stat" ]; then
+		awk '{ print ($14 + $15) * 10000000 }' "/proc/$READER/stat"
+	else
+		echo 0
+	fi
+}
+
+# From a failing call's return to the reader's line for it, 100 calls at 50/s.
+latency() {
+	$MODPROBE modtrace
+	modtrace --json 2>/tmp/lat.err | mtstamp >/tmp/lat.out &
+	n=0
+	while [ "$(mt_readers)" != 1 ] && [ $n -lt 50 ]; do sleep 0.2; n=$((n + 1)); done
+	mtload --quiet --rate 50 --repeat 100 --expect EBADF finit --fd 999 >/dev/null
+	mt_wait_quiet /tmp/lat.out
+	kill "$(pidof modtrace)"
+	wait
+	$RMMOD modtrace
+	# stamp - (entry time + duration) = stamp - return time, both CLOCK_REALTIME
+	sed 's/^\([0-9]*\) /{"stamp":\1,"event":/; s/$/}/' /tmp/lat.out | jq -s -c '
+		[.[] | select(.event.errno == "EBADF") | .event as $e
+		 | ($e.time | capture("^(?<s>[^.]*)\\.(?<ns>[0-9]+)Z$")) as $t
+		 | (($t.s + "Z" | fromdateiso8601) * 1000000000 + ($t.ns | tonumber)) as $entry
+		 | .stamp - $entry - $e.duration_ns] | sort
+		| {section: "latency", config: "modtrace_reader", events: length,
+		   p50_ns: .[(length * 0.5 | floor)], p99_ns: .[(length * 0.99 | floor)]}' >>"$OUT"
+}
+
+footprint() {
+	$MODPROBE modtrace
+	mt_reader_start /tmp/idle.jsonl --json
+	sleep 2
+	emit --argjson mod "$(awk '$1 == "modtrace" { print $2 }' /proc/modules)" \
+		--argjson buf "$(awk '/\[modtrace\]/ { s += $2 } END { print s + 0 }' /proc/vmallocinfo)" \
+		--argjson rss "$(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$MT_READER/status")" \
+		--argjson records "$(cat /sys/module/modtrace/parameters/buffer_records)" \
+		'{section: "footprint", module_bytes: $mod, buffer_bytes: $buf, buffer_records: $records, reader_idle_rss_bytes: $rss}'
+	kill "$MT_READER"
+	wait "$MT_READER"
+	$RMMOD modtrace
+}
+
+# --- the run -------------------------------------------------------------------
+
+DUMMY=$(modinfo -n dummy)
+case $DUMMY in
+*.xz) unxz -c "$DUMMY" >/tmp/dummy.ko && DUMMY=/tmp/dummy.ko ;;
+esac
+emit --arg k "$MT_RELEASE" --arg f "$MT_FLAVOUR" --argjson calls "$CALLS" --argjson reps "$REPS" \
+	--argjson loads "$LOADS" --argjson cpus "$(nproc)" \
+	'{section: "setup", kernel: $k, flavour: $f, calls: $calls, reps: $reps, loads: $loads, cpus: $cpus}'
+for c in $CONFIGS; do
+	say "$c"
+	if ! start_monitor "$c"; then
+		mt_fail "$c attaches" "it could not be started"
+		continue
+	fi
+	mt_ok "$c attaches"
+	probe_cost "$c"
+	load_cost "$c"
+	case $c in modtrace_reader | tracefs | audit | bpftrace) sustained "$c" ;; esac
+	stop_monitor "$c"
+done
+say latency
+latency
+say footprint
+footprint
+mt_eq "every measurement written" 0 "$(jq -s '[.[] | select(.ns_per_call == null and (.section == "probe_cost" or .section == "load_cost"))] | length' "$OUT")"
+mt_done
