@@ -47,7 +47,10 @@ public:
         return std::get<Error>(step);
     }
 
-    std::size_t taken = 0; // steps handed out
+    bool at_hand() const override { return taken < at_hand_until; }
+
+    std::size_t taken = 0;         // steps handed out
+    std::size_t at_hand_until = 0; // at_hand() while fewer steps were handed out
     std::vector<std::chrono::milliseconds> timeouts;
     std::function<void(std::size_t)> on_next; // called before each step with `taken`
 
@@ -367,6 +370,50 @@ TEST(Watch, UnwritableOutputFails) {
     EXPECT_EQ(source.taken, 4U); // stopped at the first event
     EXPECT_EQ(lines(err.str()).front(), "modtrace: cannot write the output");
     EXPECT_NE(last_line(err.str()).find("events"), std::string::npos);
+}
+
+// An output that counts its flushes and keeps what each one wrote out.
+class FlushCounter : public std::stringbuf {
+public:
+    int flushes = 0;
+    std::string flushed;
+
+protected:
+    int sync() override {
+        ++flushes;
+        flushed = str();
+        return 0;
+    }
+};
+
+TEST(Watch, LinesAtHandGoOutInOneWrite) {
+    ScriptedSource source(three_calls());
+    source.at_hand_until = 1000; // the whole burst is already received
+    FlushCounter buffer;
+    std::ostream out(&buffer);
+    std::ostringstream err;
+    const WatchResult result = watch_events(source, out, err, json_config());
+    EXPECT_EQ(result.printed, 3U);
+    EXPECT_EQ(buffer.flushes, 1);
+    EXPECT_EQ(lines(buffer.flushed).size(), 3U);
+}
+
+TEST(Watch, NoLineIsHeldBackWhileWaiting) {
+    ScriptedSource source(three_calls());
+    FlushCounter buffer;
+    std::ostream out(&buffer);
+    // Whenever the source may wait, every line printed so far has been written out.
+    std::size_t checked = 0;
+    source.on_next = [&](std::size_t) {
+        EXPECT_EQ(buffer.flushed, buffer.str());
+        ++checked;
+    };
+    std::ostringstream err;
+    const WatchResult result = watch_events(source, out, err, json_config());
+    EXPECT_EQ(result.printed, 3U);
+    EXPECT_EQ(buffer.flushes, 3); // one per event: nothing was at hand
+    EXPECT_EQ(checked, source.taken + 1);
+    EXPECT_EQ(buffer.flushed, buffer.str());
 }
 
 TEST(Watch, NothingSeenStillEndsWithASummary) {

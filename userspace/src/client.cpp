@@ -8,6 +8,7 @@
 #include "poll_wait.hpp"
 #include "record_stream.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -28,6 +29,8 @@ namespace {
 
 // Larger than any one message the module sends (records are bounded by its string_max).
 constexpr std::size_t kReceiveBytes = 256 * 1024;
+// Datagrams read per poll at most.
+constexpr int kReceiveBatch = 64;
 // Unsubscribing is a courtesy on the way out (closing the socket unsubscribes too): wait less.
 constexpr int kUnsubscribeTimeoutMs = 1000;
 
@@ -90,6 +93,8 @@ struct NetlinkClient::Impl {
     // the family's removal may have been among them.
     std::uint64_t instance = 0;
     bool overran = false;
+    // The last receive() found the socket empty.
+    bool drained = false;
 
     int fd() const { return nl_socket_get_fd(socket.get()); }
 
@@ -151,10 +156,13 @@ Result<std::vector<Message>> NetlinkClient::Impl::receive() {
     header.msg_namelen = sizeof from;
     header.msg_iov = &iov;
     header.msg_iovlen = 1;
+    drained = false;
     ssize_t got = recvmsg(fd(), &header, 0);
     if (got < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+            drained = true;
             return std::vector<Message>{};
+        }
         // The socket overflowed and dropped datagrams: reported as a loss, not fatal.
         if (errno == ENOBUFS) {
             stream.count_overrun();
@@ -440,11 +448,18 @@ NetlinkClient::Impl::next_until(std::optional<std::chrono::steady_clock::time_po
         }
         if (*ready != Readiness::Input)
             continue; // timed out or interrupted: the deadline check above decides
-        auto received = receive();
-        if (!received)
-            return received.error();
-        for (auto& m : *received)
-            pending.push_back(std::move(m));
+        // What has queued up, a batch at a time: one poll per batch rather than per record
+        // when records come faster than they are handled. The batch is bounded so that the
+        // stop descriptor is polled again, however fast they come.
+        for (int i = 0; i < kReceiveBatch; ++i) {
+            auto received = receive();
+            if (!received)
+                return received.error();
+            for (auto& m : *received)
+                pending.push_back(std::move(m));
+            if (drained)
+                break;
+        }
     }
 }
 
@@ -473,6 +488,14 @@ Result<std::optional<Record>> NetlinkClient::next() {
 
 Result<Arrival> NetlinkClient::next_for(std::chrono::milliseconds timeout) {
     return impl_->next_until(std::chrono::steady_clock::now() + timeout);
+}
+
+bool NetlinkClient::at_hand() const {
+    // Messages of the family (records); others, such as the controller's news, give nothing.
+    return std::any_of(impl_->pending.begin(), impl_->pending.end(), [&](const Message& m) {
+        auto type = message_type(Bytes(m.data(), m.size()));
+        return type && *type == impl_->family.id;
+    });
 }
 
 void NetlinkClient::set_stop_fd(int fd) {

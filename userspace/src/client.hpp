@@ -55,6 +55,8 @@ public:
     // next(), giving up after `timeout` without a record: SourceIdle. Only a record resets the
     // wait: messages that carry none (acknowledgements, other families' news) do not.
     Result<Arrival> next_for(std::chrono::milliseconds timeout) override;
+    // Records received and not handed out yet.
+    bool at_hand() const override;
 
     // A descriptor that becomes readable when the reader should stop (StopSignals::fd()).
     void set_stop_fd(int fd);

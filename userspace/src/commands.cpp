@@ -15,7 +15,9 @@ Result<void> print_raw(RecordSource& source, std::ostream& out) {
         if (!*next)
             return {};
         const Record& record = **next;
-        out << record_to_json(record) << '\n' << std::flush;
+        out << record_to_json(record) << '\n';
+        if (!source.at_hand())
+            out.flush();
         if (!out)
             return Error{"cannot write the output"};
         if (record.type == RecordType::Shutdown)
@@ -28,6 +30,7 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
     WatchResult result;
     std::uint64_t printed_incomplete = 0;
     bool write_failed = false;
+    bool unflushed = false;
     bool count_reached = false;
 
     const auto print = [&](Event&& event) {
@@ -37,10 +40,11 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
             ++result.filtered;
             return;
         }
+        // Flushed by the loop below once no more input is at hand.
         out << (config.json ? event_to_json(event, config.time)
                             : event_to_text(event, config.colour, config.time))
-            << '\n'
-            << std::flush;
+            << '\n';
+        unflushed = true;
         if (!out) {
             write_failed = true;
             return;
@@ -58,8 +62,20 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
         write_failed = !out;
     }
 
+    // Lines are written when nothing more is at hand: one write for what a burst of records
+    // produced, and never a line held back while the reader waits.
+    const auto flush = [&] {
+        if (write_failed || !unflushed)
+            return;
+        out.flush();
+        unflushed = false;
+        write_failed = !out;
+    };
+
     std::optional<Error> failure;
     for (;;) {
+        if (!source.at_hand())
+            flush();
         if (write_failed) {
             result.end = WatchEnd::Failed;
             break;
@@ -96,6 +112,7 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
         }
     }
 
+    flush();
     if (write_failed) {
         result.end = WatchEnd::Failed;
         err << "modtrace: cannot write the output\n";

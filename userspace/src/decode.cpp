@@ -6,6 +6,7 @@
 #include "protocol_names.hpp"
 
 #include <array>
+#include <cstring>
 #include <span>
 #include <string_view>
 
@@ -153,79 +154,98 @@ std::string n(std::uint64_t value) {
     return std::to_string(value);
 }
 
-// The known attributes of one attribute stream.
+// How errors name a field: "FD" at the top level, "TASK.COMM" in a nest. Built into a string
+// only when an error needs it.
+struct FieldName {
+    std::string_view nest; // "" at the top level
+    std::string_view field;
+
+    std::string str() const {
+        std::string name(nest);
+        if (!name.empty())
+            name += '.';
+        name += field;
+        return name;
+    }
+};
+
+// The most attribute types of any nest, so a Nest indexes its attributes by type in place.
+constexpr std::size_t kMaxTypes = 40;
+static_assert(kTopNames.size() <= kMaxTypes && kTaskNames.size() <= kMaxTypes &&
+              kFileNames.size() <= kMaxTypes && kModuleNames.size() <= kMaxTypes &&
+              kSyscallArgNames.size() <= kMaxTypes && kLossNames.size() <= kMaxTypes &&
+              kProbeStatusNames.size() <= kMaxTypes && kCounterNames.size() <= kMaxTypes);
+
+// The known attributes of one attribute stream, by type.
 class Nest {
 public:
-    // `prefix` names the nest in errors ("TASK"), "" at the top level. Only `repeatable` may
-    // appear more than once.
-    static Result<Nest> parse(Bytes bytes, std::string prefix, Names names,
-                              std::uint16_t repeatable = 0) {
-        auto attributes = parse_attributes(bytes, prefix);
-        if (!attributes)
-            return attributes.error();
-        Nest nest(std::move(prefix), names);
-        std::vector<bool> seen(names.size());
-        for (const auto& attr : *attributes) {
-            if (attr.type >= names.size() || names[attr.type].empty())
-                continue;
-            if (seen[attr.type] && attr.type != repeatable)
-                return Error{"attribute " + nest.name(attr.type) + " appears more than once"};
-            seen[attr.type] = true;
-            nest.attributes_.push_back(attr);
-        }
-        return nest;
+    // `prefix` names the nest in errors ("TASK"), "" at the top level.
+    Nest(std::string prefix, Names names) : prefix_(std::move(prefix)), names_(names) {}
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+
+    // Only `repeatable` may appear more than once.
+    Result<void> parse(Bytes bytes, std::uint16_t repeatable = 0) {
+        return for_each_attribute(bytes, prefix_, [&](const Attribute& attr) -> Result<void> {
+            if (attr.type >= names_.size() || names_[attr.type].empty())
+                return {};
+            if (!present_[attr.type]) {
+                present_[attr.type] = true;
+                first_[attr.type] = attr;
+            } else if (attr.type == repeatable) {
+                repeats_.push_back(attr);
+            } else {
+                return Error{"attribute " + name(attr.type).str() + " appears more than once"};
+            }
+            return {};
+        });
     }
 
     const Attribute* find(std::uint16_t type) const {
-        for (const auto& attr : attributes_) {
-            if (attr.type == type)
-                return &attr;
-        }
-        return nullptr;
+        return type < names_.size() && present_[type] ? &first_[type] : nullptr;
     }
 
     std::vector<const Attribute*> find_all(std::uint16_t type) const {
         std::vector<const Attribute*> found;
-        for (const auto& attr : attributes_) {
-            if (attr.type == type)
-                found.push_back(&attr);
+        if (const Attribute* first = find(type)) {
+            found.push_back(first);
+            for (const auto& attr : repeats_) {
+                if (attr.type == type)
+                    found.push_back(&attr);
+            }
         }
         return found;
     }
 
-    // "FD" at the top level, "TASK.COMM" in a nest.
-    std::string name(std::uint16_t type) const {
-        std::string base(names_[type]);
-        return prefix_.empty() ? base : prefix_ + "." + base;
-    }
+    FieldName name(std::uint16_t type) const { return {prefix_, names_[type]}; }
 
 private:
-    Nest(std::string prefix, Names names) : prefix_(std::move(prefix)), names_(names) {}
-
-    std::vector<Attribute> attributes_;
+    std::array<Attribute, kMaxTypes> first_{};
+    std::array<bool, kMaxTypes> present_{};
+    std::vector<Attribute> repeats_;
     std::string prefix_;
     Names names_;
 };
 
 // One reader per field type, chosen by overload on the (unused) pointer's type. Declared here
 // because Fields below needs them all, and the nest decoders need Fields.
-Result<bool> read_as(const Attribute& attr, const std::string& name, bool*);
-Result<std::uint32_t> read_as(const Attribute& attr, const std::string& name, std::uint32_t*);
-Result<std::uint64_t> read_as(const Attribute& attr, const std::string& name, std::uint64_t*);
-Result<std::int32_t> read_as(const Attribute& attr, const std::string& name, std::int32_t*);
-Result<std::int64_t> read_as(const Attribute& attr, const std::string& name, std::int64_t*);
-Result<std::string> read_as(const Attribute& attr, const std::string& name, std::string*);
-Result<RecordType> read_as(const Attribute& attr, const std::string& name, RecordType*);
-Result<Probe> read_as(const Attribute& attr, const std::string& name, Probe*);
-Result<ProbeState> read_as(const Attribute& attr, const std::string& name, ProbeState*);
-Result<Task> read_as(const Attribute& attr, const std::string& name, Task*);
-Result<Loss> read_as(const Attribute& attr, const std::string& name, Loss*);
-Result<FileInfo> read_as(const Attribute& attr, const std::string& name, FileInfo*);
-Result<ModuleInfo> read_as(const Attribute& attr, const std::string& name, ModuleInfo*);
-Result<std::vector<std::uint64_t>> read_as(const Attribute& attr, const std::string& name,
+Result<bool> read_as(const Attribute& attr, const FieldName& name, bool*);
+Result<std::uint32_t> read_as(const Attribute& attr, const FieldName& name, std::uint32_t*);
+Result<std::uint64_t> read_as(const Attribute& attr, const FieldName& name, std::uint64_t*);
+Result<std::int32_t> read_as(const Attribute& attr, const FieldName& name, std::int32_t*);
+Result<std::int64_t> read_as(const Attribute& attr, const FieldName& name, std::int64_t*);
+Result<std::string> read_as(const Attribute& attr, const FieldName& name, std::string*);
+Result<RecordType> read_as(const Attribute& attr, const FieldName& name, RecordType*);
+Result<Probe> read_as(const Attribute& attr, const FieldName& name, Probe*);
+Result<ProbeState> read_as(const Attribute& attr, const FieldName& name, ProbeState*);
+Result<Task> read_as(const Attribute& attr, const FieldName& name, Task*);
+Result<Loss> read_as(const Attribute& attr, const FieldName& name, Loss*);
+Result<FileInfo> read_as(const Attribute& attr, const FieldName& name, FileInfo*);
+Result<ModuleInfo> read_as(const Attribute& attr, const FieldName& name, ModuleInfo*);
+Result<std::vector<std::uint64_t>> read_as(const Attribute& attr, const FieldName& name,
                                            std::vector<std::uint64_t>*);
-Result<ProbeStatus> read_as(const Attribute& attr, const std::string& name, ProbeStatus*);
-Result<Counters> read_as(const Attribute& attr, const std::string& name, Counters*);
+Result<ProbeStatus> read_as(const Attribute& attr, const FieldName& name, ProbeStatus*);
+Result<Counters> read_as(const Attribute& attr, const FieldName& name, Counters*);
 
 // Typed fields out of one Nest. The first error sticks and later reads do nothing, so a decoder
 // is a flat list of reads followed by one check of result().
@@ -253,7 +273,7 @@ public:
         if (error_)
             return;
         if (!value) {
-            error_ = Error{"missing attribute " + nest_.name(type)};
+            error_ = Error{"missing attribute " + nest_.name(type).str()};
             return;
         }
         out = std::move(*value);
@@ -266,67 +286,83 @@ private:
     std::optional<Error> error_;
 };
 
-Result<bool> read_as(const Attribute& attr, const std::string& name, bool*) {
-    auto value = read_u8(attr, name);
+// A fixed-size value read in place; when the size is wrong, the general reader says so.
+template <class T>
+Result<T> read_number(const Attribute& attr, const FieldName& name,
+                      Result<T> (*general)(const Attribute&, std::string_view)) {
+    if (attr.payload.size() != sizeof(T))
+        return general(attr, name.str());
+    T value;
+    std::memcpy(&value, attr.payload.data(), sizeof value);
+    return value;
+}
+
+Result<bool> read_as(const Attribute& attr, const FieldName& name, bool*) {
+    auto value = read_number<std::uint8_t>(attr, name, read_u8);
     if (!value)
         return value.error();
     if (*value > 1)
-        return Error{"attribute " + name + " is " + n(*value) + ", expected 0 or 1"};
+        return Error{"attribute " + name.str() + " is " + n(*value) + ", expected 0 or 1"};
     return *value == 1;
 }
 
-Result<std::uint32_t> read_as(const Attribute& attr, const std::string& name, std::uint32_t*) {
-    return read_u32(attr, name);
+Result<std::uint32_t> read_as(const Attribute& attr, const FieldName& name, std::uint32_t*) {
+    return read_number<std::uint32_t>(attr, name, read_u32);
 }
 
-Result<std::uint64_t> read_as(const Attribute& attr, const std::string& name, std::uint64_t*) {
-    return read_u64(attr, name);
+Result<std::uint64_t> read_as(const Attribute& attr, const FieldName& name, std::uint64_t*) {
+    return read_number<std::uint64_t>(attr, name, read_u64);
 }
 
-Result<std::int32_t> read_as(const Attribute& attr, const std::string& name, std::int32_t*) {
-    return read_s32(attr, name);
+Result<std::int32_t> read_as(const Attribute& attr, const FieldName& name, std::int32_t*) {
+    return read_number<std::int32_t>(attr, name, read_s32);
 }
 
-Result<std::int64_t> read_as(const Attribute& attr, const std::string& name, std::int64_t*) {
-    return read_s64(attr, name);
+Result<std::int64_t> read_as(const Attribute& attr, const FieldName& name, std::int64_t*) {
+    return read_number<std::int64_t>(attr, name, read_s64);
 }
 
-Result<std::string> read_as(const Attribute& attr, const std::string& name, std::string*) {
-    return read_string(attr, name);
+Result<std::string> read_as(const Attribute& attr, const FieldName& name, std::string*) {
+    const auto* begin = reinterpret_cast<const char*>(attr.payload.data());
+    const auto* nul = static_cast<const char*>(std::memchr(begin, '\0', attr.payload.size()));
+    if (!nul)
+        return read_string(attr, name.str());
+    return std::string(begin, nul);
 }
 
 // A u32 holding an enum whose known values are 1..max.
 template <class E>
-Result<E> read_enum(const Attribute& attr, const std::string& name, std::uint32_t max,
+Result<E> read_enum(const Attribute& attr, const FieldName& name, std::uint32_t max,
                     std::string_view what) {
-    auto value = read_u32(attr, name);
+    auto value = read_number<std::uint32_t>(attr, name, read_u32);
     if (!value)
         return value.error();
     if (*value < 1 || *value > max)
-        return Error{"unknown " + std::string(what) + " " + n(*value) + " in attribute " + name};
+        return Error{"unknown " + std::string(what) + " " + n(*value) + " in attribute " +
+                     name.str()};
     return static_cast<E>(*value);
 }
 
-Result<RecordType> read_as(const Attribute& attr, const std::string& name, RecordType*) {
+Result<RecordType> read_as(const Attribute& attr, const FieldName& name, RecordType*) {
     return read_enum<RecordType>(attr, name, MODTRACE_REC_MAX, "record type");
 }
 
-Result<Probe> read_as(const Attribute& attr, const std::string& name, Probe*) {
+Result<Probe> read_as(const Attribute& attr, const FieldName& name, Probe*) {
     return read_enum<Probe>(attr, name, MODTRACE_PROBE_MAX, "probe");
 }
 
-Result<ProbeState> read_as(const Attribute& attr, const std::string& name, ProbeState*) {
+Result<ProbeState> read_as(const Attribute& attr, const FieldName& name, ProbeState*) {
     return read_enum<ProbeState>(attr, name, MODTRACE_PROBE_STATE_MAX, "probe state");
 }
 
-Result<Task> read_as(const Attribute& attr, const std::string& name, Task*) {
-    auto nest = Nest::parse(attr.payload, name, kTaskNames);
-    if (!nest)
-        return nest.error();
+Result<Task> read_as(const Attribute& attr, const FieldName& name, Task*) {
+    Nest nest(name.str(), kTaskNames);
+    if (auto ok = nest.parse(attr.payload); !ok)
+        return ok.error();
     // The kernel sends every field but ABI; a default standing in for an absent one would be
     // a made-up identity.
     Task task;
-    Fields f(*nest);
+    Fields f(nest);
     f.required(MODTRACE_TASK_ATTR_TGID, task.tgid);
     f.required(MODTRACE_TASK_ATTR_TID, task.tid);
     f.required(MODTRACE_TASK_ATTR_PPID, task.ppid);
@@ -343,17 +379,17 @@ Result<Task> read_as(const Attribute& attr, const std::string& name, Task*) {
     if (auto ok = f.result(); !ok)
         return ok.error();
     if (task.abi && abi_name(*task.abi).empty())
-        return Error{"unknown ABI " + n(*task.abi) + " in attribute " + name + ".ABI"};
+        return Error{"unknown ABI " + n(*task.abi) + " in attribute " + name.str() + ".ABI"};
     return task;
 }
 
-Result<Loss> read_as(const Attribute& attr, const std::string& name, Loss*) {
-    auto nest = Nest::parse(attr.payload, name, kLossNames);
-    if (!nest)
-        return nest.error();
+Result<Loss> read_as(const Attribute& attr, const FieldName& name, Loss*) {
+    Nest nest(name.str(), kLossNames);
+    if (auto ok = nest.parse(attr.payload); !ok)
+        return ok.error();
     // Only non-zero counts are sent: absent is zero.
     std::optional<std::uint64_t> buffer_full, socket_full, nmissed, nomem;
-    Fields f(*nest);
+    Fields f(nest);
     f.optional(MODTRACE_LOSS_ATTR_BUFFER_FULL, buffer_full);
     f.optional(MODTRACE_LOSS_ATTR_SOCKET_FULL, socket_full);
     f.optional(MODTRACE_LOSS_ATTR_NMISSED, nmissed);
@@ -368,12 +404,12 @@ Result<Loss> read_as(const Attribute& attr, const std::string& name, Loss*) {
     return loss;
 }
 
-Result<FileInfo> read_as(const Attribute& attr, const std::string& name, FileInfo*) {
-    auto nest = Nest::parse(attr.payload, name, kFileNames);
-    if (!nest)
-        return nest.error();
+Result<FileInfo> read_as(const Attribute& attr, const FieldName& name, FileInfo*) {
+    Nest nest(name.str(), kFileNames);
+    if (auto ok = nest.parse(attr.payload); !ok)
+        return ok.error();
     FileInfo file;
-    Fields f(*nest);
+    Fields f(nest);
     f.optional(MODTRACE_FILE_ATTR_PATH, file.path);
     f.optional(MODTRACE_FILE_ATTR_DEV, file.dev);
     f.optional(MODTRACE_FILE_ATTR_INO, file.ino);
@@ -382,12 +418,12 @@ Result<FileInfo> read_as(const Attribute& attr, const std::string& name, FileInf
     return file;
 }
 
-Result<ModuleInfo> read_as(const Attribute& attr, const std::string& name, ModuleInfo*) {
-    auto nest = Nest::parse(attr.payload, name, kModuleNames);
-    if (!nest)
-        return nest.error();
+Result<ModuleInfo> read_as(const Attribute& attr, const FieldName& name, ModuleInfo*) {
+    Nest nest(name.str(), kModuleNames);
+    if (auto ok = nest.parse(attr.payload); !ok)
+        return ok.error();
     ModuleInfo module;
-    Fields f(*nest);
+    Fields f(nest);
     f.required(MODTRACE_MODULE_ATTR_NAME, module.name);
     f.optional(MODTRACE_MODULE_ATTR_VERSION, module.version);
     f.optional(MODTRACE_MODULE_ATTR_SRCVERSION, module.srcversion);
@@ -403,23 +439,23 @@ Result<ModuleInfo> read_as(const Attribute& attr, const std::string& name, Modul
 
 // The arguments in order. A gap (ARG_2 without ARG_1) would shift every later argument, so it is
 // an error rather than a shorter list.
-Result<std::vector<std::uint64_t>> read_as(const Attribute& attr, const std::string& name,
+Result<std::vector<std::uint64_t>> read_as(const Attribute& attr, const FieldName& name,
                                            std::vector<std::uint64_t>*) {
-    auto nest = Nest::parse(attr.payload, name, kSyscallArgNames);
-    if (!nest)
-        return nest.error();
+    Nest nest(name.str(), kSyscallArgNames);
+    if (auto ok = nest.parse(attr.payload); !ok)
+        return ok.error();
     std::vector<std::uint64_t> args;
     std::optional<std::uint16_t> first_missing;
     for (std::uint16_t type = MODTRACE_SYSCALL_ARG_0; type <= MODTRACE_SYSCALL_ARG_MAX; ++type) {
-        const Attribute* arg = nest->find(type);
+        const Attribute* arg = nest.find(type);
         if (!arg) {
             first_missing = first_missing.value_or(type);
             continue;
         }
         if (first_missing)
-            return Error{"attribute " + nest->name(type) + " without " +
-                         nest->name(*first_missing)};
-        auto value = read_u64(*arg, nest->name(type));
+            return Error{"attribute " + nest.name(type).str() + " without " +
+                         nest.name(*first_missing).str()};
+        auto value = read_number<std::uint64_t>(*arg, nest.name(type), read_u64);
         if (!value)
             return value.error();
         args.push_back(*value);
@@ -427,12 +463,12 @@ Result<std::vector<std::uint64_t>> read_as(const Attribute& attr, const std::str
     return args;
 }
 
-Result<ProbeStatus> read_as(const Attribute& attr, const std::string& name, ProbeStatus*) {
-    auto nest = Nest::parse(attr.payload, name, kProbeStatusNames);
-    if (!nest)
-        return nest.error();
+Result<ProbeStatus> read_as(const Attribute& attr, const FieldName& name, ProbeStatus*) {
+    Nest nest(name.str(), kProbeStatusNames);
+    if (auto ok = nest.parse(attr.payload); !ok)
+        return ok.error();
     ProbeStatus probe;
-    Fields f(*nest);
+    Fields f(nest);
     f.required(MODTRACE_PROBE_ATTR_ID, probe.probe);
     f.optional(MODTRACE_PROBE_ATTR_SYMBOL, probe.symbol);
     f.required(MODTRACE_PROBE_ATTR_STATE, probe.state);
@@ -444,12 +480,12 @@ Result<ProbeStatus> read_as(const Attribute& attr, const std::string& name, Prob
     return probe;
 }
 
-Result<Counters> read_as(const Attribute& attr, const std::string& name, Counters*) {
-    auto nest = Nest::parse(attr.payload, name, kCounterNames);
-    if (!nest)
-        return nest.error();
+Result<Counters> read_as(const Attribute& attr, const FieldName& name, Counters*) {
+    Nest nest(name.str(), kCounterNames);
+    if (auto ok = nest.parse(attr.payload); !ok)
+        return ok.error();
     Counters c;
-    Fields f(*nest);
+    Fields f(nest);
     f.required(MODTRACE_COUNTER_ATTR_RECORDS, c.records);
     f.required(MODTRACE_COUNTER_ATTR_QUEUED, c.queued);
     f.required(MODTRACE_COUNTER_ATTR_SENT, c.sent);
@@ -464,55 +500,58 @@ Result<Counters> read_as(const Attribute& attr, const std::string& name, Counter
 }
 
 // The attributes each record type must carry beyond TYPE (kmod/uapi/modtrace.h,
-// enum modtrace_record_type).
-std::vector<std::uint16_t> required_attributes(RecordType type) {
-    std::vector<std::uint16_t> required;
-    if (type != RecordType::Loss && type != RecordType::Shutdown)
-        required = {MODTRACE_ATTR_SEQ, MODTRACE_ATTR_PROBE, MODTRACE_ATTR_TS, MODTRACE_ATTR_CPU,
-                    MODTRACE_ATTR_TASK};
-    auto add = [&](std::initializer_list<std::uint16_t> types) {
-        required.insert(required.end(), types);
-    };
+// enum modtrace_record_type): those of every record made by a probe, then the type's own.
+constexpr std::array<std::uint16_t, 5> kProbeRecordAttributes = {
+    MODTRACE_ATTR_SEQ, MODTRACE_ATTR_PROBE, MODTRACE_ATTR_TS, MODTRACE_ATTR_CPU,
+    MODTRACE_ATTR_TASK};
+
+std::span<const std::uint16_t> own_attributes(RecordType type) {
+    static constexpr std::uint16_t init_enter[] = {MODTRACE_ATTR_IMAGE_LEN};
+    static constexpr std::uint16_t finit_enter[] = {MODTRACE_ATTR_FINIT_FLAGS};
+    static constexpr std::uint16_t do_init_enter[] = {MODTRACE_ATTR_MODULE};
+    static constexpr std::uint16_t do_init_exit[] = {
+        MODTRACE_ATTR_MODULE, MODTRACE_ATTR_RET, MODTRACE_ATTR_ENTRY_SEQ, MODTRACE_ATTR_DURATION};
+    static constexpr std::uint16_t syscall_exit[] = {MODTRACE_ATTR_RET, MODTRACE_ATTR_ENTRY_SEQ,
+                                                     MODTRACE_ATTR_DURATION};
+    static constexpr std::uint16_t delete_enter[] = {MODTRACE_ATTR_DELETE_FLAGS};
+    static constexpr std::uint16_t obsolete[] = {MODTRACE_ATTR_SYSCALL_NR};
+    static constexpr std::uint16_t loss[] = {MODTRACE_ATTR_LOSS};
+    static constexpr std::uint16_t shutdown[] = {MODTRACE_ATTR_NEXT_SEQ};
     switch (type) {
     case RecordType::InitModuleEnter:
-        add({MODTRACE_ATTR_IMAGE_LEN});
-        break;
+        return init_enter;
     case RecordType::FinitModuleEnter:
-        add({MODTRACE_ATTR_FINIT_FLAGS});
-        break;
+        return finit_enter;
     case RecordType::DoInitEnter:
-        add({MODTRACE_ATTR_MODULE});
-        break;
+        return do_init_enter;
     case RecordType::DoInitExit:
-        add({MODTRACE_ATTR_MODULE, MODTRACE_ATTR_RET, MODTRACE_ATTR_ENTRY_SEQ,
-             MODTRACE_ATTR_DURATION});
-        break;
+        return do_init_exit;
     case RecordType::InitModuleExit:
     case RecordType::FinitModuleExit:
     case RecordType::DeleteModuleExit:
-        add({MODTRACE_ATTR_RET, MODTRACE_ATTR_ENTRY_SEQ, MODTRACE_ATTR_DURATION});
-        break;
+        return syscall_exit;
     case RecordType::DeleteModuleEnter:
-        add({MODTRACE_ATTR_DELETE_FLAGS});
-        break;
+        return delete_enter;
     case RecordType::ObsoleteSyscall:
-        add({MODTRACE_ATTR_SYSCALL_NR});
-        break;
+        return obsolete;
     case RecordType::Loss:
-        add({MODTRACE_ATTR_LOSS});
-        break;
+        return loss;
     case RecordType::Shutdown:
-        add({MODTRACE_ATTR_NEXT_SEQ});
-        break;
+        return shutdown;
     }
-    return required;
+    return {};
 }
 
 Result<void> check_required(const Nest& nest, RecordType type) {
-    for (std::uint16_t attr : required_attributes(type)) {
-        if (!nest.find(attr))
-            return Error{"missing attribute " + nest.name(attr) + " (required in " +
-                         std::string(record_type_name(type)) + " records)"};
+    const bool from_probe = type != RecordType::Loss && type != RecordType::Shutdown;
+    for (auto attrs : {from_probe ? std::span<const std::uint16_t>(kProbeRecordAttributes)
+                                  : std::span<const std::uint16_t>(),
+                       own_attributes(type)}) {
+        for (std::uint16_t attr : attrs) {
+            if (!nest.find(attr))
+                return Error{"missing attribute " + nest.name(attr).str() + " (required in " +
+                             std::string(record_type_name(type)) + " records)"};
+        }
     }
     return {};
 }
@@ -582,12 +621,12 @@ Error in(std::string_view context, const Error& error) {
 Result<Record> decode_record(const GenlMessage& message) {
     if (auto ok = expect_command(message, MODTRACE_CMD_RECORD, "RECORD"); !ok)
         return in("record", ok.error());
-    auto nest = Nest::parse(message.attributes, "", kTopNames);
-    if (!nest)
-        return in("record", nest.error());
-    auto record = decode_record_attributes(*nest);
+    Nest nest("", kTopNames);
+    if (auto ok = nest.parse(message.attributes); !ok)
+        return in("record", ok.error());
+    auto record = decode_record_attributes(nest);
     if (!record)
-        return in(record_context(*nest), record.error());
+        return in(record_context(nest), record.error());
     return record;
 }
 
@@ -602,11 +641,11 @@ Result<Status> decode_status(const GenlMessage& message) {
     constexpr std::string_view context = "status reply";
     if (auto ok = expect_command(message, MODTRACE_CMD_GET_STATUS, "GET_STATUS"); !ok)
         return in(context, ok.error());
-    auto nest = Nest::parse(message.attributes, "", kTopNames, MODTRACE_ATTR_PROBE_STATUS);
-    if (!nest)
-        return in(context, nest.error());
+    Nest nest("", kTopNames);
+    if (auto ok = nest.parse(message.attributes, MODTRACE_ATTR_PROBE_STATUS); !ok)
+        return in(context, ok.error());
     Status s;
-    Fields f(*nest);
+    Fields f(nest);
     f.required(MODTRACE_ATTR_VERSION, s.version);
     f.required(MODTRACE_ATTR_INSTANCE, s.instance);
     f.required(MODTRACE_ATTR_NEXT_SEQ, s.next_seq);
@@ -617,8 +656,8 @@ Result<Status> decode_status(const GenlMessage& message) {
     f.required(MODTRACE_ATTR_READERS, s.readers);
     if (auto ok = f.result(); !ok)
         return in(context, ok.error());
-    for (const Attribute* attr : nest->find_all(MODTRACE_ATTR_PROBE_STATUS)) {
-        auto probe = read_as(*attr, nest->name(MODTRACE_ATTR_PROBE_STATUS),
+    for (const Attribute* attr : nest.find_all(MODTRACE_ATTR_PROBE_STATUS)) {
+        auto probe = read_as(*attr, nest.name(MODTRACE_ATTR_PROBE_STATUS),
                              static_cast<ProbeStatus*>(nullptr));
         if (!probe)
             return in(context, probe.error());
@@ -631,11 +670,11 @@ Result<Subscription> decode_subscription(const GenlMessage& message) {
     constexpr std::string_view context = "subscribe reply";
     if (auto ok = expect_command(message, MODTRACE_CMD_SUBSCRIBE, "SUBSCRIBE"); !ok)
         return in(context, ok.error());
-    auto nest = Nest::parse(message.attributes, "", kTopNames);
-    if (!nest)
-        return in(context, nest.error());
+    Nest nest("", kTopNames);
+    if (auto ok = nest.parse(message.attributes); !ok)
+        return in(context, ok.error());
     Subscription s;
-    Fields f(*nest);
+    Fields f(nest);
     f.required(MODTRACE_ATTR_VERSION, s.version);
     // Another protocol version may carry anything else: the caller reports the mismatch.
     if (f.result() && s.version != kProtocolVersion)

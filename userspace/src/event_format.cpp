@@ -255,12 +255,32 @@ std::string format_rfc3339(std::int64_t realtime_ns) {
     unsigned m = 0;
     unsigned d = 0;
     civil_from_days(days, y, m, d);
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09lldZ",
-                  static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                  static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
-                  static_cast<long long>(frac));
-    return buf;
+    // Every int64 of nanoseconds falls in the years 1677-2262: four digits always suffice.
+    char buf[32];
+    char* p = buf;
+    const auto digits = [&p](std::uint64_t v, int width) {
+        for (int k = width - 1; k >= 0; --k) {
+            p[k] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        }
+        p += width;
+    };
+    const auto put = [&p](char c) { *p++ = c; };
+    digits(static_cast<std::uint64_t>(y), 4);
+    put('-');
+    digits(m, 2);
+    put('-');
+    digits(d, 2);
+    put('T');
+    digits(static_cast<std::uint64_t>(rem / 3600), 2);
+    put(':');
+    digits(static_cast<std::uint64_t>(rem / 60 % 60), 2);
+    put(':');
+    digits(static_cast<std::uint64_t>(rem % 60), 2);
+    put('.');
+    digits(static_cast<std::uint64_t>(frac), 9);
+    put('Z');
+    return std::string(buf, p);
 }
 
 std::string format_duration(std::uint64_t ns) {
@@ -280,7 +300,7 @@ std::string format_duration(std::uint64_t ns) {
 }
 
 std::string event_to_json(const Event& ev, const TimeBase& time) {
-    JsonWriter w;
+    JsonWriter w(768);
     w.begin_object();
     w.key("seq").value(ev.seq);
     w.key("time").value(format_rfc3339(time.realtime_ns(ev.time_ns)));

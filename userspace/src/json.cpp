@@ -68,11 +68,20 @@ void append_hex_escape(std::string& out, const char* prefix, unsigned value, int
 
 } // namespace
 
-std::string json_quote(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + 2);
+void append_json_quoted(std::string& out, std::string_view s) {
+    // Printable ASCII other than the quote and the backslash goes out as it is, a run at a time.
+    const auto plain = [](unsigned char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    };
     out += '"';
     for (std::size_t i = 0; i < s.size();) {
+        std::size_t run = i;
+        while (run < s.size() && plain(static_cast<unsigned char>(s[run])))
+            ++run;
+        out.append(s.data() + i, run - i);
+        i = run;
+        if (i == s.size())
+            break;
         const auto c = static_cast<unsigned char>(s[i]);
         switch (c) {
         case '"':
@@ -93,7 +102,7 @@ std::string json_quote(std::string_view s) {
         default:
             if (c < 0x20 || c == 0x7f) {
                 append_hex_escape(out, "\\u", c, 4);
-            } else if (c >= 0x80) {
+            } else {
                 const std::size_t len = utf8_sequence(s, i);
                 if (len == 0) {
                     out += "\\ufffd";
@@ -103,13 +112,17 @@ std::string json_quote(std::string_view s) {
                 out.append(s.substr(i, len));
                 i += len;
                 continue;
-            } else {
-                out += static_cast<char>(c);
             }
         }
         ++i;
     }
     out += '"';
+}
+
+std::string json_quote(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    append_json_quoted(out, s);
     return out;
 }
 
@@ -171,7 +184,7 @@ void JsonWriter::close(char bracket) {
 JsonWriter& JsonWriter::key(std::string_view name) {
     assert(!after_key_);
     separate();
-    out_ += json_quote(name);
+    append_json_quoted(out_, name);
     out_ += ':';
     after_key_ = true;
     return *this;
@@ -179,7 +192,7 @@ JsonWriter& JsonWriter::key(std::string_view name) {
 
 void JsonWriter::value(std::string_view s) {
     separate();
-    out_ += json_quote(s);
+    append_json_quoted(out_, s);
 }
 
 void JsonWriter::value(bool b) {

@@ -13,6 +13,9 @@ namespace modtrace {
 
 class JsonWriter {
 public:
+    // `expected` bytes are reserved up front: a line's worth saves the reallocations.
+    explicit JsonWriter(std::size_t expected = 0) { out_.reserve(expected); }
+
     void begin_object() { open('{'); }
     void end_object() { close('}'); }
     void begin_array() { open('['); }
@@ -47,6 +50,7 @@ private:
 
 // `s` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view s);
+void append_json_quoted(std::string& out, std::string_view s);
 
 // `s` with every byte that could disturb one line of text made visible: control bytes and DEL
 // as \xNN, backslash as \\, invalid UTF-8 as \xNN per byte, and valid UTF-8 that a terminal

@@ -163,31 +163,30 @@ std::string netlink_error_text(Bytes message) {
     return "";
 }
 
-Result<std::vector<Attribute>> parse_attributes(Bytes bytes, std::string_view where) {
+Error malformed_attribute(Bytes bytes, std::size_t offset, std::string_view where) {
     std::string context = where.empty() ? std::string() : " in " + std::string(where);
+    std::size_t remaining = bytes.size() - offset;
+    if (remaining < kAttributeHeaderSize)
+        return Error{n(remaining) + " stray bytes after the last attribute" + context};
+    nlattr header;
+    std::memcpy(&header, bytes.data() + offset, sizeof header);
+    std::string which =
+        "attribute " + n(header.nla_type & NLA_TYPE_MASK) + " at offset " + n(offset) + context;
+    if (header.nla_len < kAttributeHeaderSize)
+        return Error{which + " has length " + n(header.nla_len) + ", shorter than its " +
+                     n(kAttributeHeaderSize) + "-byte header"};
+    return Error{which + " has length " + n(header.nla_len) + " but only " + n(remaining) +
+                 " bytes remain"};
+}
+
+Result<std::vector<Attribute>> parse_attributes(Bytes bytes, std::string_view where) {
     std::vector<Attribute> attributes;
-    std::size_t offset = 0;
-    while (offset < bytes.size()) {
-        std::size_t remaining = bytes.size() - offset;
-        if (remaining < kAttributeHeaderSize)
-            return Error{n(remaining) + " stray bytes after the last attribute" + context};
-        nlattr header;
-        std::memcpy(&header, bytes.data() + offset, sizeof header);
-        std::string which =
-            "attribute " + n(header.nla_type & NLA_TYPE_MASK) + " at offset " + n(offset) + context;
-        if (header.nla_len < kAttributeHeaderSize)
-            return Error{which + " has length " + n(header.nla_len) + ", shorter than its " +
-                         n(kAttributeHeaderSize) + "-byte header"};
-        if (header.nla_len > remaining)
-            return Error{which + " has length " + n(header.nla_len) + " but only " + n(remaining) +
-                         " bytes remain"};
-        attributes.push_back(Attribute{
-            .type = static_cast<std::uint16_t>(header.nla_type & NLA_TYPE_MASK),
-            .payload =
-                bytes.subspan(offset + kAttributeHeaderSize, header.nla_len - kAttributeHeaderSize),
-        });
-        offset += std::min<std::size_t>(NLA_ALIGN(header.nla_len), remaining);
-    }
+    auto ok = for_each_attribute(bytes, where, [&](const Attribute& attr) {
+        attributes.push_back(attr);
+        return Result<void>();
+    });
+    if (!ok)
+        return ok.error();
     return attributes;
 }
 

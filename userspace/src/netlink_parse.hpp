@@ -5,7 +5,10 @@
 
 #include "result.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <linux/netlink.h>
 #include <span>
 #include <string>
 #include <string_view>
@@ -56,6 +59,37 @@ Result<int> parse_netlink_error(Bytes message);
 // The kernel's own words in an NLMSG_ERROR message (the extended ack's NLMSGERR_ATTR_MSG), or ""
 // when it gave none or the message is malformed: only ever used to enrich an error.
 std::string netlink_error_text(Bytes message);
+
+// Why the attribute at `offset` of `bytes` is malformed (its header does not fit or its length
+// does not); `where` names the enclosing nest ("" at the top level). Only for a stream that
+// for_each_attribute stopped on.
+Error malformed_attribute(Bytes bytes, std::size_t offset, std::string_view where);
+
+// Calls visit(const Attribute&) -> Result<void> on each attribute in order. Stops at the first
+// malformed attribute or the first error visit returns. Nothing is allocated unless it fails.
+template <class Visit>
+Result<void> for_each_attribute(Bytes bytes, std::string_view where, Visit&& visit) {
+    constexpr std::size_t header_size = NLA_HDRLEN;
+    std::size_t offset = 0;
+    while (offset < bytes.size()) {
+        std::size_t remaining = bytes.size() - offset;
+        if (remaining < header_size)
+            return malformed_attribute(bytes, offset, where);
+        std::uint16_t length, type;
+        std::memcpy(&length, bytes.data() + offset, sizeof length);
+        std::memcpy(&type, bytes.data() + offset + sizeof length, sizeof type);
+        if (length < header_size || length > remaining)
+            return malformed_attribute(bytes, offset, where);
+        Attribute attr{
+            .type = static_cast<std::uint16_t>(type & NLA_TYPE_MASK),
+            .payload = bytes.subspan(offset + header_size, length - header_size),
+        };
+        if (auto ok = visit(attr); !ok)
+            return ok;
+        offset += std::min<std::size_t>(NLA_ALIGN(length), remaining);
+    }
+    return {};
+}
 
 // `where` names the enclosing nest for error messages ("" at the top level).
 Result<std::vector<Attribute>> parse_attributes(Bytes bytes, std::string_view where);

@@ -41,6 +41,11 @@ public:
             return Arrival(SourceEnded{});
         return Arrival(std::move(**got));
     }
+
+    // Whether the next call can give something without waiting: output may be held back
+    // (written in one go) while this is true, and must be written when it is not. The default
+    // says no, so output goes out record by record.
+    virtual bool at_hand() const { return false; }
 };
 
 // The records of a list, then the end. For tests and replays.
