@@ -129,6 +129,6 @@ int mt_probes_put_status(struct sk_buff *skb);
 int mt_netlink_init(void);
 void mt_netlink_stop(void);
 void mt_netlink_exit(void);
-void mt_kick(void);
+void mt_kick(bool now);
 
 #endif /* _MODTRACE_H */

@@ -4,7 +4,8 @@
  * worker that turns buffered records into messages.
  *
  * Probes kick the worker through irq_work, which may be queued from any
- * context, NMI included; its callback queues the work item. The worker
+ * context, NMI included; its callback queues the work item. The kick waits
+ * for the next timer tick unless the buffer is filling up (mt_kick()). The worker
  * sends each record to every reader by unicast and never blocks on a
  * reader: a full socket drops the message, and the loss is counted for that
  * reader and reported with the next record it does get.
@@ -96,12 +97,48 @@ static void mt_irq_work_fn(struct irq_work *work)
 	queue_work(mt_wq, &mt_work);
 }
 
-static struct irq_work mt_irq_work;
+/*
+ * Two ways to start the worker from any context: at the next timer tick
+ * (lazy: no interrupt of its own, at most a tick of delay), or at once
+ * (a self-IPI) when the buffer fills up.
+ */
+static struct irq_work mt_irq_work_tick = IRQ_WORK_INIT_LAZY(mt_irq_work_fn);
+static struct irq_work mt_irq_work_now = IRQ_WORK_INIT(mt_irq_work_fn);
 
-/* Have the worker look at the buffer; any context. */
-void mt_kick(void)
+enum { MT_KICK_NONE, MT_KICK_TICK, MT_KICK_NOW };
+
+/*
+ * How the worker was asked to start since it began its current round:
+ * while a kick is on its way, a round that looks at the buffer after the
+ * caller's record is coming, and the caller need not ask again (unless it
+ * is in more of a hurry). The worker resets it as it starts a round.
+ */
+static atomic_t mt_kicked = ATOMIC_INIT(MT_KICK_NONE);
+
+/*
+ * Have the worker look at the buffer, soon or (@now) at once; any
+ * context. Called after a record is committed.
+ */
+void mt_kick(bool now)
 {
-	irq_work_queue(&mt_irq_work);
+	int want = now ? MT_KICK_NOW : MT_KICK_TICK;
+	int old;
+
+	/*
+	 * The record's commit before the look at mt_kicked; pairs with the
+	 * full barrier of the worker's reset before it reads the buffer, so
+	 * that a kick found on its way was not consumed by a round that
+	 * missed the record.
+	 */
+	smp_mb();
+	old = atomic_read(&mt_kicked);
+	while (old < want) {
+		if (atomic_try_cmpxchg(&mt_kicked, &old, want)) {
+			irq_work_queue(now ? &mt_irq_work_now :
+				       &mt_irq_work_tick);
+			return;
+		}
+	}
 }
 
 static const struct nla_policy mt_policy[MODTRACE_ATTR_MAX + 1] = {
@@ -620,8 +657,9 @@ static void mt_count_lost(struct mt_reader *r, int err)
 	}
 }
 
-static int mt_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
-		   struct mt_record *rec)
+/* Send one message to @r. A failure is left to the caller to count. */
+static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
+		       struct mt_record *rec)
 {
 	struct mt_loss loss;
 	bool lossy = mt_pending_loss(r, &loss);
@@ -629,23 +667,26 @@ static int mt_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 	int err;
 
 	skb = mt_build(size, fill, rec, lossy ? &loss : NULL);
-	if (!skb) {
-		err = -ENOMEM;
-		goto lost;
-	}
+	if (!skb)
+		return -ENOMEM;
 	err = genlmsg_unicast(&init_net, skb, r->portid);
 	if (err)
-		goto lost;
+		return err;
 	mt_counters.sent++;
 	r->seen_buffer_full = loss.total_buffer_full;
 	r->seen_nmissed = loss.total_nmissed;
 	r->socket_full = 0;
 	r->nomem = 0;
 	return 0;
+}
 
-lost:
+static int mt_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
+		   struct mt_record *rec)
+{
+	int err = mt_try_send(r, size, fill, rec);
+
 	/* A loss notice or shutdown that did not go out is no lost record. */
-	if (rec && err != -ECONNREFUSED)
+	if (err && rec && err != -ECONNREFUSED)
 		mt_count_lost(r, err);
 	return err;
 }
@@ -834,13 +875,11 @@ static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
 		return 0;
 	}
 	if (!load) {
-		err = mt_send(r, size, mt_fill_record, rec);
-		if (err == -EAGAIN && entry) {
-			/* mt_send counted it: keeping it instead */
-			r->socket_full--;
-			mt_counters.lost_socket_full--;
+		err = mt_try_send(r, size, mt_fill_record, rec);
+		if (err == -EAGAIN && entry)
 			mt_keep_entry(r, rec, size);
-		}
+		else if (err && err != -ECONNREFUSED)
+			mt_count_lost(r, err);
 		return err;
 	}
 	/* A load's message carries no loss notice: it may wait. */
@@ -949,6 +988,8 @@ static void mt_retry_fn(struct work_struct *work)
 
 static void mt_work_fn(struct work_struct *work)
 {
+	/* Before looking at the buffer: see mt_kick(). */
+	atomic_xchg(&mt_kicked, MT_KICK_NONE);
 	mt_drain(mt_buffer_records);
 	/* Under a flood, yield the CPU between rounds. */
 	if (mt_ring_peek())
@@ -990,7 +1031,6 @@ int mt_netlink_init(void)
 		err = -ENOMEM;
 		goto free_buf;
 	}
-	init_irq_work(&mt_irq_work, mt_irq_work_fn);
 	err = netlink_register_notifier(&mt_netlink_nb);
 	if (err)
 		goto free_wq;
@@ -1052,7 +1092,8 @@ void mt_netlink_stop(void)
 {
 	struct mt_reader *r;
 
-	irq_work_sync(&mt_irq_work);
+	irq_work_sync(&mt_irq_work_tick);
+	irq_work_sync(&mt_irq_work_now);
 	flush_workqueue(mt_wq);
 	mutex_lock(&mt_readers_lock);
 	mt_stopping = true;

@@ -21,6 +21,7 @@
 #include <linux/kprobes.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
+#include <linux/sched/clock.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -74,7 +75,8 @@ struct mt_saved_entry {
 /* Per call, kept by the kretprobe instance from entry to return */
 struct mt_call {
 	u64 seq;
-	u64 ts;
+	u64 ts;			/* the entry's CLOCK_MONOTONIC time */
+	u64 clock;		/* and its local_clock(), for the duration */
 	char name[MODULE_NAME_LEN];
 	bool deferred;		/* the entry is in @saved, not in the buffer */
 	struct mt_saved_entry saved;
@@ -277,26 +279,29 @@ static void mt_fill_task(struct mt_task *t, bool syscall)
 	rcu_read_unlock();
 }
 
-static void mt_fill_common(const struct mt_probe *p, struct mt_record *rec)
+static void mt_fill_common(const struct mt_probe *p, struct mt_record *rec,
+			   u64 ts)
 {
 	rec->probe = p->id;
-	rec->ts = ktime_get_mono_fast_ns();
+	rec->ts = ts;
 	rec->cpu = raw_smp_processor_id();
 	mt_fill_task(&rec->task, p->id != MODTRACE_PROBE_DO_INIT_MODULE);
 }
 
 /*
- * Reserve a slot for @p's record of @type and fill the common part.
+ * Reserve a slot for @p's record of @type and fill the common part, @ts
+ * (CLOCK_MONOTONIC) included.
  * @for_load: a record of a module load, which may use the reserved slots.
  */
 static struct mt_record *mt_begin(const struct mt_probe *p, u32 type,
-				  bool for_load, bool may_defer, u64 *seq)
+				  bool for_load, bool may_defer, u64 *seq,
+				  u64 ts)
 {
 	struct mt_record *rec;
 
 	rec = mt_ring_reserve(type, for_load, may_defer, seq);
 	if (rec)
-		mt_fill_common(p, rec);
+		mt_fill_common(p, rec, ts);
 	return rec;
 }
 
@@ -409,8 +414,7 @@ static void mt_defer_entry(const struct mt_probe *p, struct pt_regs *regs,
 	memset(rec, 0, sizeof(*rec));
 	rec->seq = call->seq;
 	rec->type = p->enter_type;
-	mt_fill_common(p, rec);
-	call->ts = rec->ts;
+	mt_fill_common(p, rec, call->ts);
 	if (p->id == MODTRACE_PROBE_INIT_MODULE)
 		mt_enter_init(p, regs, rec, MT_SAVED_STR);
 	else
@@ -432,10 +436,16 @@ static int mt_entry_handler(struct kretprobe_instance *ri,
 	call->seq = 0;
 	call->deferred = false;
 	call->name[0] = '\0';
+	/*
+	 * The clocksource is read once per call, here: the return takes its
+	 * time from local_clock() (sched_clock), which is cheap where the
+	 * clocksource is not (HPET, acpi_pm: an I/O access per read).
+	 */
+	call->ts = ktime_get_mono_fast_ns();
+	call->clock = local_clock();
 	rec = mt_begin(p, p->enter_type,
 		       p->id == MODTRACE_PROBE_DO_INIT_MODULE, may_defer,
-		       &call->seq);
-	call->ts = rec ? rec->ts : ktime_get_mono_fast_ns();
+		       &call->seq, call->ts);
 	if (!rec) {
 		if (may_defer && call->seq) {
 			mt_defer_entry(p, regs, call);
@@ -489,9 +499,13 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 	struct mt_call *call = (struct mt_call *)ri->data;
 	unsigned long raw = regs_return_value(regs);
 	s64 ret = p->attached->int_ret ? (s64)(int)raw : (s64)(long)raw;
+	s64 elapsed = (s64)(local_clock() - call->clock);
 	struct mt_record *rec;
 	u64 seq = 0;
 
+	/* local_clock() of another CPU, if the call moved, may lag a little */
+	if (elapsed < 0)
+		elapsed = 0;
 	if (call->deferred) {
 		if (ret == 0)
 			mt_send_deferred(call);
@@ -501,12 +515,12 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 	/* A load that worked, or any init, may use the reserved slots. */
 	rec = mt_begin(p, p->enter_type + 1,
 		       ret == 0 || p->id == MODTRACE_PROBE_DO_INIT_MODULE,
-		       false, &seq);
+		       false, &seq, call->ts + elapsed);
 	if (!rec)
 		return 0;
 	rec->exit.ret = ret;
 	rec->exit.entry_seq = call->seq;
-	rec->exit.duration = rec->ts - call->ts;
+	rec->exit.duration = elapsed;
 	strscpy(rec->exit.name, call->name, sizeof(rec->exit.name));
 	mt_ring_commit(rec);
 	return 0;
@@ -528,7 +542,8 @@ static int mt_ni_handler(struct kprobe *kp, struct pt_regs *regs)
 	    nr != MT_NR_QUERY_MODULE)
 		return 0;
 
-	rec = mt_begin(p, MODTRACE_REC_OBSOLETE_SYSCALL, false, false, &seq);
+	rec = mt_begin(p, MODTRACE_REC_OBSOLETE_SYSCALL, false, false, &seq,
+		       ktime_get_mono_fast_ns());
 	if (!rec)
 		return 0;
 	rec->obsolete.nr = nr;

@@ -43,7 +43,7 @@ static struct {
 	raw_spinlock_t lock;	/* guards head, tail, used, next_seq, queued */
 	u32 head;		/* next slot to hand out */
 	u32 tail;		/* oldest slot not yet consumed */
-	u32 used;
+	u32 used;		/* written under the lock, read without by mt_ring_commit() */
 	u64 next_seq;
 	u64 queued;
 	atomic64_t lost;	/* records dropped for want of a slot */
@@ -153,7 +153,7 @@ struct mt_record *mt_ring_reserve(u32 type, bool may_use_reserve,
 	if (mt_ring.used < limit) {
 		idx = mt_ring.head;
 		mt_ring.head = (idx + 1) % mt_buffer_records;
-		mt_ring.used++;
+		WRITE_ONCE(mt_ring.used, mt_ring.used + 1);
 		mt_ring.queued++;
 		rec = mt_slot(idx);
 		WRITE_ONCE(mt_ring.state[idx], MT_SLOT_FILLING);
@@ -186,7 +186,8 @@ void mt_ring_commit(struct mt_record *rec)
 
 	/* Pairs with the acquire in mt_ring_peek(): the contents come first. */
 	smp_store_release(&mt_ring.state[idx], MT_SLOT_READY);
-	mt_kick();
+	/* At once when a quarter of the buffer waits; else at the next tick. */
+	mt_kick(READ_ONCE(mt_ring.used) >= mt_buffer_records / 4);
 }
 
 /* The oldest slot, if it is committed. Worker only. */
@@ -214,7 +215,7 @@ void mt_ring_pop(void)
 	raw_spin_lock_irqsave(&mt_ring.lock, flags);
 	WRITE_ONCE(mt_ring.state[mt_ring.tail], MT_SLOT_FREE);
 	mt_ring.tail = (mt_ring.tail + 1) % mt_buffer_records;
-	mt_ring.used--;
+	WRITE_ONCE(mt_ring.used, mt_ring.used - 1);
 	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
 }
 
