@@ -18,8 +18,8 @@ packages=(
 	qemu-system-x86 busybox-static kmod cpio
 )
 if [ "${1:-}" = --bench ]; then
-	# the peers, and Google Benchmark for the reader alone
-	packages+=(bpftrace auditd libbenchmark-dev)
+	# the peers, Google Benchmark for the reader alone, perf for the profile
+	packages+=(bpftrace auditd libbenchmark-dev linux-perf)
 fi
 
 missing=()

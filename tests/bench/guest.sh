@@ -3,12 +3,12 @@
 # (scripts/bench.sh turns them into the table).
 #   usage: guest.sh [CALLS [REPS [LOADS [CONFIG...]]]]
 # CALLS failing calls per probe-cost measurement (default 20000), REPS
-# repetitions of each (3), LOADS load/unload rounds per real-load
-# measurement (20).
+# repetitions of each (5), LOADS load/unload rounds per real-load
+# measurement (40).
 . /lib/mt/lib.sh
 CALLS=${1:-20000}
-REPS=${2:-3}
-LOADS=${3:-20}
+REPS=${2:-5}
+LOADS=${3:-40}
 OUT=$MT_RESULTS/bench.jsonl
 T=/sys/kernel/tracing
 if [ $# -ge 3 ]; then shift 3; else set --; fi
@@ -165,65 +165,82 @@ ns_per() { # MTLOAD-OUTPUT: elapsed ns / calls of its timing line
 	sed -n 's/^timing calls=\([0-9]*\) elapsed_ns=\([0-9]*\)$/\1 \2/p' "$1" | awk '{ if ($1) printf "%.1f", $2 / $1 }'
 }
 
-probe_cost() { # CONFIG
-	for rep in $(seq "$REPS"); do
-		mtload --quiet --time --repeat "$CALLS" --expect ENOEXEC init --bad-image >/tmp/m.out
-		emit --arg c "$1" --argjson r "$rep" --argjson ns "$(ns_per /tmp/m.out)" \
-			'{section: "probe_cost", config: $c, call: "init_module", rep: $r, ns_per_call: $ns}'
-		mtload --quiet --time --repeat "$CALLS" --expect EBADF finit --fd 999 >/tmp/m.out
-		emit --arg c "$1" --argjson r "$rep" --argjson ns "$(ns_per /tmp/m.out)" \
-			'{section: "probe_cost", config: $c, call: "finit_module", rep: $r, ns_per_call: $ns}'
+probe_cost() { # CONFIG REP
+	mtload --quiet --time --repeat "$CALLS" --expect ENOEXEC init --bad-image >/tmp/m.out
+	emit --arg c "$1" --argjson r "$2" --argjson ns "$(ns_per /tmp/m.out)" \
+		'{section: "probe_cost", config: $c, call: "init_module", rep: $r, ns_per_call: $ns}'
+	mtload --quiet --time --repeat "$CALLS" --expect EBADF finit --fd 999 >/tmp/m.out
+	emit --arg c "$1" --argjson r "$2" --argjson ns "$(ns_per /tmp/m.out)" \
+		'{section: "probe_cost", config: $c, call: "finit_module", rep: $r, ns_per_call: $ns}'
+}
+
+load_cost() { # CONFIG REP
+	for m in "$DUMMY" "$MT_PAYLOADS/mt_cycle_00.ko"; do
+		mtload --quiet --time --repeat "$LOADS" --expect 0 cycle "$m" >/tmp/m.out
+		emit --arg c "$1" --argjson r "$2" --arg m "$(basename "$m" .ko)" \
+			--argjson ns "$(ns_per /tmp/m.out)" \
+			'{section: "load_cost", config: $c, module: $m, rep: $r, ns_per_call: $ns}'
 	done
 }
 
-load_cost() { # CONFIG
-	for rep in $(seq "$REPS"); do
-		for m in "$DUMMY" "$MT_PAYLOADS/mt_cycle_00.ko"; do
-			mtload --quiet --time --repeat "$LOADS" --expect 0 cycle "$m" >/tmp/m.out
-			emit --arg c "$1" --argjson r "$rep" --arg m "$(basename "$m" .ko)" \
-				--argjson ns "$(ns_per /tmp/m.out)" \
-				'{section: "load_cost", config: $c, module: $m, rep: $r, ns_per_call: $ns}'
-		done
-	done
+# One step of the search below: 3 s of failing finit_module calls from both
+# vCPUs at TARGET calls/s in all (0: flat out). Sets achieved, lost and, with
+# a reader, extra (its events and CPU time per event).
+rate_step() { # CONFIG TARGET
+	# (lib.sh helpers use "before" and "n": these names are ours)
+	lost_before=$(lost_count "$1")
+	events_before=$(grep -c . /tmp/reader.jsonl 2>/dev/null || echo 0)
+	cpu_before=$(reader_cpu_ns)
+	if [ "$2" -eq 0 ]; then
+		mtload --quiet --time --threads 2 --seconds 3 --expect EBADF finit --fd 999 >/tmp/m.out
+	else
+		mtload --quiet --time --threads 2 --seconds 3 --rate $(($2 / 2 + 1)) --expect EBADF finit --fd 999 >/tmp/m.out
+	fi
+	achieved=$(sed -n 's/^timing calls=\([0-9]*\) elapsed_ns=\([0-9]*\)$/\1 \2/p' /tmp/m.out | awk '{ printf "%d", $1 * 1e9 / $2 }')
+	sleep 2
+	[ "$1" = modtrace_reader ] && mt_wait_quiet /tmp/reader.jsonl
+	lost=$(($(lost_count "$1") - lost_before))
+	extra='{}'
+	if [ "$1" = modtrace_reader ]; then
+		events=$(($(grep -c . /tmp/reader.jsonl) - events_before))
+		cpu=$(($(reader_cpu_ns) - cpu_before))
+		extra=$(jq -nc --argjson e "$events" --argjson cpu "$cpu" '{events: $e, reader_cpu_ns_per_event: (if $e > 0 then $cpu / $e else null end)}')
+	fi
+	emit --arg c "$1" --argjson rate "$achieved" --argjson lost "$lost" --argjson x "$extra" \
+		'{section: "sustained_step", config: $c, calls_per_s: $rate, lost: $lost} + $x'
 }
 
 # The highest rate of failing finit_module calls from both vCPUs at which the
-# monitor loses nothing: flat out first, then half that, and so on.
+# monitor loses nothing: flat out first, then half that until nothing is
+# lost, then halfway back up to the last rate that lost some.
 sustained() { # CONFIG
-	rate=0 step=0
-	while [ $step -lt 6 ]; do
-		# (lib.sh helpers use "before" and "n": these names are ours)
-		lost_before=$(lost_count "$1")
-		events_before=$(grep -c . /tmp/reader.jsonl 2>/dev/null || echo 0)
-		cpu_before=$(reader_cpu_ns)
-		if [ $rate -eq 0 ]; then
-			mtload --quiet --time --threads 2 --seconds 3 --expect EBADF finit --fd 999 >/tmp/m.out
-		else
-			# half the last rate in all, a quarter per thread
-			mtload --quiet --time --threads 2 --seconds 3 --rate $((rate / 4 + 1)) --expect EBADF finit --fd 999 >/tmp/m.out
-		fi
-		achieved=$(sed -n 's/^timing calls=\([0-9]*\) elapsed_ns=\([0-9]*\)$/\1 \2/p' /tmp/m.out | awk '{ printf "%d", $1 * 1e9 / $2 }')
-		sleep 2
-		[ "$1" = modtrace_reader ] && mt_wait_quiet /tmp/reader.jsonl
-		lost_after=$(lost_count "$1")
-		lost=$((lost_after - lost_before))
-		emit --arg c "$1" --argjson rate "$achieved" --argjson lost "$lost" \
-			'{section: "sustained_step", config: $c, calls_per_s: $rate, lost: $lost}'
-		if [ $lost -eq 0 ]; then
-			extra='{}'
-			if [ "$1" = modtrace_reader ]; then
-				events=$(($(grep -c . /tmp/reader.jsonl) - events_before))
-				cpu=$(($(reader_cpu_ns) - cpu_before))
-				extra=$(jq -nc --argjson e "$events" --argjson cpu "$cpu" '{events: $e, reader_cpu_ns_per_event: (if $e > 0 then $cpu / $e else null end)}')
-			fi
-			emit --arg c "$1" --argjson rate "$achieved" --argjson x "$extra" --argjson flat "$([ $rate -eq 0 ] && echo true || echo false)" \
-				'{section: "sustained", config: $c, calls_per_s: $rate, flat_out: $flat} + $x'
+	rate_step "$1" 0
+	if [ "$lost" -eq 0 ]; then
+		emit --arg c "$1" --argjson rate "$achieved" --argjson x "$extra" \
+			'{section: "sustained", config: $c, calls_per_s: $rate, flat_out: true} + $x'
+		return 0
+	fi
+	lossy=$achieved
+	target=$((achieved / 2))
+	tries=0
+	while :; do
+		rate_step "$1" "$target"
+		[ "$lost" -eq 0 ] && break
+		tries=$((tries + 1))
+		if [ $tries -ge 6 ]; then
+			emit --arg c "$1" '{section: "sustained", config: $c, calls_per_s: null}'
 			return 0
 		fi
-		rate=$achieved
-		step=$((step + 1))
+		lossy=$achieved
+		target=$((target / 2))
 	done
-	emit --arg c "$1" '{section: "sustained", config: $c, calls_per_s: null}'
+	best=$achieved best_extra=$extra
+	rate_step "$1" $(((achieved + lossy) / 2))
+	if [ "$lost" -eq 0 ]; then
+		best=$achieved best_extra=$extra
+	fi
+	emit --arg c "$1" --argjson rate "$best" --argjson x "$best_extra" \
+		'{section: "sustained", config: $c, calls_per_s: $rate, flat_out: false} + $x'
 }
 
 reader_cpu_ns() { # utime + stime of the reader, in ns (0 without one)
@@ -269,6 +286,23 @@ footprint() {
 	$RMMOD modtrace
 }
 
+# Where the time of the probe-cost loop goes, for modtrace and tracefs: a
+# perf profile (cpu-clock, all CPUs) of 20000 failing finit_module calls,
+# the samples of mtload itself, by symbol. Needs perf (linux-perf).
+profile() { # CONFIG
+	command -v perf >/dev/null || { say "no perf: no profile"; return 0; }
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	start_monitor "$1" || return 0
+	perf record -q -a -e cpu-clock -F 2000 -o /tmp/perf.data -- \
+		mtload --quiet --repeat "$CALLS" --expect EBADF finit --fd 999 >/dev/null 2>&1
+	stop_monitor "$1"
+	perf report -i /tmp/perf.data --stdio --comms mtload --sort sym --no-children \
+		--percent-limit 1 -g none 2>/dev/null | grep -v '^#' | grep -v '^$' \
+		>"$MT_RESULTS/profile-$1.txt"
+	rm -f /tmp/perf.data
+}
+
 # --- the run -------------------------------------------------------------------
 
 DUMMY=$(modinfo -n dummy)
@@ -278,17 +312,40 @@ esac
 emit --arg k "$MT_RELEASE" --arg f "$MT_FLAVOUR" --argjson calls "$CALLS" --argjson reps "$REPS" \
 	--argjson loads "$LOADS" --argjson cpus "$(nproc)" \
 	'{section: "setup", kernel: $k, flavour: $f, calls: $calls, reps: $reps, loads: $loads, cpus: $cpus}'
+# Sections 1 and 2 repetition by repetition, every configuration in each, the
+# order rotated from one repetition to the next: a drift in the emulator's
+# speed then spreads over all configurations instead of landing on one.
+set -- $CONFIGS
+unattached=""
+for rep in $(seq "$REPS"); do
+	for c in "$@"; do
+		say "repetition $rep/$REPS: $c"
+		if ! start_monitor "$c"; then
+			say "$c could not be started"
+			unattached="$unattached $c"
+			continue
+		fi
+		probe_cost "$c" "$rep"
+		load_cost "$c" "$rep"
+		stop_monitor "$c"
+	done
+	first=$1
+	shift
+	set -- "$@" "$first"
+done
+mt_eq "configurations that could not be started" "" "$unattached"
 for c in $CONFIGS; do
-	say "$c"
+	case $c in modtrace_reader | tracefs | audit | bpftrace) ;; *) continue ;; esac
+	say "sustained rate: $c"
 	if ! start_monitor "$c"; then
-		mt_fail "$c attaches" "it could not be started"
+		mt_fail "$c attaches for the sustained rate" "it could not be started"
 		continue
 	fi
-	mt_ok "$c attaches"
-	probe_cost "$c"
-	load_cost "$c"
-	case $c in modtrace_reader | tracefs | audit | bpftrace) sustained "$c" ;; esac
+	sustained "$c"
 	stop_monitor "$c"
+done
+for c in modtrace tracefs; do
+	case " $CONFIGS " in *" $c "*) say "profile: $c"; profile "$c" ;; esac
 done
 say latency
 latency
