@@ -11,9 +11,17 @@ REPS=${2:-5}
 LOADS=${3:-40}
 OUT=$MT_RESULTS/bench.jsonl
 T=/sys/kernel/tracing
+# Long enough that what a monitor can buffer does not decide whether it loses
+# (every monitor keeps its default buffer sizes; audit has Debian's -b 8192).
+STEP_SECONDS=10
 if [ $# -ge 3 ]; then shift 3; else set --; fi
 CONFIGS=${*:-none modtrace modtrace_reader tracefs audit bpftrace}
 : >"$OUT"
+
+line_count() { # FILE: its non-empty lines; 0 when there are none or no file
+	count_=$(grep -c . "$1" 2>/dev/null)
+	echo "${count_:-0}"
+}
 
 emit() { # JSON object fields, as jq -n arguments
 	jq -nc "$@" >>"$OUT"
@@ -65,7 +73,6 @@ start_monitor() { # CONFIG: attach it, fail if it cannot
 	tracefs)
 		echo "$TRACEFS_EVENTS" >"$T/kprobe_events" || return 1
 		echo 1 >"$T/events/mt/enable" || return 1
-		echo 8192 >"$T/buffer_size_kb"
 		cat "$T/trace_pipe" >/tmp/trace.out &
 		DRAIN=$!
 		;;
@@ -183,18 +190,18 @@ load_cost() { # CONFIG REP
 	done
 }
 
-# One step of the search below: 3 s of failing finit_module calls from both
-# vCPUs at TARGET calls/s in all (0: flat out). Sets achieved, lost and, with
-# a reader, extra (its events and CPU time per event).
+# One step of the search below: STEP_SECONDS of failing finit_module calls
+# from both vCPUs at TARGET calls/s in all (0: flat out). Sets achieved, lost
+# and, with a reader, extra (its events and CPU time per event).
 rate_step() { # CONFIG TARGET
 	# (lib.sh helpers use "before" and "n": these names are ours)
 	lost_before=$(lost_count "$1")
-	events_before=$(grep -c . /tmp/reader.jsonl 2>/dev/null || echo 0)
+	events_before=$(line_count /tmp/reader.jsonl)
 	cpu_before=$(reader_cpu_ns)
 	if [ "$2" -eq 0 ]; then
-		mtload --quiet --time --threads 2 --seconds 3 --expect EBADF finit --fd 999 >/tmp/m.out
+		mtload --quiet --time --threads 2 --seconds "$STEP_SECONDS" --expect EBADF finit --fd 999 >/tmp/m.out
 	else
-		mtload --quiet --time --threads 2 --seconds 3 --rate $(($2 / 2 + 1)) --expect EBADF finit --fd 999 >/tmp/m.out
+		mtload --quiet --time --threads 2 --seconds "$STEP_SECONDS" --rate $(($2 / 2 + 1)) --expect EBADF finit --fd 999 >/tmp/m.out
 	fi
 	achieved=$(sed -n 's/^timing calls=\([0-9]*\) elapsed_ns=\([0-9]*\)$/\1 \2/p' /tmp/m.out | awk '{ printf "%d", $1 * 1e9 / $2 }')
 	sleep 2
@@ -202,7 +209,7 @@ rate_step() { # CONFIG TARGET
 	lost=$(($(lost_count "$1") - lost_before))
 	extra='{}'
 	if [ "$1" = modtrace_reader ]; then
-		events=$(($(grep -c . /tmp/reader.jsonl) - events_before))
+		events=$(($(line_count /tmp/reader.jsonl) - events_before))
 		cpu=$(($(reader_cpu_ns) - cpu_before))
 		extra=$(jq -nc --argjson e "$events" --argjson cpu "$cpu" '{events: $e, reader_cpu_ns_per_event: (if $e > 0 then $cpu / $e else null end)}')
 	fi

@@ -152,12 +152,19 @@ void Correlator::feed(const Record& rec) {
             ++(was_given_up ? summary_.late : summary_.duplicates);
         return;
     }
-    if (!pending_.emplace(seq, rec).second) {
+    const bool in_order = seq == *next_seq_ && pending_.empty();
+    if (!in_order && !pending_.emplace(seq, rec).second) {
         ++summary_.duplicates;
         return;
     }
     highest_seen_ = std::max(highest_seen_, seq);
     latest_ts_ = std::max(latest_ts_, rec.ts_ns);
+    if (in_order) {
+        // What resolve_gaps() would do at once, without copying the record into pending_.
+        next_seq_ = seq + 1;
+        process(rec);
+        return;
+    }
     resolve_gaps(false);
 }
 
