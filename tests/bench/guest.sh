@@ -332,6 +332,9 @@ for rep in $(seq "$REPS"); do
 			unattached="$unattached $c"
 			continue
 		fi
+		# measured attached, not attaching: the kprobe optimizer's work
+		# right after registration holds text_mutex, which loads need too
+		sleep 2
 		probe_cost "$c" "$rep"
 		load_cost "$c" "$rep"
 		stop_monitor "$c"
