@@ -332,11 +332,13 @@ for rep in $(seq "$REPS"); do
 			unattached="$unattached $c"
 			continue
 		fi
-		# measured attached, not attaching: the kprobe optimizer's work
-		# right after registration holds text_mutex, which loads need too
+		# Measured attached, not attaching: the kprobe optimizer's work
+		# right after registration holds text_mutex, which loads need too.
+		# Loads first, while the monitor is idle: after the failing-call
+		# loops, a reader, auditd or trace_pipe would still be catching up.
 		sleep 2
-		probe_cost "$c" "$rep"
 		load_cost "$c" "$rep"
+		probe_cost "$c" "$rep"
 		stop_monitor "$c"
 	done
 	first=$1
