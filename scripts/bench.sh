@@ -170,7 +170,7 @@ for c in modtrace tracefs; do
 	f=$out/profile-$c-$kernel.txt
 	[ -s "$f" ] || continue
 	echo
-	echo "profile of the failing finit_module loop under $c (perf; the caller's samples by symbol, top 8; all: $f)"
+	echo "profile of the failing finit_module loop under $c (perf; the caller's samples by symbol, top 8; all: ${f#"$MT_TOP"/})"
 	head -8 "$f" | sed 's/^ */   /'
 done | tee -a "$out/bench-$kernel.txt"
 mt_say "results: $out/bench-$kernel.json"
