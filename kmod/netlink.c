@@ -5,10 +5,10 @@
  *
  * Probes kick the worker through irq_work, which may be queued from any
  * context, NMI included; its callback queues the work item. The kick waits
- * for the next timer tick unless the buffer is filling up (mt_kick()). The worker
- * sends each record to every reader by unicast and never blocks on a
- * reader: a full socket drops the message, and the loss is counted for that
- * reader and reported with the next record it does get.
+ * for the next timer tick unless the buffer is filling up (mt_kick()). The
+ * worker sends each record to every reader by unicast and never blocks on
+ * a reader: a full socket drops the message, and the loss is counted for
+ * that reader and reported with the next record it does get.
  *
  * Except the records of loads: a reader that falls behind a flood must
  * still see every load. Records a full socket refused that belong to a load

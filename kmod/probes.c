@@ -21,8 +21,8 @@
 #include <linux/kprobes.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
-#include <linux/sched/clock.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
