@@ -69,9 +69,14 @@ static int __init modtrace_init(void)
 	err = mt_probes_register();
 	if (err)
 		goto stop_netlink;
+	err = mt_netlink_register();
+	if (err)
+		goto unregister_probes;
 	pr_info("loaded, protocol %d\n", MODTRACE_GENL_VERSION);
 	return 0;
 
+unregister_probes:
+	mt_probes_unregister();
 stop_netlink:
 	mt_netlink_stop();
 	mt_netlink_exit();

@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "uapi/modtrace.h"
 
@@ -51,8 +52,8 @@ struct mt_module_info {
  * One record. A probe fills it in its buffer slot and the worker turns it
  * into one message per reader. Each slot is followed by two string areas of
  * mt_string_max + 1 bytes: mt_rec_str() (the caller's parameters, or
- * mod->args) and mt_rec_path() (finit_module's file path, resolved by the
- * worker).
+ * mod->args) and mt_rec_path() (finit_module's file path, resolved as the
+ * call returns to user space).
  */
 struct mt_record {
 	u64 seq;
@@ -68,12 +69,12 @@ struct mt_record {
 			u64 len;
 		} init;
 		struct {
-			struct file *file;	/* reference, dropped by the worker */
 			u64 ino;
 			u32 dev;
 			u32 flags;
 			s32 fd;
 			bool has_fd;
+			bool has_file;
 		} finit;
 		struct {
 			u32 flags;
@@ -89,14 +90,25 @@ struct mt_record {
 			u64 entry_seq;
 			u64 duration;
 			char name[MODULE_NAME_LEN];	/* do_init_module only */
+			/* finit_module only: its file, dev and ino if has_file */
+			u64 ino;
+			u32 dev;
+			bool has_file;
+			/* the file, until the return's task work resolves it */
+			struct file *file;
+			struct callback_head twork;
 		} exit;
+		struct {
+			char name[MODULE_NAME_LEN];
+		} freed;
 	};
 };
 
 struct mt_ring_stats {
 	u64 next_seq;
 	u64 queued;
-	u64 lost;
+	u64 lost;	/* buffer full: these have a seq */
+	u64 busy;	/* lock not had in NMI context: no seq */
 };
 
 /* module parameters, fixed once loaded */
@@ -113,11 +125,10 @@ char *mt_rec_path(struct mt_record *rec);
 struct mt_record *mt_ring_reserve(u32 type, bool may_use_reserve,
 				  bool may_defer, u64 *seq);
 void mt_ring_count_lost(void);
-void mt_ring_commit(struct mt_record *rec);
+bool mt_ring_commit(struct mt_record *rec);
 struct mt_record *mt_ring_peek(void);
 void mt_ring_pop(void);
 void mt_ring_stats(struct mt_ring_stats *st);
-u64 mt_ring_lost(void);
 
 /* probes.c */
 int mt_probes_register(void);
@@ -127,6 +138,7 @@ int mt_probes_put_status(struct sk_buff *skb);
 
 /* netlink.c */
 int mt_netlink_init(void);
+int mt_netlink_register(void);
 void mt_netlink_stop(void);
 void mt_netlink_exit(void);
 void mt_kick(bool now);

@@ -29,6 +29,7 @@
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/irq_work.h>
+#include <linux/kprobes.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
@@ -37,12 +38,15 @@
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 #include "modtrace.h"
 
 #define MT_MAX_READERS	32
 #define MT_BACKLOG_MAX	256	/* held messages of loads, per reader */
 #define MT_KEPT_MAX	16	/* threads with a kept entry, per reader */
+/* what all readers' backlogs and kept entries may hold together, bytes */
+#define MT_BACKLOG_BYTES_MAX	(8U << 20)
 
 /* A thread's call as far as one reader's backlog needs to know */
 struct mt_kept {
@@ -54,14 +58,22 @@ struct mt_kept {
 struct mt_reader {
 	struct list_head node;
 	u32 portid;
+	/*
+	 * The socket that subscribed, held so that a socket that takes over
+	 * its port id once it is closed (before NETLINK_URELEASE is handled)
+	 * is not sent its records: a closed socket is SOCK_DEAD.
+	 */
+	struct sock *sk;
 	u32 flags;		/* enum modtrace_subscribe_flags */
 	bool told_shutdown;	/* SHUTDOWN delivered */
+	u64 start_seq;		/* the first seq it is sent (NEXT_SEQ) */
 	/* losses not yet reported to this reader */
 	u64 socket_full;
 	u64 nomem;
 	/* global loss counts already reported (or predating the reader) */
 	u64 seen_buffer_full;
 	u64 seen_nmissed;
+	u64 seen_busy;
 	struct sk_buff_head backlog;	/* load messages its socket refused */
 	unsigned int nr_kept;
 	struct mt_kept kept[MT_KEPT_MAX];	/* oldest first */
@@ -77,10 +89,10 @@ static struct {
 	u64 lost_socket_full;
 	u64 lost_nomem;
 	u64 readers_gone;
+	u64 backlog_bytes;	/* truesize of every held message */
 } mt_counters;
 
 static struct workqueue_struct *mt_wq;
-static char *mt_path_buf;	/* PATH_MAX, worker only */
 
 static void mt_work_fn(struct work_struct *work);
 static DECLARE_WORK(mt_work, mt_work_fn);
@@ -201,15 +213,38 @@ static struct mt_reader *mt_find_reader(u32 portid)
 	return NULL;
 }
 
+/* Free @skb, a message a backlog or a kept entry held. */
+static void mt_unhold(struct sk_buff *skb, bool consumed)
+{
+	mt_counters.backlog_bytes -= skb->truesize;
+	if (consumed)
+		consume_skb(skb);
+	else
+		kfree_skb(skb);
+}
+
+/* Account for holding @skb. Return: false if the readers hold too much. */
+static bool mt_may_hold(struct sk_buff *skb)
+{
+	if (mt_counters.backlog_bytes + skb->truesize > MT_BACKLOG_BYTES_MAX)
+		return false;
+	mt_counters.backlog_bytes += skb->truesize;
+	return true;
+}
+
 static void mt_remove_reader(struct mt_reader *r)
 {
+	struct sk_buff *skb;
 	unsigned int i;
 
 	list_del(&r->node);
 	mt_nr_readers--;
-	__skb_queue_purge(&r->backlog);
+	while ((skb = __skb_dequeue(&r->backlog)))
+		mt_unhold(skb, false);
 	for (i = 0; i < r->nr_kept; i++)
-		kfree_skb(r->kept[i].entry);
+		if (r->kept[i].entry)
+			mt_unhold(r->kept[i].entry, false);
+	sock_put(r->sk);
 	kfree(r);
 }
 
@@ -223,20 +258,23 @@ static int mt_put_counter(struct sk_buff *skb, int type, u64 value)
 	return nla_put_u64_64bit(skb, type, value, MODTRACE_COUNTER_ATTR_PAD);
 }
 
-static int mt_put_identity(struct sk_buff *skb)
+static int mt_put_identity(struct sk_buff *skb, u64 next_seq)
 {
-	struct mt_ring_stats st;
-
-	mt_ring_stats(&st);
 	if (nla_put_u32(skb, MODTRACE_ATTR_VERSION, MODTRACE_GENL_VERSION) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_INSTANCE, mt_instance) ||
-	    mt_put_u64(skb, MODTRACE_ATTR_NEXT_SEQ, st.next_seq))
+	    mt_put_u64(skb, MODTRACE_ATTR_NEXT_SEQ, next_seq))
 		return -EMSGSIZE;
 	return 0;
 }
 
+/* SUBSCRIBE's reply: NEXT_SEQ is the reader's own start */
+static int mt_fill_subscribed(struct sk_buff *skb, u64 start_seq)
+{
+	return mt_put_identity(skb, start_seq);
+}
+
 static int mt_reply(struct genl_info *info,
-		    int (*fill)(struct sk_buff *skb))
+		    int (*fill)(struct sk_buff *skb, u64 arg), u64 arg)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -250,7 +288,7 @@ static int mt_reply(struct genl_info *info,
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
-	err = fill(skb);
+	err = fill(skb, arg);
 	if (err) {
 		nlmsg_free(skb);
 		return err;
@@ -262,7 +300,9 @@ static int mt_reply(struct genl_info *info,
 static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
+	struct mt_ring_stats st;
 	struct mt_reader *r;
+	u64 start_seq = 0;
 	u32 flags = 0;
 	int err = 0;
 
@@ -280,19 +320,32 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 		err = -ESHUTDOWN;
 	} else if (r) {
 		r->flags = flags;
+		start_seq = r->start_seq;
 	} else if (mt_nr_readers >= MT_MAX_READERS) {
 		GENL_SET_ERR_MSG(info, "too many readers");
 		err = -EBUSY;
 	} else {
 		r = kzalloc(sizeof(*r), GFP_KERNEL);
 		if (r) {
+			/*
+			 * Under the readers' lock, which the worker holds while
+			 * it sends: the records still in the buffer with a
+			 * lower seq are not this reader's, and the losses
+			 * counted so far concern only those.
+			 */
+			mt_ring_stats(&st);
 			__skb_queue_head_init(&r->backlog);
 			r->portid = info->snd_portid;
+			r->sk = NETLINK_CB(skb).sk;
+			sock_hold(r->sk);
 			r->flags = flags;
-			r->seen_buffer_full = mt_ring_lost();
+			r->start_seq = st.next_seq;
+			r->seen_buffer_full = st.lost;
+			r->seen_busy = st.busy;
 			r->seen_nmissed = mt_probes_nmissed();
 			list_add_tail(&r->node, &mt_readers);
 			mt_nr_readers++;
+			start_seq = r->start_seq;
 		} else {
 			err = -ENOMEM;
 		}
@@ -300,7 +353,7 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&mt_readers_lock);
 	if (err)
 		return err;
-	return mt_reply(info, mt_put_identity);
+	return mt_reply(info, mt_fill_subscribed, start_seq);
 }
 
 static int mt_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info)
@@ -318,48 +371,53 @@ static int mt_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int mt_put_counters(struct sk_buff *skb)
+static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 {
-	u64 sent, socket_full, nomem, gone;
-	struct mt_ring_stats st;
+	u64 sent, socket_full, nomem, gone, held;
 	struct nlattr *nest;
 	u32 readers;
 
-	mt_ring_stats(&st);
 	mutex_lock(&mt_readers_lock);
 	sent = mt_counters.sent;
 	socket_full = mt_counters.lost_socket_full;
 	nomem = mt_counters.lost_nomem;
 	gone = mt_counters.readers_gone;
+	held = mt_counters.backlog_bytes;
 	readers = mt_nr_readers;
 	mutex_unlock(&mt_readers_lock);
 
-	if (nla_put_u32(skb, MODTRACE_ATTR_READERS, readers))
+	if (nla_put_u32(skb, MODTRACE_ATTR_READERS, readers) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_BACKLOG_BYTES, held) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_BACKLOG_MAX_BYTES,
+			MT_BACKLOG_BYTES_MAX))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, MODTRACE_ATTR_COUNTERS);
 	if (!nest ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_RECORDS,
-			   st.next_seq - 1) ||
-	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_QUEUED, st.queued) ||
+			   st->next_seq - 1) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_QUEUED, st->queued) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_SENT, sent) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_BUFFER_FULL,
-			   st.lost) ||
+			   st->lost) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_SOCKET_FULL,
 			   socket_full) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_NMISSED,
 			   mt_probes_nmissed()) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_NOMEM, nomem) ||
-	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_READERS_GONE, gone))
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_READERS_GONE, gone) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_BUSY, st->busy))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-static int mt_fill_status(struct sk_buff *skb)
+static int mt_fill_status(struct sk_buff *skb, u64 unused)
 {
+	struct mt_ring_stats st;
 	int err;
 
-	err = mt_put_identity(skb);
+	mt_ring_stats(&st);
+	err = mt_put_identity(skb, st.next_seq);
 	if (err)
 		return err;
 	if (nla_put_u32(skb, MODTRACE_ATTR_PARAM_BUFFER_RECORDS,
@@ -371,38 +429,12 @@ static int mt_fill_status(struct sk_buff *skb)
 	err = mt_probes_put_status(skb);
 	if (err)
 		return err;
-	return mt_put_counters(skb);
+	return mt_put_counters(skb, &st);
 }
 
 static int mt_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 {
-	return mt_reply(info, mt_fill_status);
-}
-
-/* Resolve finit_module's file to a path and drop the file reference. */
-static void mt_resolve_path(struct mt_record *rec)
-{
-	struct file *file = rec->finit.file;
-	char *path;
-	size_t len;
-
-	if (rec->type != MODTRACE_REC_FINIT_MODULE_ENTER || !file)
-		return;
-	rec->finit.file = NULL;
-	path = mt_path_buf ? d_path(&file->f_path, mt_path_buf, PATH_MAX) :
-			     ERR_PTR(-ENOMEM);
-	fput(file);
-	if (IS_ERR(path)) {
-		rec->flags |= MODTRACE_RECORD_F_PATH_UNAVAILABLE;
-		return;
-	}
-	len = strlen(path);
-	if (len > mt_string_max) {
-		len = mt_string_max;
-		rec->flags |= MODTRACE_RECORD_F_PATH_TRUNCATED;
-	}
-	memcpy(mt_rec_path(rec), path, len);
-	mt_rec_path(rec)[len] = '\0';
+	return mt_reply(info, mt_fill_status, 0);
 }
 
 static int mt_put_task(struct sk_buff *skb, const struct mt_task *t)
@@ -433,23 +465,31 @@ static int mt_put_task(struct sk_buff *skb, const struct mt_task *t)
 struct mt_loss {
 	u64 buffer_full;
 	u64 nmissed;
+	u64 busy;
 	u64 socket_full;
 	u64 nomem;
 	/* the global counts these were computed from */
 	u64 total_buffer_full;
 	u64 total_nmissed;
+	u64 total_busy;
 };
 
 /* Fill @l for reader @r. Return: whether anything was lost. */
 static bool mt_pending_loss(const struct mt_reader *r, struct mt_loss *l)
 {
-	l->total_buffer_full = mt_ring_lost();
+	struct mt_ring_stats st;
+
+	mt_ring_stats(&st);
+	l->total_buffer_full = st.lost;
+	l->total_busy = st.busy;
 	l->total_nmissed = mt_probes_nmissed();
 	l->buffer_full = l->total_buffer_full - r->seen_buffer_full;
+	l->busy = l->total_busy - r->seen_busy;
 	l->nmissed = l->total_nmissed - r->seen_nmissed;
 	l->socket_full = r->socket_full;
 	l->nomem = r->nomem;
-	return l->buffer_full || l->nmissed || l->socket_full || l->nomem;
+	return l->buffer_full || l->nmissed || l->busy || l->socket_full ||
+	       l->nomem;
 }
 
 static int mt_put_loss(struct sk_buff *skb, const struct mt_loss *l)
@@ -468,6 +508,9 @@ static int mt_put_loss(struct sk_buff *skb, const struct mt_loss *l)
 			       MODTRACE_LOSS_ATTR_PAD)) ||
 	    (l->nomem &&
 	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_NOMEM, l->nomem,
+			       MODTRACE_LOSS_ATTR_PAD)) ||
+	    (l->busy &&
+	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_BUSY, l->busy,
 			       MODTRACE_LOSS_ATTR_PAD)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -501,44 +544,57 @@ static int mt_put_module(struct sk_buff *skb, struct mt_record *rec)
 	return 0;
 }
 
-static int mt_put_exit(struct sk_buff *skb, struct mt_record *rec)
+/* A FILE nest: @path (if any), @dev and @ino. */
+static int mt_put_file(struct sk_buff *skb, const char *path, u32 dev,
+		       u64 ino)
 {
-	struct nlattr *nest;
+	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_FILE);
 
-	if (mt_put_u64(skb, MODTRACE_ATTR_ENTRY_SEQ, rec->exit.entry_seq) ||
-	    mt_put_u64(skb, MODTRACE_ATTR_RET, rec->exit.ret) ||
-	    mt_put_u64(skb, MODTRACE_ATTR_DURATION, rec->exit.duration))
-		return -EMSGSIZE;
-	if (rec->type != MODTRACE_REC_DO_INIT_EXIT || !rec->exit.name[0])
-		return 0;
-	nest = nla_nest_start(skb, MODTRACE_ATTR_MODULE);
 	if (!nest ||
-	    nla_put_string(skb, MODTRACE_MODULE_ATTR_NAME, rec->exit.name))
+	    (path && nla_put_string(skb, MODTRACE_FILE_ATTR_PATH, path)) ||
+	    nla_put_u32(skb, MODTRACE_FILE_ATTR_DEV, dev) ||
+	    nla_put_u64_64bit(skb, MODTRACE_FILE_ATTR_INO, ino,
+			      MODTRACE_FILE_ATTR_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
+/* A MODULE nest holding only the module's name */
+static int mt_put_module_name(struct sk_buff *skb, const char *name)
+{
+	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_MODULE);
+
+	if (!nest || nla_put_string(skb, MODTRACE_MODULE_ATTR_NAME, name))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mt_put_exit(struct sk_buff *skb, struct mt_record *rec)
+{
+	if (mt_put_u64(skb, MODTRACE_ATTR_ENTRY_SEQ, rec->exit.entry_seq) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_RET, rec->exit.ret) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_DURATION, rec->exit.duration))
+		return -EMSGSIZE;
+	if (rec->type == MODTRACE_REC_FINIT_MODULE_EXIT && rec->exit.has_file)
+		return mt_put_file(skb, mt_rec_path(rec)[0] ?
+				   mt_rec_path(rec) : NULL,
+				   rec->exit.dev, rec->exit.ino);
+	if (rec->type == MODTRACE_REC_DO_INIT_EXIT && rec->exit.name[0])
+		return mt_put_module_name(skb, rec->exit.name);
+	return 0;
+}
+
 static int mt_put_finit(struct sk_buff *skb, struct mt_record *rec)
 {
-	struct nlattr *nest;
-
 	if ((rec->finit.has_fd &&
 	     nla_put_s32(skb, MODTRACE_ATTR_FD, rec->finit.fd)) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_FINIT_FLAGS, rec->finit.flags))
 		return -EMSGSIZE;
-	if (rec->flags & MODTRACE_RECORD_F_PATH_UNAVAILABLE && !rec->finit.ino)
+	if (!rec->finit.has_file)
 		return 0;
-	nest = nla_nest_start(skb, MODTRACE_ATTR_FILE);
-	if (!nest ||
-	    (mt_rec_path(rec)[0] &&
-	     nla_put_string(skb, MODTRACE_FILE_ATTR_PATH, mt_rec_path(rec))) ||
-	    nla_put_u32(skb, MODTRACE_FILE_ATTR_DEV, rec->finit.dev) ||
-	    nla_put_u64_64bit(skb, MODTRACE_FILE_ATTR_INO, rec->finit.ino,
-			      MODTRACE_FILE_ATTR_PAD))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
+	return mt_put_file(skb, NULL, rec->finit.dev, rec->finit.ino);
 }
 
 static int mt_put_obsolete(struct sk_buff *skb, struct mt_record *rec)
@@ -593,6 +649,8 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 				   rec->del.flags);
 	case MODTRACE_REC_OBSOLETE_SYSCALL:
 		return mt_put_obsolete(skb, rec);
+	case MODTRACE_REC_MODULE_FREE:
+		return mt_put_module_name(skb, rec->freed.name);
 	default:
 		return mt_put_exit(skb, rec);
 	}
@@ -603,20 +661,51 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 	return 0;
 }
 
+static size_t mt_str_size(const char *str)
+{
+	return nla_total_size(strlen(str) + 1);
+}
+
+#define MT_U32_SIZE	nla_total_size(sizeof(u32))
+#define MT_U64_SIZE	nla_total_size_64bit(sizeof(u64))
+
 /*
- * Room for @rec's message: the fixed attributes and nests, then its strings.
- * Sized to the record rather than to the bounds, because a reader's socket
- * is charged for the whole buffer: small messages let it hold more records.
+ * The room @rec's message takes, attribute by attribute as mt_put_record()
+ * puts them, with a loss nest of every cause (it depends on the reader).
+ * Exact rather than bounded, because a reader's socket and the backlogs are
+ * charged for the whole buffer: small messages let them hold more records.
  */
 static size_t mt_record_msg_size(struct mt_record *rec)
 {
-	size_t size = 1024;
+	size_t size, str = rec->has_str ? mt_str_size(mt_rec_str(rec)) : 0;
+	size_t file = nla_total_size(0) + MT_U32_SIZE + MT_U64_SIZE;
 
-	if (rec->has_str)
-		size += nla_total_size(strnlen(mt_rec_str(rec), mt_string_max) + 1);
-	if (rec->type == MODTRACE_REC_FINIT_MODULE_ENTER)
-		size += nla_total_size(mt_string_max + 1);	/* the path */
-	return size;
+	size = 4 * MT_U32_SIZE + 2 * MT_U64_SIZE;	/* type ... flags */
+	size += nla_total_size(0) + 11 * MT_U32_SIZE + MT_U64_SIZE +
+		mt_str_size(rec->task.comm);		/* task */
+	size += nla_total_size(0) + 5 * MT_U64_SIZE;	/* loss */
+	switch (rec->type) {
+	case MODTRACE_REC_INIT_MODULE_ENTER:
+		return size + MT_U64_SIZE + str;
+	case MODTRACE_REC_FINIT_MODULE_ENTER:
+		return size + 2 * MT_U32_SIZE + file + str;
+	case MODTRACE_REC_DO_INIT_ENTER:
+		return size + nla_total_size(0) + mt_str_size(rec->mod.name) +
+		       mt_str_size(rec->mod.version) +
+		       mt_str_size(rec->mod.srcversion) + 3 * MT_U64_SIZE +
+		       nla_total_size(sizeof(u8)) + str;
+	case MODTRACE_REC_DELETE_MODULE_ENTER:
+		return size + mt_str_size(rec->del.name) + MT_U32_SIZE;
+	case MODTRACE_REC_OBSOLETE_SYSCALL:
+		return size + MT_U32_SIZE + nla_total_size(0) +
+		       MT_NR_SYSCALL_ARGS * MT_U64_SIZE;
+	case MODTRACE_REC_MODULE_FREE:
+		return size + nla_total_size(0) + mt_str_size(rec->freed.name);
+	default:
+		return size + 3 * MT_U64_SIZE + file +
+		       mt_str_size(mt_rec_path(rec)) + nla_total_size(0) +
+		       mt_str_size(rec->exit.name);
+	}
 }
 
 /*
@@ -637,7 +726,8 @@ static struct sk_buff *mt_build(size_t size, mt_fill_fn fill,
 	if (!skb)
 		return NULL;
 	hdr = genlmsg_put(skb, 0, 0, &mt_family, 0, MODTRACE_CMD_RECORD);
-	if (!hdr || fill(skb, rec, loss)) {
+	/* mt_record_msg_size() and the fill functions disagree: a bug */
+	if (WARN_ON_ONCE(!hdr || fill(skb, rec, loss))) {
 		nlmsg_free(skb);
 		return NULL;
 	}
@@ -657,6 +747,16 @@ static void mt_count_lost(struct mt_reader *r, int err)
 	}
 }
 
+/* Unicast @skb (consumed) to @r, unless its socket was closed. */
+static int mt_unicast(struct mt_reader *r, struct sk_buff *skb)
+{
+	if (sock_flag(r->sk, SOCK_DEAD)) {
+		nlmsg_free(skb);
+		return -ECONNREFUSED;
+	}
+	return genlmsg_unicast(&init_net, skb, r->portid);
+}
+
 /* Send one message to @r. A failure is left to the caller to count. */
 static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 		       struct mt_record *rec)
@@ -669,12 +769,13 @@ static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 	skb = mt_build(size, fill, rec, lossy ? &loss : NULL);
 	if (!skb)
 		return -ENOMEM;
-	err = genlmsg_unicast(&init_net, skb, r->portid);
+	err = mt_unicast(r, skb);
 	if (err)
 		return err;
 	mt_counters.sent++;
 	r->seen_buffer_full = loss.total_buffer_full;
 	r->seen_nmissed = loss.total_nmissed;
+	r->seen_busy = loss.total_busy;
 	r->socket_full = 0;
 	r->nomem = 0;
 	return 0;
@@ -719,15 +820,26 @@ static int mt_fill_shutdown(struct sk_buff *skb, struct mt_record *rec,
 	return 0;
 }
 
-/* Hold @skb, a load's message @r's socket refused, for later. */
+/*
+ * Hold @skb, a load's message @r's socket refused, for later; within the
+ * reader's and all readers' bounds, else it is lost.
+ */
 static void mt_hold(struct mt_reader *r, struct sk_buff *skb)
 {
-	if (skb_queue_len(&r->backlog) >= MT_BACKLOG_MAX) {
+	if (skb_queue_len(&r->backlog) >= MT_BACKLOG_MAX ||
+	    !mt_may_hold(skb)) {
 		kfree_skb(skb);
 		mt_count_lost(r, -EAGAIN);
 		return;
 	}
 	__skb_queue_tail(&r->backlog, skb);
+}
+
+/* Move a kept entry (held already) to the backlog. */
+static void mt_hold_kept(struct mt_reader *r, struct sk_buff *skb)
+{
+	mt_counters.backlog_bytes -= skb->truesize;
+	mt_hold(r, skb);
 }
 
 /* Send @r's backlog, oldest first, while its socket takes it. */
@@ -741,12 +853,12 @@ static int mt_flush_backlog(struct mt_reader *r)
 		copy = skb_clone(skb, GFP_KERNEL);
 		if (!copy)
 			return -ENOMEM;
-		err = genlmsg_unicast(&init_net, copy, r->portid);
+		err = mt_unicast(r, copy);
 		if (err)
 			return err;
 		mt_counters.sent++;
 		__skb_unlink(skb, &r->backlog);
-		consume_skb(skb);
+		mt_unhold(skb, true);
 	}
 	return 0;
 }
@@ -767,9 +879,9 @@ static void mt_kept_drop(struct mt_reader *r, struct mt_kept *k, bool load)
 	unsigned int i = k - r->kept;
 
 	if (k->entry && load) {
-		mt_hold(r, k->entry);
+		mt_hold_kept(r, k->entry);
 	} else if (k->entry) {
-		kfree_skb(k->entry);
+		mt_unhold(k->entry, false);
 		mt_count_lost(r, -EAGAIN);
 	}
 	memmove(k, k + 1, (r->nr_kept - i - 1) * sizeof(*k));
@@ -803,6 +915,11 @@ static void mt_keep_entry(struct mt_reader *r, struct mt_record *rec,
 		mt_count_lost(r, -ENOMEM);
 		return;
 	}
+	if (!mt_may_hold(skb)) {
+		kfree_skb(skb);
+		mt_count_lost(r, -EAGAIN);
+		return;
+	}
 	mt_kept_add(r, rec->task.tid)->entry = skb;
 }
 
@@ -830,7 +947,7 @@ static bool mt_is_load(struct mt_reader *r, struct mt_record *rec,
 			k = mt_kept_add(r, rec->task.tid);
 		k->in_init = true;
 		if (k->entry) {
-			mt_hold(r, k->entry);
+			mt_hold_kept(r, k->entry);
 			k->entry = NULL;
 		}
 		return true;
@@ -889,7 +1006,7 @@ static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
 		return -ENOMEM;
 	}
 	copy = skb_clone(skb, GFP_KERNEL);
-	err = genlmsg_unicast(&init_net, skb, r->portid);
+	err = mt_unicast(r, skb);
 	if (!err) {
 		mt_counters.sent++;
 		consume_skb(copy);
@@ -921,6 +1038,9 @@ static bool mt_send_all(size_t size,
 	list_for_each_entry_safe(r, tmp, &mt_readers, node) {
 		if (only_flags && (!(r->flags & only_flags) ||
 				   !mt_pending_loss(r, &loss)))
+			continue;
+		/* made before the reader subscribed: not its record */
+		if (rec && rec->seq < r->start_seq)
 			continue;
 		if (!rec && !skb_queue_empty(&r->backlog)) {
 			/* a notice or shutdown goes after the held loads */
@@ -957,7 +1077,6 @@ static void mt_drain(unsigned int budget)
 
 	mutex_lock(&mt_readers_lock);
 	while (budget-- && (rec = mt_ring_peek())) {
-		mt_resolve_path(rec);
 		mt_send_all(mt_record_msg_size(rec), mt_fill_record, rec, 0);
 		mt_ring_pop();
 		cond_resched();
@@ -1019,32 +1138,30 @@ static struct notifier_block mt_netlink_nb = {
 	.notifier_call = mt_netlink_event,
 };
 
+/* The worker and the notifier; before the probes, which kick the worker. */
 int mt_netlink_init(void)
 {
 	int err;
 
-	mt_path_buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!mt_path_buf)
-		return -ENOMEM;
 	mt_wq = alloc_ordered_workqueue("modtrace", 0);
-	if (!mt_wq) {
-		err = -ENOMEM;
-		goto free_buf;
-	}
+	if (!mt_wq)
+		return -ENOMEM;
 	err = netlink_register_notifier(&mt_netlink_nb);
-	if (err)
-		goto free_wq;
-	err = genl_register_family(&mt_family);
-	if (err)
-		goto unregister_notifier;
+	if (err) {
+		destroy_workqueue(mt_wq);
+		return err;
+	}
 	return 0;
+}
 
-unregister_notifier:
-	netlink_unregister_notifier(&mt_netlink_nb);
-free_wq:
-	destroy_workqueue(mt_wq);
-free_buf:
-	kfree(mt_path_buf);
+static bool mt_family_registered;
+
+/* The family; after the probes, so that GET_STATUS finds them in place. */
+int mt_netlink_register(void)
+{
+	int err = genl_register_family(&mt_family);
+
+	mt_family_registered = !err;
 	return err;
 }
 
@@ -1114,10 +1231,17 @@ void mt_netlink_exit(void)
 {
 	struct mt_reader *r, *tmp;
 
-	genl_unregister_family(&mt_family);
+	if (mt_family_registered)
+		genl_unregister_family(&mt_family);
+	mt_family_registered = false;
 	netlink_unregister_notifier(&mt_netlink_nb);
 	destroy_workqueue(mt_wq);
 	list_for_each_entry_safe(r, tmp, &mt_readers, node)
 		mt_remove_reader(r);
-	kfree(mt_path_buf);
 }
+
+/*
+ * What the probe handlers run must not be probed itself: a hit there would
+ * re-enter the handlers.
+ */
+NOKPROBE_SYMBOL(mt_kick);

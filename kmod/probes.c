@@ -1,24 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The probes: kretprobes on the module syscalls and do_init_module(), and a
- * kprobe on the x86-64 stub for unimplemented syscalls. Each probe tries a
- * list of kernel functions in order and keeps the first it can attach to,
- * because kernels inline or rename them (see the targets below).
+ * The probes: kretprobes on the module syscalls and do_init_module(),
+ * kprobes on the stubs for unimplemented syscalls, on the parameter parser,
+ * on the kernel freeing a module and on it reading a module's file. Each
+ * probe tries groups of kernel functions in order and keeps the first group
+ * it can attach to, because kernels inline or rename them (see the targets
+ * below).
  *
  * Handlers run with preemption disabled, and those attached by breakpoint
  * in NMI context: they never sleep, allocate or take a sleeping lock. They
  * copy what they need into a buffer slot (ring.c) and commit it; the worker
  * (netlink.c) does the rest. User memory is read with
  * copy_from_user_nofault(): a pointer that is unmapped or not resident is
- * recorded as unreadable.
+ * recorded as unreadable. The one thing done later in the caller's own
+ * context is finit_module's file (see mt_files).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/audit.h>
 #include <linux/cred.h>
+#include <linux/dcache.h>
 #include <linux/file.h>
+#include <linux/kernel_read_file.h>
 #include <linux/kprobes.h>
+#include <linux/mutex.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
@@ -26,29 +32,56 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/task_work.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/wait_bit.h>
 #include <net/netlink.h>
 
 #include "compat.h"
 #include "modtrace.h"
 
-/* The obsolete module syscalls, x86-64 numbers */
+/* The obsolete module syscalls, x86-64 (and x32) and ia32 numbers */
 #define MT_NR_CREATE_MODULE	174
 #define MT_NR_GET_KERNEL_SYMS	177
 #define MT_NR_QUERY_MODULE	178
+#define MT_NR32_CREATE_MODULE	127
+#define MT_NR32_GET_KERNEL_SYMS	130
+#define MT_NR32_QUERY_MODULE	167
 
 /* How a probed function receives the syscall's arguments */
 enum mt_style {
 	MT_STYLE_ARGS,		/* as its own C arguments */
-	MT_STYLE_PT_REGS,	/* a syscall wrapper: one struct pt_regs * */
+	MT_STYLE_PT_REGS,	/* a 64-bit syscall wrapper: one struct pt_regs * */
+	MT_STYLE_IA32_REGS,	/* a 32-bit syscall wrapper: the same, i386 order */
 	MT_STYLE_FILE,		/* idempotent_init_module(file, uargs, flags) */
 };
 
+/*
+ * A function a probe can attach to. Consecutive targets with @with_next set
+ * form one group: the entry points that together see every ABI's calls
+ * (one per ABI where the kernel has no common body). A probe takes the
+ * first group in which anything attaches.
+ */
 struct mt_target {
 	const char *symbol;
 	enum mt_style style;
 	bool int_ret;		/* returns int: sign-extend the low 32 bits */
+	bool with_next;		/* the next target is of the same group */
+};
+
+#define MT_POINTS_MAX	2
+
+struct mt_probe;
+
+/* One place a probe is attached (or failed to attach) */
+struct mt_point {
+	struct kretprobe rp;	/* rp.kp alone for a kprobe */
+	struct mt_probe *probe;
+	const struct mt_target *target;
+	atomic64_t hits;
+	int register_error;	/* positive errno, when not attached */
+	bool attached;
 };
 
 struct mt_probe {
@@ -57,10 +90,8 @@ struct mt_probe {
 	bool is_ret;		/* kretprobe; else kprobe with @pre */
 	kprobe_pre_handler_t pre;
 	const struct mt_target *targets;	/* ends with a NULL symbol */
-	const struct mt_target *attached;
-	int register_error;
-	atomic64_t hits;
-	struct kretprobe rp;	/* rp.kp alone for a kprobe */
+	unsigned int nr_points;	/* of the group in use, or the last tried */
+	struct mt_point points[MT_POINTS_MAX];
 };
 
 /* Bytes of the parameter string kept in a deferred entry */
@@ -78,26 +109,30 @@ struct mt_call {
 	u64 ts;			/* the entry's CLOCK_MONOTONIC time */
 	u64 clock;		/* and its local_clock(), for the duration */
 	char name[MODULE_NAME_LEN];
+	int file_slot;		/* finit_module: in mt_files, or -1 */
 	bool deferred;		/* the entry is in @saved, not in the buffer */
 	struct mt_saved_entry saved;
 };
 
 /*
- * __do_sys_* are the syscall bodies shared by the 64-bit and 32-bit entry
- * points; they are notrace and attach by breakpoint. 6.12 inlines
- * __do_sys_finit_module: its 64-bit wrapper still sees every call, and
- * idempotent_init_module() (6.6+) the calls that passed the syscall's own
- * checks.
+ * __do_sys_* are the syscall bodies shared by every ABI's entry point; they
+ * are notrace and attach by breakpoint. Where a kernel inlines one (6.12
+ * inlines __do_sys_finit_module) the probe attaches to each ABI's wrapper:
+ * __x64_sys_* serves x86_64 and x32, __ia32_sys_* 32-bit callers.
+ * idempotent_init_module() (6.6+) is the last resort: it sees only the
+ * calls that passed the syscall's own checks.
  */
 static const struct mt_target mt_init_targets[] = {
 	{ "__do_sys_init_module", MT_STYLE_ARGS },
-	{ "__x64_sys_init_module", MT_STYLE_PT_REGS },
+	{ "__x64_sys_init_module", MT_STYLE_PT_REGS, .with_next = true },
+	{ "__ia32_sys_init_module", MT_STYLE_IA32_REGS },
 	{ }
 };
 
 static const struct mt_target mt_finit_targets[] = {
 	{ "__do_sys_finit_module", MT_STYLE_ARGS },
-	{ "__x64_sys_finit_module", MT_STYLE_PT_REGS },
+	{ "__x64_sys_finit_module", MT_STYLE_PT_REGS, .with_next = true },
+	{ "__ia32_sys_finit_module", MT_STYLE_IA32_REGS },
 	{ "idempotent_init_module", MT_STYLE_FILE, true },
 	{ }
 };
@@ -109,12 +144,15 @@ static const struct mt_target mt_do_init_targets[] = {
 
 static const struct mt_target mt_delete_targets[] = {
 	{ "__do_sys_delete_module", MT_STYLE_ARGS },
-	{ "__x64_sys_delete_module", MT_STYLE_PT_REGS },
+	{ "__x64_sys_delete_module", MT_STYLE_PT_REGS, .with_next = true },
+	{ "__ia32_sys_delete_module", MT_STYLE_IA32_REGS },
 	{ }
 };
 
+/* Unimplemented syscalls land here, one stub per syscall table. */
 static const struct mt_target mt_ni_targets[] = {
-	{ "__x64_sys_ni_syscall", MT_STYLE_PT_REGS },
+	{ "__x64_sys_ni_syscall", MT_STYLE_PT_REGS, .with_next = true },
+	{ "__ia32_sys_ni_syscall", MT_STYLE_IA32_REGS },
 	{ }
 };
 
@@ -123,9 +161,22 @@ static const struct mt_target mt_parse_args_targets[] = {
 	{ }
 };
 
+static const struct mt_target mt_free_targets[] = {
+	{ "free_module", MT_STYLE_ARGS },
+	{ }
+};
+
+static const struct mt_target mt_read_file_targets[] = {
+	{ "kernel_read_file", MT_STYLE_ARGS },
+	{ }
+};
+
 static int mt_ni_handler(struct kprobe *kp, struct pt_regs *regs);
 static int mt_parse_args_handler(struct kprobe *kp, struct pt_regs *regs);
+static int mt_free_handler(struct kprobe *kp, struct pt_regs *regs);
+static int mt_read_file_handler(struct kprobe *kp, struct pt_regs *regs);
 static void mt_take_args(const struct module *mod, struct mt_record *rec);
+static void mt_drop_args(const struct module *mod);
 
 static struct mt_probe mt_probes[] = {
 	{
@@ -163,7 +214,50 @@ static struct mt_probe mt_probes[] = {
 		.pre = mt_parse_args_handler,
 		.targets = mt_parse_args_targets,
 	},
+	{
+		.id = MODTRACE_PROBE_FREE_MODULE,
+		.enter_type = MODTRACE_REC_MODULE_FREE,
+		.pre = mt_free_handler,
+		.targets = mt_free_targets,
+	},
+	{
+		.id = MODTRACE_PROBE_READ_FILE,
+		.pre = mt_read_file_handler,
+		.targets = mt_read_file_targets,
+	},
 };
+
+/* Serializes attaching and detaching with GET_STATUS reading the probes. */
+static DEFINE_MUTEX(mt_probes_lock);
+
+/*
+ * The files of the finit_module calls in flight: the one the fd referred to
+ * at entry, and the one the kernel read the module from (normally the
+ * same). References are taken in the probes and all dropped before the
+ * call returns to user space: the return queues a task work, which the
+ * task runs as it leaves the kernel, and which resolves the path, puts the
+ * files and only then puts the exit record in the buffer. So no caller's
+ * file, mount or deleted inode outlives the call because of modtrace (see
+ * the README for the one window on 6.1), and a task held up on its way out
+ * (a tracer stopping it at syscall exit) holds up nothing but its record.
+ *
+ * A slot is claimed by cmpxchg of its task, which works in NMI context;
+ * afterwards only that task touches it, one probe or work at a time.
+ */
+struct mt_file_slot {
+	struct task_struct *task;	/* NULL: free */
+	struct file *entry;
+	struct file *kernel;
+	struct callback_head twork;
+	bool for_load;			/* the exit may use the reserved slots */
+	struct mt_record exit;		/* the exit record, until the work */
+};
+
+static struct mt_file_slot *mt_files;
+static unsigned int mt_nr_files;
+
+/* Task works queued and not yet run; module exit waits for none. */
+static atomic_t mt_works = ATOMIC_INIT(0);
 
 /*
  * The kernel's copy of a module's parameters. load_module() hands mod->args
@@ -194,28 +288,40 @@ static char *mt_args_buf(unsigned int slot)
 }
 
 /* Argument @n of the probed call, as the caller of the syscall gave it. */
-static unsigned long mt_arg(const struct mt_probe *p, struct pt_regs *regs,
+static unsigned long mt_arg(const struct mt_point *pt, struct pt_regs *regs,
 			    unsigned int n)
 {
-	if (p->attached->style != MT_STYLE_PT_REGS)
+	static const unsigned int ia32[] = {
+		offsetof(struct pt_regs, bx), offsetof(struct pt_regs, cx),
+		offsetof(struct pt_regs, dx), offsetof(struct pt_regs, si),
+		offsetof(struct pt_regs, di), offsetof(struct pt_regs, bp),
+	};
+	static const unsigned int x64[] = {
+		offsetof(struct pt_regs, di), offsetof(struct pt_regs, si),
+		offsetof(struct pt_regs, dx), offsetof(struct pt_regs, r10),
+		offsetof(struct pt_regs, r8), offsetof(struct pt_regs, r9),
+	};
+	const struct pt_regs *user;
+
+	if (pt->target->style != MT_STYLE_PT_REGS &&
+	    pt->target->style != MT_STYLE_IA32_REGS)
 		return regs_get_kernel_argument(regs, n);
 
-	/* The wrapper's only argument is the syscall's saved user registers. */
-	regs = (struct pt_regs *)regs_get_kernel_argument(regs, 0);
-	switch (n) {
-	case 0:
-		return regs->di;
-	case 1:
-		return regs->si;
-	case 2:
-		return regs->dx;
-	case 3:
-		return regs->r10;
-	case 4:
-		return regs->r8;
-	default:
-		return regs->r9;
-	}
+	/* A wrapper's only argument is the syscall's saved user registers. */
+	user = (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
+	if (n >= ARRAY_SIZE(x64))
+		return 0;
+	if (pt->target->style == MT_STYLE_IA32_REGS)
+		/* 32-bit arguments: the wrappers take the low halves */
+		return *(const u32 *)((const u8 *)user + ia32[n]);
+	return *(const unsigned long *)((const u8 *)user + x64[n]);
+}
+
+/* A syscall's int argument (an fd): a 32-bit caller's is sign-extended too */
+static int mt_arg_int(const struct mt_point *pt, struct pt_regs *regs,
+		      unsigned int n)
+{
+	return (int)mt_arg(pt, regs, n);
 }
 
 /*
@@ -279,13 +385,22 @@ static void mt_fill_task(struct mt_task *t, bool syscall)
 	rcu_read_unlock();
 }
 
+/* The syscall probes: their records say which ABI the caller used. */
+static bool mt_is_syscall(const struct mt_probe *p)
+{
+	return p->id == MODTRACE_PROBE_INIT_MODULE ||
+	       p->id == MODTRACE_PROBE_FINIT_MODULE ||
+	       p->id == MODTRACE_PROBE_DELETE_MODULE ||
+	       p->id == MODTRACE_PROBE_NI_SYSCALL;
+}
+
 static void mt_fill_common(const struct mt_probe *p, struct mt_record *rec,
 			   u64 ts)
 {
 	rec->probe = p->id;
 	rec->ts = ts;
 	rec->cpu = raw_smp_processor_id();
-	mt_fill_task(&rec->task, p->id != MODTRACE_PROBE_DO_INIT_MODULE);
+	mt_fill_task(&rec->task, mt_is_syscall(p));
 }
 
 /*
@@ -305,6 +420,12 @@ static struct mt_record *mt_begin(const struct mt_probe *p, u32 type,
 	return rec;
 }
 
+/* Hand a filled record to the worker, at once if the buffer fills up. */
+static void mt_commit(struct mt_record *rec)
+{
+	mt_kick(mt_ring_commit(rec));
+}
+
 /* The probes whose entry is worth keeping for a call that succeeds */
 static bool mt_may_defer(const struct mt_probe *p)
 {
@@ -312,55 +433,106 @@ static bool mt_may_defer(const struct mt_probe *p)
 	       p->id == MODTRACE_PROBE_FINIT_MODULE;
 }
 
-static void mt_enter_init(const struct mt_probe *p, struct pt_regs *regs,
+/*
+ * Claim a slot of mt_files for the current finit_module call. Return: its
+ * index, or -1 if none is free (the call's file is then not reported).
+ */
+static int mt_file_claim(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < mt_nr_files; i++) {
+		struct mt_file_slot *slot = &mt_files[i];
+
+		if (READ_ONCE(slot->task) ||
+		    cmpxchg(&slot->task, NULL, current))
+			continue;
+		slot->entry = NULL;
+		slot->kernel = NULL;
+		return i;
+	}
+	return -1;
+}
+
+static void mt_file_release(struct mt_file_slot *slot)
+{
+	/* pairs with the claim's cmpxchg: done with the contents first */
+	smp_store_release(&slot->task, NULL);
+}
+
+/* The current task's slot, if it has one. */
+static struct mt_file_slot *mt_file_current(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < mt_nr_files; i++)
+		if (READ_ONCE(mt_files[i].task) == current)
+			return &mt_files[i];
+	return NULL;
+}
+
+static void mt_enter_init(const struct mt_point *pt, struct pt_regs *regs,
 			  struct mt_record *rec, size_t str_size)
 {
-	rec->init.len = mt_arg(p, regs, 1);
+	rec->init.len = mt_arg(pt, regs, 1);
 	rec->has_str = mt_copy_user_string(mt_rec_str(rec),
-					   (const char __user *)mt_arg(p, regs, 2),
+					   (const char __user *)mt_arg(pt, regs, 2),
 					   str_size, &rec->flags,
 					   MODTRACE_RECORD_F_PARAMS_TRUNCATED,
 					   MODTRACE_RECORD_F_PARAMS_UNREADABLE);
 }
 
 /*
- * @str_size: room for the parameter string
- * @with_file: take a reference to the file for the worker (not for an entry
- * kept in a kretprobe instance, which is freed without us at unload)
+ * finit_module's file at entry: a reference in a slot of mt_files, kept
+ * until the return (mt_return_file()). Called before any record is made.
+ * The slot comes first: a reference taken here is never put here, where
+ * (in NMI context) putting the last one would not be safe.
  */
-static void mt_enter_finit(const struct mt_probe *p, struct pt_regs *regs,
-			   struct mt_record *rec, size_t str_size,
-			   bool with_file)
+static void mt_enter_finit_file(const struct mt_point *pt,
+				struct pt_regs *regs, struct mt_call *call)
 {
-	struct file *file = NULL;
+	struct file *file;
+	int i = mt_file_claim();
 
-	if (!with_file) {
-		if (p->attached->style != MT_STYLE_FILE) {
-			rec->finit.fd = (int)mt_arg(p, regs, 0);
-			rec->finit.has_fd = true;
-		}
-	} else if (p->attached->style == MT_STYLE_FILE) {
-		file = (struct file *)mt_arg(p, regs, 0);
+	if (i < 0)
+		return;
+	if (pt->target->style == MT_STYLE_FILE) {
+		file = (struct file *)mt_arg(pt, regs, 0);
 		if (file)
 			get_file(file);
 	} else {
-		rec->finit.fd = (int)mt_arg(p, regs, 0);
-		rec->finit.has_fd = true;
 		/* fget() is RCU and atomics only: fine in NMI context. */
-		file = fget(rec->finit.fd);
+		file = fget(mt_arg_int(pt, regs, 0));
 	}
-	if (file) {
-		struct inode *inode = file_inode(file);
+	if (!file) {
+		mt_file_release(&mt_files[i]);
+		return;
+	}
+	mt_files[i].entry = file;
+	call->file_slot = i;
+}
 
-		rec->finit.file = file;
+/* @str_size: room for the parameter string */
+static void mt_enter_finit(const struct mt_point *pt, struct pt_regs *regs,
+			   struct mt_record *rec, size_t str_size,
+			   const struct mt_call *call)
+{
+	if (pt->target->style != MT_STYLE_FILE) {
+		rec->finit.fd = mt_arg_int(pt, regs, 0);
+		rec->finit.has_fd = true;
+	}
+	if (call->file_slot >= 0) {
+		struct inode *inode = file_inode(mt_files[call->file_slot].entry);
+
+		rec->finit.has_file = true;
 		rec->finit.ino = inode->i_ino;
 		rec->finit.dev = new_encode_dev(inode->i_sb->s_dev);
 	} else {
 		rec->flags |= MODTRACE_RECORD_F_PATH_UNAVAILABLE;
 	}
-	rec->finit.flags = (u32)mt_arg(p, regs, 2);
+	rec->finit.flags = (u32)mt_arg(pt, regs, 2);
 	rec->has_str = mt_copy_user_string(mt_rec_str(rec),
-					   (const char __user *)mt_arg(p, regs, 1),
+					   (const char __user *)mt_arg(pt, regs, 1),
 					   str_size, &rec->flags,
 					   MODTRACE_RECORD_F_PARAMS_TRUNCATED,
 					   MODTRACE_RECORD_F_PARAMS_UNREADABLE);
@@ -373,10 +545,10 @@ static void mt_copy_version(char *dst, const char *src, u32 *flags)
 }
 
 /* Copy everything now: do_init_module() frees the module if init fails. */
-static void mt_enter_do_init(const struct mt_probe *p, struct pt_regs *regs,
+static void mt_enter_do_init(const struct mt_point *pt, struct pt_regs *regs,
 			     struct mt_record *rec, struct mt_call *call)
 {
-	const struct module *mod = (const struct module *)mt_arg(p, regs, 0);
+	const struct module *mod = (const struct module *)mt_arg(pt, regs, 0);
 	struct mt_module_info *info = &rec->mod;
 
 	strscpy(info->name, mod->name, sizeof(info->name));
@@ -389,24 +561,25 @@ static void mt_enter_do_init(const struct mt_probe *p, struct pt_regs *regs,
 	strscpy(call->name, mod->name, sizeof(call->name));
 }
 
-static void mt_enter_delete(const struct mt_probe *p, struct pt_regs *regs,
+static void mt_enter_delete(const struct mt_point *pt, struct pt_regs *regs,
 			    struct mt_record *rec)
 {
 	mt_copy_user_string(rec->del.name,
-			    (const char __user *)mt_arg(p, regs, 0),
+			    (const char __user *)mt_arg(pt, regs, 0),
 			    sizeof(rec->del.name), &rec->flags,
 			    MODTRACE_RECORD_F_NAME_TRUNCATED,
 			    MODTRACE_RECORD_F_NAME_UNREADABLE);
-	rec->del.flags = (u32)mt_arg(p, regs, 1);
+	rec->del.flags = (u32)mt_arg(pt, regs, 1);
 }
 
 /*
  * The buffer is full: keep a syscall entry in the kretprobe instance, to be
  * sent before the return if the call succeeds (mt_send_deferred()).
  */
-static void mt_defer_entry(const struct mt_probe *p, struct pt_regs *regs,
+static void mt_defer_entry(const struct mt_point *pt, struct pt_regs *regs,
 			   struct mt_call *call)
 {
+	const struct mt_probe *p = pt->probe;
 	struct mt_record *rec = &call->saved.rec;
 
 	BUILD_BUG_ON(offsetof(struct mt_saved_entry, str) !=
@@ -416,9 +589,9 @@ static void mt_defer_entry(const struct mt_probe *p, struct pt_regs *regs,
 	rec->type = p->enter_type;
 	mt_fill_common(p, rec, call->ts);
 	if (p->id == MODTRACE_PROBE_INIT_MODULE)
-		mt_enter_init(p, regs, rec, MT_SAVED_STR);
+		mt_enter_init(pt, regs, rec, MT_SAVED_STR);
 	else
-		mt_enter_finit(p, regs, rec, MT_SAVED_STR, false);
+		mt_enter_finit(pt, regs, rec, MT_SAVED_STR, call);
 	rec->flags |= MODTRACE_RECORD_F_DEFERRED;
 	call->deferred = true;
 }
@@ -426,16 +599,18 @@ static void mt_defer_entry(const struct mt_probe *p, struct pt_regs *regs,
 static int mt_entry_handler(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
-	struct mt_probe *p = container_of(get_kretprobe(ri), struct mt_probe,
-					  rp);
+	struct mt_point *pt = container_of(get_kretprobe(ri), struct mt_point,
+					   rp);
+	const struct mt_probe *p = pt->probe;
 	struct mt_call *call = (struct mt_call *)ri->data;
 	bool may_defer = mt_may_defer(p);
 	struct mt_record *rec;
 
-	atomic64_inc(&p->hits);
+	atomic64_inc(&pt->hits);
 	call->seq = 0;
 	call->deferred = false;
 	call->name[0] = '\0';
+	call->file_slot = -1;
 	/*
 	 * The clocksource is read once per call, here: the return takes its
 	 * time from local_clock() (sched_clock), which is cheap where the
@@ -443,36 +618,40 @@ static int mt_entry_handler(struct kretprobe_instance *ri,
 	 */
 	call->ts = ktime_get_mono_fast_ns();
 	call->clock = local_clock();
+	if (p->id == MODTRACE_PROBE_FINIT_MODULE)
+		mt_enter_finit_file(pt, regs, call);
 	rec = mt_begin(p, p->enter_type,
 		       p->id == MODTRACE_PROBE_DO_INIT_MODULE, may_defer,
 		       &call->seq, call->ts);
 	if (!rec) {
 		if (may_defer && call->seq) {
-			mt_defer_entry(p, regs, call);
+			mt_defer_entry(pt, regs, call);
 		} else if (p->id == MODTRACE_PROBE_DO_INIT_MODULE) {
 			const struct module *mod;
 
-			mod = (const struct module *)mt_arg(p, regs, 0);
+			mod = (const struct module *)mt_arg(pt, regs, 0);
 			strscpy(call->name, mod->name, sizeof(call->name));
+			/* no record will take the kernel's copy: free its slot */
+			mt_drop_args(mod);
 		}
 		return 0;
 	}
 
 	switch (p->id) {
 	case MODTRACE_PROBE_INIT_MODULE:
-		mt_enter_init(p, regs, rec, mt_string_max + 1);
+		mt_enter_init(pt, regs, rec, mt_string_max + 1);
 		break;
 	case MODTRACE_PROBE_FINIT_MODULE:
-		mt_enter_finit(p, regs, rec, mt_string_max + 1, true);
+		mt_enter_finit(pt, regs, rec, mt_string_max + 1, call);
 		break;
 	case MODTRACE_PROBE_DO_INIT_MODULE:
-		mt_enter_do_init(p, regs, rec, call);
+		mt_enter_do_init(pt, regs, rec, call);
 		break;
 	case MODTRACE_PROBE_DELETE_MODULE:
-		mt_enter_delete(p, regs, rec);
+		mt_enter_delete(pt, regs, rec);
 		break;
 	}
-	mt_ring_commit(rec);
+	mt_commit(rec);
 	return 0;
 }
 
@@ -488,17 +667,120 @@ static void mt_send_deferred(struct mt_call *call)
 		return;
 	memcpy(rec, saved, sizeof(*rec));
 	strscpy(mt_rec_str(rec), call->saved.str, mt_string_max + 1);
-	mt_ring_commit(rec);
+	mt_commit(rec);
+}
+
+/* Resolve the path of @file into @rec and put @file; process context. */
+static void mt_put_path(struct mt_record *rec, struct file *file)
+{
+	char *buf = __getname();
+	char *path = buf ? d_path(&file->f_path, buf, PATH_MAX) :
+			   ERR_PTR(-ENOMEM);
+	size_t len;
+
+	fput(file);
+	if (IS_ERR(path)) {
+		rec->flags |= MODTRACE_RECORD_F_PATH_UNAVAILABLE;
+	} else {
+		len = strlen(path);
+		if (len > mt_string_max) {
+			len = mt_string_max;
+			rec->flags |= MODTRACE_RECORD_F_PATH_TRUNCATED;
+		}
+		memcpy(mt_rec_path(rec), path, len);
+		mt_rec_path(rec)[len] = '\0';
+	}
+	if (buf)
+		__putname(buf);
+}
+
+/*
+ * The task work of a finit_module return, run by the calling task as it
+ * leaves the kernel, where it may sleep: the exit record goes into the
+ * buffer with the path of its file, and the file is put.
+ */
+static void mt_path_work(struct callback_head *head)
+{
+	struct mt_file_slot *slot = container_of(head, struct mt_file_slot,
+						 twork);
+	struct file *file = slot->kernel ? slot->kernel : slot->entry;
+	struct mt_record *rec;
+	u64 seq = 0;
+
+	rec = mt_ring_reserve(slot->exit.type, slot->for_load, false, &seq);
+	if (rec) {
+		memcpy(rec, &slot->exit, sizeof(*rec));
+		rec->seq = seq;
+		mt_put_path(rec, file);
+		mt_commit(rec);
+	} else {
+		fput(file);
+	}
+	mt_file_release(slot);
+	/* module exit waits for mt_works, then for this RCU section */
+	rcu_read_lock();
+	if (atomic_dec_and_test(&mt_works))
+		wake_up_var(&mt_works);
+	rcu_read_unlock();
+}
+
+/*
+ * finit_module returns with @ret. Its file (the kernel's, else the fd's at
+ * entry) and exit record go to a task work, and any other reference is put
+ * now. Return: whether the task work took the exit record over; if not,
+ * the caller makes it as for any probe.
+ */
+static bool mt_return_file(const struct mt_probe *p, struct mt_call *call,
+			   s64 ret, s64 elapsed)
+{
+	struct mt_file_slot *slot;
+	struct mt_record *rec;
+	struct file *keep;
+	struct inode *inode;
+
+	if (call->file_slot < 0)
+		return false;
+	slot = &mt_files[call->file_slot];
+	keep = slot->kernel ? slot->kernel : slot->entry;
+	rec = &slot->exit;
+	memset(rec, 0, sizeof(*rec));
+	rec->type = p->enter_type + 1;
+	mt_fill_common(p, rec, call->ts + elapsed);
+	rec->exit.ret = ret;
+	rec->exit.entry_seq = call->seq;
+	rec->exit.duration = elapsed;
+	inode = file_inode(keep);
+	rec->exit.has_file = true;
+	rec->exit.ino = inode->i_ino;
+	rec->exit.dev = new_encode_dev(inode->i_sb->s_dev);
+	if (slot->kernel && slot->kernel != slot->entry)
+		rec->flags |= MODTRACE_RECORD_F_FILE_CHANGED;
+	/* In the calling task, fput() defers the last put to its way out. */
+	if (slot->kernel) {
+		fput(slot->entry);
+		slot->entry = NULL;
+	}
+	slot->for_load = ret == 0;
+	init_task_work(&slot->twork, mt_path_work);
+	atomic_inc(&mt_works);
+	if (!task_work_add(current, &slot->twork, TWA_RESUME))
+		return true;
+	/* The task is exiting: a record without the path, then. */
+	atomic_dec(&mt_works);
+	fput(keep);
+	mt_file_release(slot);
+	return false;
 }
 
 static int mt_return_handler(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
-	struct mt_probe *p = container_of(get_kretprobe(ri), struct mt_probe,
-					  rp);
+	struct mt_point *pt = container_of(get_kretprobe(ri), struct mt_point,
+					   rp);
+	const struct mt_probe *p = pt->probe;
 	struct mt_call *call = (struct mt_call *)ri->data;
 	unsigned long raw = regs_return_value(regs);
-	s64 ret = p->attached->int_ret ? (s64)(int)raw : (s64)(long)raw;
+	s64 ret = pt->target->int_ret ? (s64)(int)raw : (s64)(long)raw;
 	s64 elapsed = (s64)(local_clock() - call->clock);
 	struct mt_record *rec;
 	u64 seq = 0;
@@ -512,6 +794,9 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 		else
 			mt_ring_count_lost();
 	}
+	if (p->id == MODTRACE_PROBE_FINIT_MODULE &&
+	    mt_return_file(p, call, ret, elapsed))
+		return 0;
 	/* A load that worked, or any init, may use the reserved slots. */
 	rec = mt_begin(p, p->enter_type + 1,
 		       ret == 0 || p->id == MODTRACE_PROBE_DO_INIT_MODULE,
@@ -522,47 +807,66 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 	rec->exit.entry_seq = call->seq;
 	rec->exit.duration = elapsed;
 	strscpy(rec->exit.name, call->name, sizeof(rec->exit.name));
-	mt_ring_commit(rec);
+	if (p->id == MODTRACE_PROBE_FINIT_MODULE)
+		rec->flags |= MODTRACE_RECORD_F_PATH_UNAVAILABLE;
+	mt_commit(rec);
 	return 0;
 }
 
 static int mt_ni_handler(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct mt_probe *p = container_of(kp, struct mt_probe, rp.kp);
+	struct mt_point *pt = container_of(kp, struct mt_point, rp.kp);
 	const struct pt_regs *user;
 	struct mt_record *rec;
 	unsigned int i;
 	u64 seq = 0;
 	u32 nr;
 
-	atomic64_inc(&p->hits);
-	user = (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
-	nr = (u32)user->orig_ax & ~MT_X32_SYSCALL_BIT;
-	if (nr != MT_NR_CREATE_MODULE && nr != MT_NR_GET_KERNEL_SYMS &&
-	    nr != MT_NR_QUERY_MODULE)
+	/*
+	 * Where the kernel makes one stub serve both tables (6.12 aliases
+	 * them), both points fire for every call: each takes its own ABI's.
+	 */
+	if ((mt_current_abi() == MODTRACE_ABI_IA32) !=
+	    (pt->target->style == MT_STYLE_IA32_REGS))
 		return 0;
+	atomic64_inc(&pt->hits);
+	user = (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
+	if (pt->target->style == MT_STYLE_IA32_REGS) {
+		nr = (u32)user->orig_ax;
+		if (nr != MT_NR32_CREATE_MODULE &&
+		    nr != MT_NR32_GET_KERNEL_SYMS && nr != MT_NR32_QUERY_MODULE)
+			return 0;
+	} else {
+		nr = (u32)user->orig_ax & ~MT_X32_SYSCALL_BIT;
+		if (nr != MT_NR_CREATE_MODULE && nr != MT_NR_GET_KERNEL_SYMS &&
+		    nr != MT_NR_QUERY_MODULE)
+			return 0;
+	}
 
-	rec = mt_begin(p, MODTRACE_REC_OBSOLETE_SYSCALL, false, false, &seq,
-		       ktime_get_mono_fast_ns());
+	rec = mt_begin(pt->probe, MODTRACE_REC_OBSOLETE_SYSCALL, false, false,
+		       &seq, ktime_get_mono_fast_ns());
 	if (!rec)
 		return 0;
 	rec->obsolete.nr = nr;
 	for (i = 0; i < MT_NR_SYSCALL_ARGS; i++)
-		rec->obsolete.args[i] = mt_arg(p, regs, i);
-	mt_ring_commit(rec);
+		rec->obsolete.args[i] = mt_arg(pt, regs, i);
+	mt_commit(rec);
 	return 0;
 }
 
-/* Neither handler below runs in NMI context: both functions are traceable. */
+/*
+ * None of the handlers below runs in NMI context: their functions are
+ * traceable, so the probes attach through ftrace.
+ */
 static int mt_parse_args_handler(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct mt_probe *p = container_of(kp, struct mt_probe, rp.kp);
-	const char *doing = (const char *)mt_arg(p, regs, 0);
-	const char *args = (const char *)mt_arg(p, regs, 1);
+	struct mt_point *pt = container_of(kp, struct mt_point, rp.kp);
+	const char *doing = (const char *)mt_arg(pt, regs, 0);
+	const char *args = (const char *)mt_arg(pt, regs, 1);
 	unsigned int i, slot = 0;
 	unsigned long flags;
 
-	atomic64_inc(&p->hits);
+	atomic64_inc(&pt->hits);
 	if (!mt_args.buf || !doing || !args || in_nmi())
 		return 0;
 	raw_spin_lock_irqsave(&mt_args.lock, flags);
@@ -582,13 +886,53 @@ static int mt_parse_args_handler(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* The kernel frees a module: after an unload, or an init that failed. */
+static int mt_free_handler(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct mt_point *pt = container_of(kp, struct mt_point, rp.kp);
+	const struct module *mod = (const struct module *)mt_arg(pt, regs, 0);
+	struct mt_record *rec;
+	u64 seq = 0;
+
+	atomic64_inc(&pt->hits);
+	rec = mt_begin(pt->probe, MODTRACE_REC_MODULE_FREE, true, false, &seq,
+		       ktime_get_mono_fast_ns());
+	if (!rec)
+		return 0;
+	strscpy(rec->freed.name, mod->name, sizeof(rec->freed.name));
+	mt_commit(rec);
+	return 0;
+}
+
+/*
+ * The kernel reads a file: for a module, in a finit_module call, that is
+ * the file it loads, whatever the fd referred to at entry.
+ */
+static int mt_read_file_handler(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct mt_point *pt = container_of(kp, struct mt_point, rp.kp);
+	struct file *file = (struct file *)mt_arg(pt, regs, 0);
+	struct mt_file_slot *slot;
+
+	if (mt_arg(pt, regs, 5) != READING_MODULE || !file)
+		return 0;
+	atomic64_inc(&pt->hits);
+	slot = mt_file_current();
+	if (!slot || slot->kernel)
+		return 0;
+	get_file(file);
+	slot->kernel = file;
+	return 0;
+}
+
 static bool mt_parse_args_attached(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(mt_probes); i++)
 		if (mt_probes[i].id == MODTRACE_PROBE_PARSE_ARGS)
-			return mt_probes[i].attached;
+			return mt_probes[i].nr_points &&
+			       mt_probes[i].points[0].attached;
 	return false;
 }
 
@@ -616,29 +960,35 @@ static void mt_take_args(const struct module *mod, struct mt_record *rec)
 		rec->flags |= MODTRACE_RECORD_F_ARGS_UNAVAILABLE;
 }
 
+/*
+ * Forget the parameters kept for @mod: its do_init_module record was lost,
+ * and a later module at the same address must not inherit them.
+ */
+static void mt_drop_args(const struct module *mod)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	if (!mt_args.buf || in_nmi())
+		return;
+	raw_spin_lock_irqsave(&mt_args.lock, flags);
+	for (i = 0; i < mt_args.nr_slots; i++)
+		if (mt_args.key[i] == mod->name)
+			mt_args.key[i] = NULL;
+	raw_spin_unlock_irqrestore(&mt_args.lock, flags);
+}
+
 /* How many calls of one kind the probes follow at once. */
 static unsigned int mt_in_flight(void)
 {
 	return max_t(unsigned int, 64, 4 * num_possible_cpus());
 }
 
-static int mt_alloc_args(void)
+static void mt_free_tables(void)
 {
-	unsigned int n = mt_in_flight();
-
-	mt_args.key = kcalloc(n, sizeof(*mt_args.key), GFP_KERNEL);
-	mt_args.stamp = kcalloc(n, sizeof(*mt_args.stamp), GFP_KERNEL);
-	mt_args.truncated = kcalloc(n, sizeof(*mt_args.truncated), GFP_KERNEL);
-	mt_args.buf = kvcalloc(n, (size_t)mt_string_max + 1, GFP_KERNEL);
-	if (!mt_args.key || !mt_args.stamp || !mt_args.truncated ||
-	    !mt_args.buf)
-		return -ENOMEM;
-	mt_args.nr_slots = n;
-	return 0;
-}
-
-static void mt_free_args(void)
-{
+	mt_nr_files = 0;
+	kvfree(mt_files);
+	mt_files = NULL;
 	mt_args.nr_slots = 0;
 	kvfree(mt_args.buf);
 	mt_args.buf = NULL;
@@ -650,136 +1000,263 @@ static void mt_free_args(void)
 	mt_args.key = NULL;
 }
 
-static int mt_probe_try(struct mt_probe *p, const struct mt_target *t)
+static int mt_alloc_tables(void)
 {
-	memset(&p->rp, 0, sizeof(p->rp));
-	p->rp.kp.symbol_name = t->symbol;
-	/* mt_arg() needs to know the style before the first hit. */
-	p->attached = t;
-	if (!p->is_ret) {
-		p->rp.kp.pre_handler = p->pre;
-		return register_kprobe(&p->rp.kp);
+	unsigned int n = mt_in_flight();
+
+	mt_args.key = kcalloc(n, sizeof(*mt_args.key), GFP_KERNEL);
+	mt_args.stamp = kcalloc(n, sizeof(*mt_args.stamp), GFP_KERNEL);
+	mt_args.truncated = kcalloc(n, sizeof(*mt_args.truncated), GFP_KERNEL);
+	mt_args.buf = kvcalloc(n, (size_t)mt_string_max + 1, GFP_KERNEL);
+	mt_files = kvcalloc(n, sizeof(*mt_files), GFP_KERNEL);
+	if (!mt_args.key || !mt_args.stamp || !mt_args.truncated ||
+	    !mt_args.buf || !mt_files) {
+		mt_free_tables();
+		return -ENOMEM;
 	}
-	p->rp.entry_handler = mt_entry_handler;
-	p->rp.handler = mt_return_handler;
-	p->rp.data_size = sizeof(struct mt_call);
-	/*
-	 * An instance is held for the whole call: a module whose init sleeps
-	 * holds two. Enough for many concurrent loads; the rest count as
-	 * missed.
-	 */
-	p->rp.maxactive = mt_in_flight();
-	return register_kretprobe(&p->rp);
+	mt_args.nr_slots = n;
+	mt_nr_files = n;
+	return 0;
 }
 
-static void mt_probe_unregister(struct mt_probe *p)
+static int mt_point_register(struct mt_probe *p, struct mt_point *pt,
+			     const struct mt_target *t)
 {
-	if (!p->attached)
+	int err;
+
+	memset(&pt->rp, 0, sizeof(pt->rp));
+	pt->rp.kp.symbol_name = t->symbol;
+	/* The handlers need both before the first hit. */
+	pt->probe = p;
+	pt->target = t;
+	atomic64_set(&pt->hits, 0);
+	if (!p->is_ret) {
+		pt->rp.kp.pre_handler = p->pre;
+		err = register_kprobe(&pt->rp.kp);
+	} else {
+		pt->rp.entry_handler = mt_entry_handler;
+		pt->rp.handler = mt_return_handler;
+		pt->rp.data_size = sizeof(struct mt_call);
+		/*
+		 * An instance is held for the whole call: a module whose init
+		 * sleeps holds two. Enough for many concurrent loads; the rest
+		 * count as missed.
+		 */
+		pt->rp.maxactive = mt_in_flight();
+		err = register_kretprobe(&pt->rp);
+	}
+	pt->attached = !err;
+	pt->register_error = -err;
+	return err;
+}
+
+static void mt_point_unregister(struct mt_probe *p, struct mt_point *pt)
+{
+	if (!pt->attached)
 		return;
 	if (p->is_ret)
-		unregister_kretprobe(&p->rp);
+		unregister_kretprobe(&pt->rp);
 	else
-		unregister_kprobe(&p->rp.kp);
-	p->attached = NULL;
+		unregister_kprobe(&pt->rp.kp);
+	pt->attached = false;
+}
+
+/* Attach @p to the first group of its targets where anything attaches. */
+static bool mt_probe_register(struct mt_probe *p)
+{
+	const struct mt_target *t = p->targets;
+	unsigned int i, n;
+	bool any;
+
+	while (t->symbol) {
+		n = 0;
+		any = false;
+		do {
+			if (!WARN_ON_ONCE(n == MT_POINTS_MAX))
+				any |= !mt_point_register(p, &p->points[n++],
+							  t);
+		} while ((t++)->with_next);
+		p->nr_points = n;
+		if (any)
+			break;
+	}
+	for (i = 0; i < p->nr_points; i++) {
+		const struct mt_point *pt = &p->points[i];
+
+		if (pt->attached)
+			pr_debug("probe %u on %s\n", p->id, pt->target->symbol);
+		else if (any)
+			pr_warn("probe %u: %s not attached (error %d): its callers are not recorded\n",
+				p->id, pt->target->symbol, pt->register_error);
+	}
+	if (!any)
+		pr_warn("probe %u attached nowhere (error %d): not recorded\n",
+			p->id, p->nr_points ?
+			p->points[p->nr_points - 1].register_error : 0);
+	return any;
 }
 
 int mt_probes_register(void)
 {
-	const struct mt_target *t;
 	unsigned int i, attached = 0;
 	int err;
 
-	if (mt_alloc_args()) {
-		mt_free_args();
-		return -ENOMEM;
-	}
-	for (i = 0; i < ARRAY_SIZE(mt_probes); i++) {
-		struct mt_probe *p = &mt_probes[i];
-
-		atomic64_set(&p->hits, 0);
-		p->register_error = 0;
-		for (t = p->targets; t->symbol; t++) {
-			err = mt_probe_try(p, t);
-			if (!err)
-				break;
-			p->attached = NULL;
-			p->register_error = -err;
-		}
-		if (p->attached) {
-			attached++;
-			pr_debug("probe %u on %s\n", p->id, p->attached->symbol);
-		} else {
-			pr_warn("probe %u attached nowhere (error %d): not recorded\n",
-				p->id, -p->register_error);
-		}
-	}
+	err = mt_alloc_tables();
+	if (err)
+		return err;
+	mutex_lock(&mt_probes_lock);
+	for (i = 0; i < ARRAY_SIZE(mt_probes); i++)
+		attached += mt_probe_register(&mt_probes[i]);
+	mutex_unlock(&mt_probes_lock);
 	if (!attached) {
 		pr_err("no probe could be attached\n");
-		mt_free_args();
+		mt_free_tables();
 		return -ENOENT;
 	}
 	return 0;
 }
 
+/*
+ * Detach every probe, then wait for the task works they queued (each runs
+ * as its task leaves the kernel; a task stopped by a tracer at syscall exit
+ * holds this up until it goes on), and put the files of calls whose return
+ * no handler will see.
+ */
 void mt_probes_unregister(void)
 {
-	unsigned int i;
+	unsigned int i, j;
 
+	mutex_lock(&mt_probes_lock);
 	for (i = 0; i < ARRAY_SIZE(mt_probes); i++)
-		mt_probe_unregister(&mt_probes[i]);
-	mt_free_args();
+		for (j = 0; j < mt_probes[i].nr_points; j++)
+			mt_point_unregister(&mt_probes[i],
+					    &mt_probes[i].points[j]);
+	mutex_unlock(&mt_probes_lock);
+	wait_var_event(&mt_works, !atomic_read(&mt_works));
+	synchronize_rcu();
+	for (i = 0; i < mt_nr_files; i++) {
+		struct mt_file_slot *slot = &mt_files[i];
+
+		if (!slot->task)
+			continue;
+		if (slot->kernel)
+			fput(slot->kernel);
+		if (slot->entry)
+			fput(slot->entry);
+		slot->task = NULL;
+	}
+	mt_free_tables();
 }
 
-static u64 mt_probe_nmissed(const struct mt_probe *p)
+static u64 mt_point_nmissed(const struct mt_probe *p,
+			    const struct mt_point *pt)
 {
-	u64 n = p->rp.kp.nmissed;
+	u64 n = pt->rp.kp.nmissed;
 
 	if (p->is_ret)
-		n += p->rp.nmissed;
+		n += pt->rp.nmissed;
 	return n;
 }
 
 u64 mt_probes_nmissed(void)
 {
-	unsigned int i;
+	unsigned int i, j;
 	u64 n = 0;
 
 	for (i = 0; i < ARRAY_SIZE(mt_probes); i++)
-		n += mt_probe_nmissed(&mt_probes[i]);
+		for (j = 0; j < mt_probes[i].nr_points; j++)
+			n += mt_point_nmissed(&mt_probes[i],
+					      &mt_probes[i].points[j]);
 	return n;
 }
 
-int mt_probes_put_status(struct sk_buff *skb)
+static int mt_put_point(struct sk_buff *skb, const struct mt_probe *p,
+			const struct mt_point *pt)
 {
-	unsigned int i;
+	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_PROBE_STATUS);
 
-	for (i = 0; i < ARRAY_SIZE(mt_probes); i++) {
-		const struct mt_probe *p = &mt_probes[i];
-		struct nlattr *nest;
-
-		nest = nla_nest_start(skb, MODTRACE_ATTR_PROBE_STATUS);
-		if (!nest)
-			return -EMSGSIZE;
-		if (nla_put_u32(skb, MODTRACE_PROBE_ATTR_ID, p->id) ||
-		    nla_put_u32(skb, MODTRACE_PROBE_ATTR_STATE,
-				p->attached ? MODTRACE_PROBE_STATE_ATTACHED :
-					      MODTRACE_PROBE_STATE_MISSING) ||
-		    nla_put_u64_64bit(skb, MODTRACE_PROBE_ATTR_HITS,
-				      atomic64_read(&p->hits),
-				      MODTRACE_PROBE_ATTR_PAD) ||
-		    nla_put_u64_64bit(skb, MODTRACE_PROBE_ATTR_NMISSED,
-				      mt_probe_nmissed(p),
-				      MODTRACE_PROBE_ATTR_PAD))
-			return -EMSGSIZE;
-		if (p->attached &&
-		    nla_put_string(skb, MODTRACE_PROBE_ATTR_SYMBOL,
-				   p->attached->symbol))
-			return -EMSGSIZE;
-		if (!p->attached &&
-		    nla_put_u32(skb, MODTRACE_PROBE_ATTR_REGISTER_ERROR,
-				p->register_error))
-			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
-	}
+	if (!nest ||
+	    nla_put_u32(skb, MODTRACE_PROBE_ATTR_ID, p->id) ||
+	    nla_put_u32(skb, MODTRACE_PROBE_ATTR_STATE,
+			pt && pt->attached ? MODTRACE_PROBE_STATE_ATTACHED :
+					     MODTRACE_PROBE_STATE_MISSING) ||
+	    nla_put_u64_64bit(skb, MODTRACE_PROBE_ATTR_HITS,
+			      pt ? atomic64_read(&pt->hits) : 0,
+			      MODTRACE_PROBE_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, MODTRACE_PROBE_ATTR_NMISSED,
+			      pt ? mt_point_nmissed(p, pt) : 0,
+			      MODTRACE_PROBE_ATTR_PAD))
+		return -EMSGSIZE;
+	if (pt && pt->attached &&
+	    nla_put_string(skb, MODTRACE_PROBE_ATTR_SYMBOL, pt->target->symbol))
+		return -EMSGSIZE;
+	if (pt && !pt->attached &&
+	    nla_put_u32(skb, MODTRACE_PROBE_ATTR_REGISTER_ERROR,
+			pt->register_error))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
 	return 0;
 }
+
+/*
+ * One PROBE_STATUS nest per point of the group in use; a probe attached
+ * nowhere has one, with the error of the last candidate tried.
+ */
+int mt_probes_put_status(struct sk_buff *skb)
+{
+	unsigned int i, j;
+	int err = 0;
+
+	mutex_lock(&mt_probes_lock);
+	for (i = 0; i < ARRAY_SIZE(mt_probes) && !err; i++) {
+		const struct mt_probe *p = &mt_probes[i];
+		bool any = false;
+
+		for (j = 0; j < p->nr_points; j++)
+			any |= p->points[j].attached;
+		if (!any) {
+			err = mt_put_point(skb, p, p->nr_points ?
+					   &p->points[p->nr_points - 1] : NULL);
+			continue;
+		}
+		for (j = 0; j < p->nr_points && !err; j++)
+			err = mt_put_point(skb, p, &p->points[j]);
+	}
+	mutex_unlock(&mt_probes_lock);
+	return err;
+}
+
+/*
+ * What the probe handlers run must not be probed itself: a hit there would
+ * re-enter the handlers.
+ */
+NOKPROBE_SYMBOL(mt_arg);
+NOKPROBE_SYMBOL(mt_arg_int);
+NOKPROBE_SYMBOL(mt_copy_user_string);
+NOKPROBE_SYMBOL(mt_fill_task);
+NOKPROBE_SYMBOL(mt_is_syscall);
+NOKPROBE_SYMBOL(mt_fill_common);
+NOKPROBE_SYMBOL(mt_begin);
+NOKPROBE_SYMBOL(mt_commit);
+NOKPROBE_SYMBOL(mt_may_defer);
+NOKPROBE_SYMBOL(mt_file_claim);
+NOKPROBE_SYMBOL(mt_file_release);
+NOKPROBE_SYMBOL(mt_file_current);
+NOKPROBE_SYMBOL(mt_enter_init);
+NOKPROBE_SYMBOL(mt_enter_finit_file);
+NOKPROBE_SYMBOL(mt_enter_finit);
+NOKPROBE_SYMBOL(mt_copy_version);
+NOKPROBE_SYMBOL(mt_enter_do_init);
+NOKPROBE_SYMBOL(mt_enter_delete);
+NOKPROBE_SYMBOL(mt_defer_entry);
+NOKPROBE_SYMBOL(mt_entry_handler);
+NOKPROBE_SYMBOL(mt_send_deferred);
+NOKPROBE_SYMBOL(mt_return_file);
+NOKPROBE_SYMBOL(mt_return_handler);
+NOKPROBE_SYMBOL(mt_ni_handler);
+NOKPROBE_SYMBOL(mt_parse_args_handler);
+NOKPROBE_SYMBOL(mt_free_handler);
+NOKPROBE_SYMBOL(mt_read_file_handler);
+NOKPROBE_SYMBOL(mt_parse_args_attached);
+NOKPROBE_SYMBOL(mt_take_args);
+NOKPROBE_SYMBOL(mt_drop_args);

@@ -14,7 +14,11 @@
  * the int3 handler, which x86 treats as NMI context: there the lock is only
  * taken with trylock, as lockdep requires. The holder is then always another
  * CPU (no code that holds the lock runs a probed function), so spinning on
- * trylock ends quickly; the bound is only a safety net.
+ * trylock ends quickly; the bound is only a safety net, and a hit that
+ * reaches it is counted as busy (it has no sequence number).
+ *
+ * The buffer knows nothing of its consumers: mt_ring_commit() only says
+ * whether the worker is wanted at once, and the probes kick it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -22,6 +26,7 @@
 #include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/hardirq.h>
+#include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -46,7 +51,13 @@ static struct {
 	u32 used;		/* written under the lock, read without by mt_ring_commit() */
 	u64 next_seq;
 	u64 queued;
-	atomic64_t lost;	/* records dropped for want of a slot */
+	/*
+	 * Records dropped for want of a slot. Counted under the lock when the
+	 * seq is given out, so that next_seq and lost read together say which
+	 * losses concern which seqs (a reader subscribing in between).
+	 */
+	atomic64_t lost;
+	atomic64_t busy;	/* hits dropped: no lock in NMI context */
 	u32 *state;		/* enum mt_slot_state, per slot */
 	u8 *slots;
 	size_t stride;
@@ -81,17 +92,9 @@ static struct mt_record *mt_slot(u32 idx)
 	return (struct mt_record *)(mt_ring.slots + idx * mt_ring.stride);
 }
 
+/* The records hold no references: whatever is left is only memory. */
 void mt_ring_free(void)
 {
-	struct mt_record *rec;
-
-	/* The worker has sent everything; this only covers a failed load. */
-	while ((rec = mt_ring_peek())) {
-		if (rec->type == MODTRACE_REC_FINIT_MODULE_ENTER &&
-		    rec->finit.file)
-			fput(rec->finit.file);
-		mt_ring_pop();
-	}
 	kvfree(mt_ring.state);
 	vfree(mt_ring.slots);
 }
@@ -111,7 +114,7 @@ char *mt_rec_path(struct mt_record *rec)
  * @type: enum modtrace_record_type
  * @may_use_reserve: the record may take the slots kept for module loads
  * @may_defer: if no slot is free, do not count the loss yet: the caller
- *	keeps the record and later calls mt_ring_reserve_seq() or
+ *	keeps the record and later calls mt_ring_reserve() with its seq, or
  *	mt_ring_count_lost()
  * @seq: in: 0 for a new record, or the seq a deferred record already has;
  *	out: the record's seq
@@ -140,7 +143,7 @@ struct mt_record *mt_ring_reserve(u32 type, bool may_use_reserve,
 		while (!raw_spin_trylock_irqsave(&mt_ring.lock, flags)) {
 			if (++spins == MT_NMI_SPIN_LIMIT) {
 				*seq = 0;
-				atomic64_inc(&mt_ring.lost);
+				atomic64_inc(&mt_ring.busy);
 				return NULL;
 			}
 			cpu_relax();
@@ -157,14 +160,13 @@ struct mt_record *mt_ring_reserve(u32 type, bool may_use_reserve,
 		mt_ring.queued++;
 		rec = mt_slot(idx);
 		WRITE_ONCE(mt_ring.state[idx], MT_SLOT_FILLING);
+	} else if (!may_defer) {
+		atomic64_inc(&mt_ring.lost);
 	}
 	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
 
-	if (!rec) {
-		if (!may_defer)
-			atomic64_inc(&mt_ring.lost);
+	if (!rec)
 		return NULL;
-	}
 	memset(rec, 0, sizeof(*rec));
 	rec->seq = *seq;
 	rec->type = type;
@@ -179,15 +181,17 @@ void mt_ring_count_lost(void)
 	atomic64_inc(&mt_ring.lost);
 }
 
-/* Hand a filled slot to the worker. */
-void mt_ring_commit(struct mt_record *rec)
+/*
+ * Hand a filled slot to the consumer. Return: whether it is wanted at once
+ * (a quarter of the buffer waits) rather than at its leisure.
+ */
+bool mt_ring_commit(struct mt_record *rec)
 {
 	u32 idx = ((u8 *)rec - mt_ring.slots) / mt_ring.stride;
 
 	/* Pairs with the acquire in mt_ring_peek(): the contents come first. */
 	smp_store_release(&mt_ring.state[idx], MT_SLOT_READY);
-	/* At once when a quarter of the buffer waits; else at the next tick. */
-	mt_kick(READ_ONCE(mt_ring.used) >= mt_buffer_records / 4);
+	return READ_ONCE(mt_ring.used) >= mt_buffer_records / 4;
 }
 
 /* The oldest slot, if it is committed. Worker only. */
@@ -226,11 +230,17 @@ void mt_ring_stats(struct mt_ring_stats *st)
 	raw_spin_lock_irqsave(&mt_ring.lock, flags);
 	st->next_seq = mt_ring.next_seq;
 	st->queued = mt_ring.queued;
-	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
 	st->lost = atomic64_read(&mt_ring.lost);
+	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
+	st->busy = atomic64_read(&mt_ring.busy);
 }
 
-u64 mt_ring_lost(void)
-{
-	return atomic64_read(&mt_ring.lost);
-}
+/*
+ * What the probe handlers run must not be probed itself: a hit there would
+ * re-enter the handlers.
+ */
+NOKPROBE_SYMBOL(mt_rec_str);
+NOKPROBE_SYMBOL(mt_rec_path);
+NOKPROBE_SYMBOL(mt_ring_reserve);
+NOKPROBE_SYMBOL(mt_ring_count_lost);
+NOKPROBE_SYMBOL(mt_ring_commit);

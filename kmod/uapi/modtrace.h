@@ -24,6 +24,14 @@
  * (best effort: it is lost if the reader's socket is full), then unregisters
  * the family, which the generic netlink controller announces as
  * CTRL_CMD_DELFAMILY on its "notify" multicast group.
+ *
+ * Compatibility: the protocol grows by adding attributes, record types,
+ * probes, flags and enum values, never by renumbering or changing what one
+ * means, and MODTRACE_GENL_VERSION stays 1 for as long as that holds. So a
+ * reader ignores attributes it does not know, keeps a record whose type,
+ * probe, ABI or other enum value it does not know (and shows the number),
+ * and ignores record flags it does not know; a module ignores nothing it is
+ * sent (strict validation) and answers EINVAL to what it does not know.
  */
 #ifndef _UAPI_LINUX_MODTRACE_H
 #define _UAPI_LINUX_MODTRACE_H
@@ -67,12 +75,17 @@ enum modtrace_cmd {
  * @MODTRACE_REC_INIT_MODULE_ENTER: init_module(2) called: IMAGE_LEN, PARAMS.
  * @MODTRACE_REC_INIT_MODULE_EXIT: init_module(2) returned: RET, ENTRY_SEQ,
  *	DURATION.
- * @MODTRACE_REC_FINIT_MODULE_ENTER: finit_module(2) called: FD, FILE,
- *	PARAMS, FINIT_FLAGS. When the probe could only attach to the kernel's
+ * @MODTRACE_REC_FINIT_MODULE_ENTER: finit_module(2) called: FD, FILE (DEV
+ *	and INO of the file the fd referred to at entry; no PATH), PARAMS,
+ *	FINIT_FLAGS. When the probe could only attach to the kernel's
  *	file-based loader idempotent_init_module() (see PROBE_STATUS), FD is
  *	absent and only calls that passed the syscall's own checks are seen.
  * @MODTRACE_REC_FINIT_MODULE_EXIT: finit_module(2) returned: RET, ENTRY_SEQ,
- *	DURATION.
+ *	DURATION, and FILE (PATH, DEV, INO) of the file the kernel read the
+ *	module from, or if it read none, of the file the fd referred to at
+ *	entry; absent if there was none. The path is resolved as the call
+ *	returns to user space, which is also when modtrace lets go of the file:
+ *	it never holds a caller's file past the call.
  * @MODTRACE_REC_DO_INIT_ENTER: the kernel is about to run a module's init:
  *	MODULE nest. It runs in the thread whose syscall loads the module.
  * @MODTRACE_REC_DO_INIT_EXIT: the module's init finished: RET (0: loaded,
@@ -82,13 +95,18 @@ enum modtrace_cmd {
  *	DELETE_FLAGS.
  * @MODTRACE_REC_DELETE_MODULE_EXIT: delete_module(2) returned: RET,
  *	ENTRY_SEQ, DURATION.
- * @MODTRACE_REC_OBSOLETE_SYSCALL: create_module (174), get_kernel_syms (177)
- *	or query_module (178) was called (it returns ENOSYS): SYSCALL_NR,
- *	SYSCALL_ARGS.
+ * @MODTRACE_REC_OBSOLETE_SYSCALL: create_module, get_kernel_syms or
+ *	query_module was called (it returns ENOSYS): SYSCALL_NR (in the
+ *	caller's ABI's table: 174, 177, 178 on x86_64 and x32, 127, 130, 167 on
+ *	ia32), SYSCALL_ARGS.
  * @MODTRACE_REC_LOSS: losses were counted and no record followed to carry
  *	them (sent only with MODTRACE_SUBSCRIBE_F_LOSS_NOTICE). No SEQ.
  * @MODTRACE_REC_SHUTDOWN: the module is unloading; nothing follows. No SEQ;
  *	NEXT_SEQ: every seq below it was either delivered or is lost.
+ * @MODTRACE_REC_MODULE_FREE: the kernel is freeing a module: MODULE nest
+ *	holding only NAME, the kernel's own name of it. In the thread of a
+ *	delete_module(2) call, the module that call unloaded; in a load's
+ *	thread, a module whose init failed.
  */
 enum modtrace_record_type {
 	MODTRACE_REC_UNSPEC,
@@ -103,6 +121,7 @@ enum modtrace_record_type {
 	MODTRACE_REC_OBSOLETE_SYSCALL,
 	MODTRACE_REC_LOSS,
 	MODTRACE_REC_SHUTDOWN,
+	MODTRACE_REC_MODULE_FREE,
 
 	__MODTRACE_REC_MAX
 };
@@ -116,15 +135,21 @@ enum modtrace_record_type {
  * @MODTRACE_PROBE_FINIT_MODULE: kretprobe, finit_module(2).
  * @MODTRACE_PROBE_DO_INIT_MODULE: kretprobe, do_init_module().
  * @MODTRACE_PROBE_DELETE_MODULE: kretprobe, delete_module(2).
- * @MODTRACE_PROBE_NI_SYSCALL: kprobe, unimplemented 64-bit syscalls (only
- *	174, 177 and 178 are recorded).
- *
+ * @MODTRACE_PROBE_NI_SYSCALL: kprobe, unimplemented syscalls of every ABI
+ *	(only create_module, get_kernel_syms and query_module are recorded).
  * @MODTRACE_PROBE_PARSE_ARGS: kprobe, the kernel's parameter parser: copies
  *	a module's parameters (mod->args) before parsing cuts them up in place,
  *	for the MODULE nest's ARGS. No records of its own.
+ * @MODTRACE_PROBE_FREE_MODULE: kprobe, the kernel freeing a module:
+ *	MODTRACE_REC_MODULE_FREE.
+ * @MODTRACE_PROBE_READ_FILE: kprobe, the kernel reading a module's file
+ *	(kernel_read_file() for READING_MODULE): the file finit_module's exit
+ *	reports. No records of its own.
  *
- * 32-bit callers are seen where a probe attached to the kernel's common
- * __do_sys_* body; the __x64_sys_* fallbacks see 64-bit calls only.
+ * A probe sees every syscall ABI (x86_64, ia32, x32): where the kernel has
+ * one body for all ABIs (__do_sys_*) it attaches there, else to each ABI's
+ * entry point (__x64_sys_*, which x32 shares, and __ia32_sys_*). GET_STATUS
+ * has one PROBE_STATUS nest per point a probe is attached to.
  */
 enum modtrace_probe_id {
 	MODTRACE_PROBE_UNSPEC,
@@ -134,6 +159,8 @@ enum modtrace_probe_id {
 	MODTRACE_PROBE_DELETE_MODULE,
 	MODTRACE_PROBE_NI_SYSCALL,
 	MODTRACE_PROBE_PARSE_ARGS,
+	MODTRACE_PROBE_FREE_MODULE,
+	MODTRACE_PROBE_READ_FILE,
 
 	__MODTRACE_PROBE_MAX
 };
@@ -188,12 +215,15 @@ enum modtrace_subscribe_flags {
  * @MODTRACE_RECORD_F_DEFERRED: a syscall entry that found the buffer full,
  *	kept with its call and sent just before the return because the call
  *	succeeded (a successful load is never lost to a flood). It arrives
- *	after records with higher seqs; FILE is absent (PATH_UNAVAILABLE) and
- *	PARAMS is cut at 255 bytes.
+ *	after records with higher seqs, and PARAMS is cut at 255 bytes.
  * @MODTRACE_RECORD_F_ARGS_UNAVAILABLE: MODULE has no ARGS because the
  *	kernel's copy could not be kept: more loads were between parsing their
  *	parameters and do_init_module() at once than the module keeps copies
  *	for (64, or 4 per CPU if more).
+ * @MODTRACE_RECORD_F_FILE_CHANGED: finit_module's exit: the file the kernel
+ *	read is not the one the fd referred to at entry (the fd was replaced
+ *	meanwhile, e.g. by dup2() in another thread). The exit's FILE is the
+ *	kernel's, the entry's the caller's.
  * @MODTRACE_RECORD_F_ALL: every known bit.
  */
 enum modtrace_record_flags {
@@ -207,8 +237,9 @@ enum modtrace_record_flags {
 	MODTRACE_RECORD_F_VERSION_TRUNCATED = 1U << 7,
 	MODTRACE_RECORD_F_DEFERRED = 1U << 8,
 	MODTRACE_RECORD_F_ARGS_UNAVAILABLE = 1U << 9,
+	MODTRACE_RECORD_F_FILE_CHANGED = 1U << 10,
 
-	MODTRACE_RECORD_F_ALL = (1U << 10) - 1
+	MODTRACE_RECORD_F_ALL = (1U << 11) - 1
 };
 
 /**
@@ -264,7 +295,11 @@ enum modtrace_attr {
 	MODTRACE_ATTR_FINIT_FLAGS,	/* u32, finit_module's flags, raw */
 	MODTRACE_ATTR_NAME,		/* string, delete_module's name */
 	MODTRACE_ATTR_DELETE_FLAGS,	/* u32, delete_module's flags, raw */
-	MODTRACE_ATTR_SYSCALL_NR,	/* u32, x86_64 syscall number */
+	MODTRACE_ATTR_SYSCALL_NR,	/* u32, syscall number in the table of
+					 * the caller's ABI (TASK_ATTR_ABI):
+					 * x86_64 and x32 174, 177, 178; ia32
+					 * 127, 130, 167
+					 */
 	MODTRACE_ATTR_SYSCALL_ARGS,	/* nest, enum modtrace_syscall_arg_attr */
 
 	/* do_init_module */
@@ -286,6 +321,15 @@ enum modtrace_attr {
 					 */
 	MODTRACE_ATTR_COUNTERS,		/* nest, enum modtrace_counter_attr */
 	MODTRACE_ATTR_READERS,		/* u32, subscribed readers */
+	MODTRACE_ATTR_BACKLOG_BYTES,	/* u32, bytes the readers' backlogs
+					 * hold now, all readers
+					 */
+	MODTRACE_ATTR_BACKLOG_MAX_BYTES,	/* u32, bytes they may hold at
+						 * most, all readers together;
+						 * past it a load's message a
+						 * socket refused is lost
+						 * (SOCKET_FULL)
+						 */
 
 	__MODTRACE_ATTR_MAX
 };
@@ -323,13 +367,14 @@ enum modtrace_task_attr {
 
 #define MODTRACE_TASK_ATTR_MAX	(__MODTRACE_TASK_ATTR_MAX - 1)
 
-/* MODTRACE_ATTR_FILE: the file finit_module's fd referred to at entry */
+/* MODTRACE_ATTR_FILE: finit_module's file (see its records for which) */
 enum modtrace_file_attr {
 	MODTRACE_FILE_ATTR_UNSPEC,
 	MODTRACE_FILE_ATTR_PAD,		/* padding, ignore */
 	MODTRACE_FILE_ATTR_PATH,	/* string, path in the caller's mount
-					 * namespace, resolved shortly after
-					 * entry
+					 * namespace, resolved as the call
+					 * returns; " (deleted)" appended if
+					 * the file was unlinked
 					 */
 	MODTRACE_FILE_ATTR_DEV,		/* u32, device, new_encode_dev() form
 					 * (userspace major()/minor() decode it)
@@ -404,6 +449,11 @@ enum modtrace_loss_attr {
 	MODTRACE_LOSS_ATTR_NOMEM,	/* u64, records dropped: no memory for
 					 * the message
 					 */
+	MODTRACE_LOSS_ATTR_BUSY,	/* u64, probe hits dropped because the
+					 * buffer's lock could not be had from
+					 * NMI context (held too long by another
+					 * CPU); these have no seq
+					 */
 
 	__MODTRACE_LOSS_ATTR_MAX
 };
@@ -447,6 +497,7 @@ enum modtrace_counter_attr {
 	MODTRACE_COUNTER_ATTR_READERS_GONE,	/* u64, readers dropped because
 						 * their socket went away
 						 */
+	MODTRACE_COUNTER_ATTR_LOST_BUSY,	/* u64, probe hits */
 
 	__MODTRACE_COUNTER_ATTR_MAX
 };
