@@ -816,6 +816,8 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 static int mt_ni_handler(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct mt_point *pt = container_of(kp, struct mt_point, rp.kp);
+	bool ia32_point = pt->target->style == MT_STYLE_IA32_REGS;
+	bool ia32 = mt_current_abi() == MODTRACE_ABI_IA32;
 	const struct pt_regs *user;
 	struct mt_record *rec;
 	unsigned int i;
@@ -826,12 +828,11 @@ static int mt_ni_handler(struct kprobe *kp, struct pt_regs *regs)
 	 * Where the kernel makes one stub serve both tables (6.12 aliases
 	 * them), both points fire for every call: each takes its own ABI's.
 	 */
-	if ((mt_current_abi() == MODTRACE_ABI_IA32) !=
-	    (pt->target->style == MT_STYLE_IA32_REGS))
+	if (ia32 != ia32_point)
 		return 0;
 	atomic64_inc(&pt->hits);
 	user = (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
-	if (pt->target->style == MT_STYLE_IA32_REGS) {
+	if (ia32) {
 		nr = (u32)user->orig_ax;
 		if (nr != MT_NR32_CREATE_MODULE &&
 		    nr != MT_NR32_GET_KERNEL_SYMS && nr != MT_NR32_QUERY_MODULE)
