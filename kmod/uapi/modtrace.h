@@ -49,7 +49,8 @@
  *	or closes the socket. The reply (same command) carries
  *	MODTRACE_ATTR_VERSION, MODTRACE_ATTR_INSTANCE and MODTRACE_ATTR_NEXT_SEQ:
  *	every record with a seq at or above NEXT_SEQ is delivered or counted
- *	as lost for this reader. Subscribing again only updates the flags.
+ *	as lost for this reader, and none with a lower seq is sent to it.
+ *	Subscribing again only updates the flags.
  * @MODTRACE_CMD_UNSUBSCRIBE: reader -> kernel, no attributes. ENOENT if the
  *	sender was not subscribed.
  * @MODTRACE_CMD_GET_STATUS: reader -> kernel, no attributes. The reply
