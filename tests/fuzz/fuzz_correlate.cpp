@@ -2,19 +2,31 @@
 // correlator; every event it emits goes through both formatters and a filter. Seqs, tids and
 // entry_seqs are drawn from small ranges around the previous record's, so the input reaches
 // joins, gaps, duplicates and reordering rather than only unrelated records; now and then a
-// field is an arbitrary 64-bit value instead.
+// field is an arbitrary 64-bit value instead. Record types include MODULE_FREE and types this
+// reader does not know; ABIs and syscall numbers cover every obsolete syscall's pair.
 //
-// Checks beyond the sanitizers: no text line holds a newline, no uncoloured line an ESC byte,
-// every JSON line is one line, and open calls never exceed the configured bound.
+// Checks beyond the sanitizers (a broken one aborts, which libFuzzer reports as a crash):
+//   - every JSON line is strict JSON (json_check.hpp) with exactly the documented top-level
+//     keys in their order, and one line;
+//   - no text line holds a newline, no uncoloured line an ESC byte;
+//   - open calls never exceed the configured bound;
+//   - accounting: every record fed ends in exactly one event or is counted (control,
+//     malformed, unknown, duplicate, late): once flushed, records == joined + those counts, the
+//     events' own record counts add up to joined, and every event holds at least one record
+//     (the obsolete syscalls exactly one);
+//   - the summary's event count is the number of events the sink got.
 #include "correlate.hpp"
 #include "event_format.hpp"
 #include "filter.hpp"
+#include "json_check.hpp"
+#include "modtrace.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -62,9 +74,48 @@ private:
         }                                                                                          \
     } while (0)
 
+// The top-level keys of every event line, in order (README, "JSON output").
+const std::vector<std::string> kEventKeys = {
+    "seq",
+    "time",
+    "event",
+    "pid",
+    "tid",
+    "ppid",
+    "uid",
+    "euid",
+    "gid",
+    "loginuid",
+    "sessionid",
+    "comm",
+    "cgroup_id",
+    "pidns_ino",
+    "mntns_ino",
+    "abi",
+    "args",
+    "module",
+    "ret",
+    "errno",
+    "outcome",
+    "duration_ns",
+    "init_duration_ns",
+    "complete",
+    "incomplete_reason",
+    "params_mismatch",
+    "name_mismatch",
+    "file_changed",
+    "truncated",
+};
+
+bool is_obsolete(EventKind kind) {
+    return kind == EventKind::CreateModule || kind == EventKind::QueryModule ||
+           kind == EventKind::GetKernelSyms || kind == EventKind::ObsoleteSyscall;
+}
+
 Record next_record(Input& in, std::uint64_t& seq, std::uint64_t& ts) {
     Record r;
-    r.type = static_cast<RecordType>(in.u8() % 13); // 0 and 12 are invalid types
+    // 0 is invalid, 1..MODTRACE_REC_MAX known, the rest a newer module's.
+    r.type = static_cast<RecordType>(in.u8() % (MODTRACE_REC_MAX + 4));
     // Usually the next seq; sometimes a step back (duplicate, reordering) or ahead (loss).
     const std::uint8_t step = in.u8();
     if (step < 160)
@@ -86,20 +137,28 @@ Record next_record(Input& in, std::uint64_t& seq, std::uint64_t& ts) {
         t.uid = static_cast<std::uint32_t>(in.number(3));
         t.euid = in.flag() ? t.uid : 0;
         t.loginuid = in.flag() ? 0xffffffffU : 1000;
+        t.sessionid = in.flag() ? 0xffffffffU : 4;
         t.comm = in.str();
+        t.cgroup_id = in.number(4);
+        // None, the three known ABIs, and one this reader does not know.
+        const std::uint8_t abi = in.u8() % 5;
+        if (abi != 0)
+            t.abi = abi == 4 ? 9U : abi;
         r.task = t;
     }
     r.flags = in.u8();
-    // MODTRACE_RECORD_F_DEFERRED, bit 8, which the correlator treats specially.
+    // MODTRACE_RECORD_F_DEFERRED and FILE_CHANGED, which the correlator treats specially.
     if (in.flag())
-        r.flags |= 1U << 8;
+        r.flags |= MODTRACE_RECORD_F_DEFERRED;
+    if (in.flag())
+        r.flags |= MODTRACE_RECORD_F_FILE_CHANGED;
     if (in.u8() < 16) {
         Loss l;
         l.buffer_full = in.number(3);
         l.socket_full = in.number(2);
         l.nmissed = in.number(2);
         l.nomem = in.number(2);
-        l.overrun = in.number(2);
+        l.busy = in.number(2);
         r.loss = l;
     }
     const std::uint8_t present = in.u8();
@@ -119,9 +178,10 @@ Record next_record(Input& in, std::uint64_t& seq, std::uint64_t& ts) {
         r.delete_flags = static_cast<std::uint32_t>(in.number(06000));
     }
     if (present & 64) {
-        // The obsolete syscall numbers, usually.
+        // The obsolete syscall numbers of both tables, usually.
+        static constexpr std::uint32_t numbers[] = {174, 177, 178, 127, 130, 167, 175};
         const std::uint8_t nr = in.u8();
-        r.syscall_nr = nr < 200 ? 174 + nr % 5 : nr;
+        r.syscall_nr = nr < 200 ? numbers[nr % 7] : nr;
         r.syscall_args.assign(in.u8() % 7, in.number(8));
     }
     if (present & 128) {
@@ -135,6 +195,8 @@ Record next_record(Input& in, std::uint64_t& seq, std::uint64_t& ts) {
             m.taints = in.u64();
         if (in.flag())
             m.sig_ok = in.flag();
+        if (in.flag())
+            m.text_size = in.number(1 << 16);
         r.module = m;
     }
     const std::uint8_t ret = in.u8();
@@ -166,9 +228,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         filter.modules = {"mt_clean", "a-b"};
     filter.failed_only = in.flag();
 
+    std::uint64_t events = 0;
+    std::uint64_t records_in_events = 0;
     const auto consume = [&](Event&& e) {
+        ++events;
+        records_in_events += e.records;
+        CHECK(e.records >= 1);
+        CHECK(!is_obsolete(e.kind) || e.records == 1);
         const std::string json = event_to_json(e, time);
         CHECK(json.find('\n') == std::string::npos);
+        const modtrace::test::JsonCheck check(json);
+        if (!check.ok())
+            std::fprintf(stderr, "fuzz_correlate: %s in %s\n", check.error().c_str(), json.c_str());
+        CHECK(check.ok());
+        CHECK(check.top_keys() == kEventKeys);
         const std::string plain = event_to_text(e, false, time);
         CHECK(plain.find('\n') == std::string::npos && plain.find('\x1b') == std::string::npos);
         const std::string colour = event_to_text(e, true, time);
@@ -178,15 +251,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Correlator c(config, consume);
     std::uint64_t seq = in.number(4);
     std::uint64_t ts = 0;
+    std::uint64_t fed = 0;
     while (!in.empty()) {
         const Record r = next_record(in, seq, ts);
         c.feed(r);
+        ++fed;
         CHECK(c.open_calls() <= config.max_open_calls);
         if (r.flags == 0xee)
             c.expire();
     }
     c.flush(IncompleteReason::ReaderStopped);
     CHECK(c.open_calls() == 0);
+    CHECK(c.held_events() == 0);
+    const CorrelatorSummary& s = c.summary();
+    CHECK(s.records == fed);
+    CHECK(s.events == events);
+    CHECK(s.joined == records_in_events);
+    CHECK(s.records == s.joined + s.control + s.malformed + s.unknown + s.duplicates + s.late);
     (void)summary_line(c.summary(), c.totals());
     (void)loss_line(c.totals());
     return 0;

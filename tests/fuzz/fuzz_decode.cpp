@@ -3,9 +3,14 @@
 // headers here. Every message goes through the record, status and subscription decoders; every
 // record decoded goes through the raw JSON writer and the correlator.
 //
-// Checks beyond the sanitizers: a decoded record's JSON is one line.
+// Checks beyond the sanitizers (a broken one aborts, which libFuzzer reports as a crash): a
+// decoded record's JSON, and a decoded status's, is strict JSON (json_check.hpp) on one line;
+// the status's text has no control byte but its newlines; and the correlator accounts for every
+// record fed: once flushed, records == joined + control + malformed + unknown + duplicates +
+// late, and the events' own record counts add up to joined.
 #include "correlate.hpp"
 #include "decode.hpp"
+#include "json_check.hpp"
 #include "netlink_parse.hpp"
 #include "raw.hpp"
 
@@ -38,21 +43,38 @@ std::vector<std::uint8_t> with_headers(const std::uint8_t* data, std::size_t siz
     return msg;
 }
 
+// Abort, which libFuzzer reports as a crash, naming the broken expectation.
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            std::fprintf(stderr, "fuzz_decode: check failed: %s\n", #cond);                        \
+            std::abort();                                                                          \
+        }                                                                                          \
+    } while (0)
+
+void check_json(const std::string& json) {
+    CHECK(json.find('\n') == std::string::npos);
+    const modtrace::test::JsonCheck check(json);
+    if (!check.ok())
+        std::fprintf(stderr, "fuzz_decode: %s in %s\n", check.error().c_str(), json.c_str());
+    CHECK(check.ok());
+}
+
 void decode_one(Bytes message, Correlator& correlator) {
     (void)announces_family_removal(message, MODTRACE_GENL_NAME);
     auto genl = parse_genl_message(message);
     if (!genl)
         return;
-    (void)decode_status(*genl);
+    if (auto status = decode_status(*genl)) {
+        check_json(status_to_json(*status));
+        for (const char c : status_to_text(*status))
+            CHECK(c == '\n' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f));
+    }
     (void)decode_subscription(*genl);
     auto record = decode_record(*genl);
     if (!record)
         return;
-    const std::string json = record_to_json(*record);
-    if (json.find('\n') != std::string::npos) {
-        std::fprintf(stderr, "raw JSON spans lines: %s\n", json.c_str());
-        std::abort();
-    }
+    check_json(record_to_json(*record));
     correlator.feed(*record);
 }
 
@@ -61,7 +83,8 @@ void decode_one(Bytes message, Correlator& correlator) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0)
         return 0;
-    Correlator correlator;
+    std::uint64_t in_events = 0;
+    Correlator correlator({}, [&](Event&& e) { in_events += e.records; });
     const std::uint8_t mode = data[0];
     ++data;
     --size;
@@ -76,6 +99,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const Bytes& message : *messages)
         decode_one(message, correlator);
     correlator.flush(IncompleteReason::ReaderStopped);
-    correlator.drain();
+    const CorrelatorSummary& s = correlator.summary();
+    CHECK(s.joined == in_events);
+    CHECK(s.records == s.joined + s.control + s.malformed + s.unknown + s.duplicates + s.late);
+    CHECK(correlator.open_calls() == 0 && correlator.held_events() == 0);
     return 0;
 }

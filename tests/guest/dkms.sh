@@ -8,7 +8,7 @@ mt_check "modprobe finds the DKMS module" test -f "$ko"
 mt_eq "signed by DKMS's key" "$signer" "$(/sbin/modinfo -F signer modtrace)"
 mt_check "modtrace loads" $MODPROBE modtrace
 modtrace --status --json >status.json 2>&1
-mt_eq "no probe is missing" 0 "$(jq '[.probes[] | select(.symbol == null)] | length' status.json)"
+mt_eq "no probe point is missing" 0 "$(jq '[.probes[].points[] | select(.symbol == null)] | length' status.json)"
 if mt_reader_start "$MT_RESULTS/raw.jsonl" --raw; then mt_ok "a reader subscribes"; else mt_fail "a reader subscribes" "readers did not rise"; fi
 mt_call "finit_module mt_clean" 0 finit "$MT_PAYLOADS/mt_clean.ko"
 mt_check "the load is recorded" mt_wait_json "$MT_RESULTS/raw.jsonl" \

@@ -122,6 +122,35 @@ inline Record delete_exit(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts
     return r;
 }
 
+// What a newer kernel module sends for finit_module: the entry's file has no path, the return
+// carries the file the kernel read.
+inline Record finit_enter_new(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                              std::uint64_t ino = 100, std::uint32_t dev = 0x801) {
+    Record r = finit_enter(seq, tid, ts, "", "", 0, ino);
+    r.file = FileInfo{std::nullopt, dev, ino};
+    return r;
+}
+
+inline Record finit_exit_new(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                             std::uint64_t entry_seq, std::int64_t ret, std::uint64_t duration,
+                             std::string path = "/lib/mt/mt_clean.ko", std::uint64_t ino = 100,
+                             std::uint32_t dev = 0x801) {
+    Record r = finit_exit(seq, tid, ts, entry_seq, ret, duration);
+    r.file = FileInfo{std::move(path), dev, ino};
+    return r;
+}
+
+inline Record module_free(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                          std::string name = "mt_clean") {
+    Record r = base(RecordType::ModuleFree, seq, tid, ts);
+    r.probe = Probe::FreeModule;
+    r.task->abi.reset(); // not a syscall record
+    ModuleInfo m;
+    m.name = std::move(name);
+    r.module = std::move(m);
+    return r;
+}
+
 inline Record obsolete(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts, std::uint32_t nr) {
     Record r = base(RecordType::ObsoleteSyscall, seq, tid, ts);
     r.probe = Probe::NiSyscall;
@@ -147,6 +176,18 @@ inline Record shutdown_record(std::uint64_t next_seq) {
 inline Loss buffer_full(std::uint64_t n) {
     Loss l;
     l.buffer_full = n;
+    return l;
+}
+
+inline Loss nmissed(std::uint64_t n) {
+    Loss l;
+    l.nmissed = n;
+    return l;
+}
+
+inline Loss busy(std::uint64_t n) {
+    Loss l;
+    l.busy = n;
     return l;
 }
 

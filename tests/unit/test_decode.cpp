@@ -55,6 +55,8 @@ Probe probe_of(RecordType type) {
     case RecordType::DeleteModuleEnter:
     case RecordType::DeleteModuleExit:
         return Probe::DeleteModule;
+    case RecordType::ModuleFree:
+        return Probe::FreeModule;
     default:
         return Probe::NiSyscall;
     }
@@ -91,7 +93,8 @@ MessageBuilder minimal(RecordType type, std::uint16_t omit = 0) {
         if (want(MODTRACE_ATTR_DURATION))
             b.u64(MODTRACE_ATTR_DURATION, 123);
     }
-    if ((type == RecordType::DoInitEnter || type == RecordType::DoInitExit) &&
+    if ((type == RecordType::DoInitEnter || type == RecordType::DoInitExit ||
+         type == RecordType::ModuleFree) &&
         want(MODTRACE_ATTR_MODULE))
         b.begin(MODTRACE_ATTR_MODULE).str(MODTRACE_MODULE_ATTR_NAME, "mt_clean").end();
     if (type == RecordType::InitModuleEnter && want(MODTRACE_ATTR_IMAGE_LEN))
@@ -145,6 +148,7 @@ const std::map<RecordType, std::vector<std::uint16_t>>& required() {
         {RecordType::ObsoleteSyscall, with({MODTRACE_ATTR_SYSCALL_NR})},
         {RecordType::Loss, {MODTRACE_ATTR_TYPE, MODTRACE_ATTR_LOSS}},
         {RecordType::Shutdown, {MODTRACE_ATTR_TYPE, MODTRACE_ATTR_NEXT_SEQ}},
+        {RecordType::ModuleFree, with({MODTRACE_ATTR_MODULE})},
     };
     return table;
 }
@@ -326,7 +330,50 @@ TEST(DecodeRecord, LossRecordHasNoSeqAndCountsByCause) {
     EXPECT_EQ(r->loss->socket_full, 2U);
     EXPECT_EQ(r->loss->nmissed, 0U);
     EXPECT_EQ(r->loss->nomem, 1U);
-    EXPECT_EQ(r->loss->overrun, 0U);
+    EXPECT_EQ(r->loss->busy, 0U);
+}
+
+TEST(DecodeRecord, BusyLossIsCountedLikeNmissed) {
+    MessageBuilder b = minimal(RecordType::DeleteModuleExit);
+    b.begin(MODTRACE_ATTR_LOSS)
+        .u64(MODTRACE_LOSS_ATTR_BUSY, 3)
+        .u64(MODTRACE_LOSS_ATTR_NMISSED, 2)
+        .u64(MODTRACE_LOSS_ATTR_BUFFER_FULL, 1)
+        .end();
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r->loss);
+    EXPECT_EQ(r->loss->busy, 3U);
+    EXPECT_EQ(r->loss->total(), 6U);
+    // Neither busy nor nmissed probe hits took a seq.
+    EXPECT_EQ(r->loss->with_seq(), 1U);
+}
+
+TEST(DecodeRecord, ModuleFreeCarriesTheKernelsName) {
+    auto r = decode(minimal(RecordType::ModuleFree));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->type, RecordType::ModuleFree);
+    EXPECT_EQ(r->probe, Probe::FreeModule);
+    ASSERT_TRUE(r->module);
+    EXPECT_EQ(r->module->name, "mt_clean");
+}
+
+TEST(DecodeRecord, FinitModuleExitCarriesTheFileTheKernelRead) {
+    MessageBuilder b = minimal(RecordType::FinitModuleExit);
+    b.u32(MODTRACE_ATTR_RECORD_FLAGS, MODTRACE_RECORD_F_FILE_CHANGED)
+        .begin(MODTRACE_ATTR_FILE)
+        .str(MODTRACE_FILE_ATTR_PATH, "/lib/m.ko (deleted)")
+        .u32(MODTRACE_FILE_ATTR_DEV, 0x801)
+        .raw(MODTRACE_FILE_ATTR_PAD, ByteVector{})
+        .u64(MODTRACE_FILE_ATTR_INO, 77)
+        .end();
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r->file);
+    EXPECT_EQ(r->file->path, "/lib/m.ko (deleted)");
+    EXPECT_EQ(r->file->dev, 0x801U);
+    EXPECT_EQ(r->file->ino, 77U);
+    EXPECT_EQ(r->flags, modtrace::record_flag::file_changed);
 }
 
 TEST(DecodeRecord, ShutdownCarriesNextSeq) {
@@ -513,21 +560,51 @@ TEST(DecodeRecord, ZeroLengthStringIsAnError) {
               "record seq 7: attribute PARAMS (0 bytes) is not a NUL-terminated string");
 }
 
-TEST(DecodeRecord, UnknownRecordTypeIsRejected) {
-    MessageBuilder b = minimal(RecordType::InitModuleEnter, MODTRACE_ATTR_TYPE);
-    b.u32(MODTRACE_ATTR_TYPE, 42);
-    EXPECT_EQ(error_of(b), "record seq 7: unknown record type 42 in attribute TYPE");
+// --- values of a newer module --------------------------------------------------------------------
 
-    MessageBuilder zero = minimal(RecordType::Shutdown, MODTRACE_ATTR_TYPE);
-    zero.u32(MODTRACE_ATTR_TYPE, 0);
-    EXPECT_EQ(error_of(zero), "record: unknown record type 0 in attribute TYPE");
+TEST(DecodeRecord, UnknownRecordTypeIsKeptWithWhatItCarries) {
+    // Type 42 from a newer module: nothing is required of it, known attributes are read.
+    MessageBuilder b;
+    b.u32(MODTRACE_ATTR_TYPE, 42)
+        .u64(MODTRACE_ATTR_SEQ, 9)
+        .u32(MODTRACE_ATTR_PROBE, 77)
+        .u64(MODTRACE_ATTR_TS, 5)
+        .u64(__MODTRACE_ATTR_MAX + 3, 1)
+        .begin(MODTRACE_ATTR_LOSS)
+        .u64(MODTRACE_LOSS_ATTR_BUFFER_FULL, 2)
+        .end();
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(static_cast<std::uint32_t>(r->type), 42U);
+    EXPECT_EQ(r->seq, 9U);
+    EXPECT_EQ(static_cast<std::uint32_t>(*r->probe), 77U);
+    EXPECT_EQ(r->ts_ns, 5U);
+    EXPECT_FALSE(r->task);
+    ASSERT_TRUE(r->loss);
+    EXPECT_EQ(r->loss->buffer_full, 2U);
+
+    // Only TYPE, which says what it is.
+    MessageBuilder bare;
+    bare.u32(MODTRACE_ATTR_TYPE, MODTRACE_REC_MAX + 1);
+    ASSERT_TRUE(decode(bare)) << error_of(bare);
+    // Its known attributes are still checked.
+    MessageBuilder bad;
+    bad.u32(MODTRACE_ATTR_TYPE, 42).u16(MODTRACE_ATTR_SEQ, 1);
+    EXPECT_EQ(error_of(bad), "record: attribute SEQ has 2 bytes, expected 8");
 }
 
-TEST(DecodeRecord, UnknownEnumValuesAreRejected) {
+TEST(DecodeRecord, TypeZeroIsInvalid) {
+    MessageBuilder zero = minimal(RecordType::Shutdown, MODTRACE_ATTR_TYPE);
+    zero.u32(MODTRACE_ATTR_TYPE, 0);
+    EXPECT_EQ(error_of(zero), "record: invalid record type 0 in attribute TYPE");
+}
+
+TEST(DecodeRecord, UnknownProbeAndAbiAreKept) {
     MessageBuilder probe = minimal(RecordType::InitModuleEnter, MODTRACE_ATTR_PROBE);
     probe.u32(MODTRACE_ATTR_PROBE, MODTRACE_PROBE_MAX + 1);
-    EXPECT_EQ(error_of(probe), "record seq 7: unknown probe " +
-                                   std::to_string(MODTRACE_PROBE_MAX + 1) + " in attribute PROBE");
+    auto p = decode(probe);
+    ASSERT_TRUE(p) << p.error().message;
+    EXPECT_EQ(static_cast<std::uint32_t>(*p->probe), MODTRACE_PROBE_MAX + 1U);
 
     MessageBuilder abi = minimal(RecordType::InitModuleEnter, MODTRACE_ATTR_TASK);
     abi.begin(MODTRACE_ATTR_TASK)
@@ -545,7 +622,13 @@ TEST(DecodeRecord, UnknownEnumValuesAreRejected) {
         .u32(MODTRACE_TASK_ATTR_MNTNS_INO, 1)
         .u32(MODTRACE_TASK_ATTR_ABI, 9)
         .end();
-    EXPECT_EQ(error_of(abi), "record seq 7: unknown ABI 9 in attribute TASK.ABI");
+    auto a = decode(abi);
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_EQ(a->task->abi, 9U);
+
+    MessageBuilder zero = minimal(RecordType::InitModuleEnter, MODTRACE_ATTR_PROBE);
+    zero.u32(MODTRACE_ATTR_PROBE, 0);
+    EXPECT_EQ(error_of(zero), "record seq 7: invalid probe 0 in attribute PROBE");
 }
 
 TEST(DecodeRecord, SigOkIsZeroOrOne) {
@@ -708,13 +791,45 @@ TEST(DecodeStatus, MissingCounterIsAnError) {
     EXPECT_EQ(s.error().message, "status reply: missing attribute COUNTERS.LOST_NOMEM");
 }
 
-TEST(DecodeStatus, ProbeWithUnknownStateIsAnError) {
+TEST(DecodeStatus, ProbeWithUnknownStateIsKept) {
     MessageBuilder b = status();
-    b.raw(MODTRACE_ATTR_PROBE_STATUS, probe_status(1, "f", 3).attributes());
+    b.raw(MODTRACE_ATTR_PROBE_STATUS, probe_status(9, "f", 3).attributes());
     auto s = decode_status(b);
-    ASSERT_FALSE(s);
-    EXPECT_EQ(s.error().message,
-              "status reply: unknown probe state 3 in attribute PROBE_STATUS.STATE");
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_EQ(s->probes.size(), 6U);
+    EXPECT_EQ(static_cast<std::uint32_t>(s->probes[5].probe), 9U);
+    EXPECT_EQ(static_cast<std::uint32_t>(s->probes[5].state), 3U);
+}
+
+TEST(DecodeStatus, OneProbeAtSeveralPoints) {
+    MessageBuilder b = status();
+    b.raw(MODTRACE_ATTR_PROBE_STATUS,
+          probe_status(MODTRACE_PROBE_FINIT_MODULE, "__ia32_sys_finit_module",
+                       MODTRACE_PROBE_STATE_ATTACHED)
+              .attributes());
+    auto s = decode_status(b);
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_EQ(s->probes.size(), 6U);
+    EXPECT_EQ(s->probes[1].probe, Probe::FinitModule);
+    EXPECT_EQ(s->probes[5].probe, Probe::FinitModule);
+    EXPECT_EQ(s->probes[5].symbol, "__ia32_sys_finit_module");
+}
+
+TEST(DecodeStatus, BacklogAndBusyCounterAreOptional) {
+    // An older module sends neither.
+    auto old = decode_status(status(MODTRACE_COUNTER_ATTR_LOST_BUSY));
+    ASSERT_TRUE(old) << old.error().message;
+    EXPECT_FALSE(old->counters.lost_busy);
+    EXPECT_FALSE(old->backlog_bytes);
+    EXPECT_FALSE(old->backlog_max_bytes);
+
+    MessageBuilder b = status();
+    b.u32(MODTRACE_ATTR_BACKLOG_BYTES, 4096).u32(MODTRACE_ATTR_BACKLOG_MAX_BYTES, 1 << 20);
+    auto s = decode_status(b);
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->backlog_bytes, 4096U);
+    EXPECT_EQ(s->backlog_max_bytes, 1U << 20);
+    EXPECT_EQ(s->counters.lost_busy, 100U + MODTRACE_COUNTER_ATTR_LOST_BUSY);
 }
 
 TEST(DecodeStatus, OnlyProbeStatusMayRepeat) {

@@ -1,6 +1,8 @@
 // Event formatting: JSON and text lines, exact, with hostile strings; time and durations; the
 // loss and summary lines.
 #include "event_format.hpp"
+#include "json_check.hpp"
+#include "modtrace.h"
 
 #include <cstdlib>
 #include <ctime>
@@ -41,8 +43,14 @@ Task task(std::uint32_t pid, std::string comm) {
     t.tgid = pid;
     t.tid = pid;
     t.ppid = 1;
+    t.gid = 5;
     t.loginuid = 1000;
+    t.sessionid = 3;
     t.comm = std::move(comm);
+    t.cgroup_id = 77;
+    t.pidns_ino = 4026531836U;
+    t.mntns_ino = 4026531841U;
+    t.abi = MODTRACE_ABI_X86_64;
     return t;
 }
 
@@ -55,6 +63,8 @@ Event loaded_finit() {
     e.task->tid = 1235;
     e.args.fd = 3;
     e.args.path = "/lib/modules/mt_clean.ko";
+    e.args.dev = 0x801;
+    e.args.ino = 42;
     e.args.params = "count=3";
     e.args.flags = 2;
     EventModule m;
@@ -64,6 +74,8 @@ Event loaded_finit() {
     m.taints = 4096;
     m.sig_ok = false;
     m.params = "count=3";
+    m.text_size = 8192;
+    m.total_size = 16384;
     m.init_ret = 0;
     e.module = m;
     e.ret = 0;
@@ -82,6 +94,7 @@ Event hostile_delete() {
     e.task = task(77, "a b\x1b[2J");
     e.task->uid = 1000;
     e.task->loginuid = 0xffffffffU;
+    e.task->sessionid = 0xffffffffU;
     e.args.name = "evil\"}\n{\"x";
     e.args.flags = 04001;
     e.ret = -16;
@@ -150,36 +163,144 @@ TEST(Time, Durations) {
     EXPECT_EQ(format_duration(3600000000000), "3600.000s");
 }
 
+const std::string kIds = R"("ppid":1,"uid":0,"euid":0,"gid":5,"loginuid":1000,"sessionid":3,)";
+const std::string kNs =
+    R"("cgroup_id":77,"pidns_ino":4026531836,"mntns_ino":4026531841,"abi":"x86_64",)";
+
 TEST_F(EventFormat, JsonOfALoad) {
     EXPECT_EQ(
         event_to_json(loaded_finit(), time_base),
         R"({"seq":42,"time":"2026-11-23T10:11:12.123456789Z","event":"finit_module","pid":1234,)"
-        R"("tid":1235,"ppid":1,"uid":0,"euid":0,"loginuid":1000,"comm":"insmod","args":{"fd":3,)"
-        R"("path":"/lib/modules/mt_clean.ko","params":"count=3","flags":["ignore_vermagic"],)"
-        R"("flags_raw":2},"module":{"name":"mt_clean","version":"1.0","srcversion":"ABC",)"
-        R"("taints":4096,"signed":false,"params":"count=3","init_ret":0},"ret":0,"errno":null,)"
-        R"("outcome":"loaded","duration_ns":2500000,"init_duration_ns":1000000,"complete":true,)"
-        R"("incomplete_reason":null,"params_mismatch":false,"truncated":[]})");
+        R"("tid":1235,)" +
+            kIds + R"("comm":"insmod",)" + kNs +
+            R"("args":{"fd":3,"path":"/lib/modules/mt_clean.ko","dev":"8:1","ino":42,)"
+            R"("caller_dev":null,"caller_ino":null,"params":"count=3","flags":["ignore_vermagic"],)"
+            R"("flags_raw":2},"module":{"name":"mt_clean","version":"1.0","srcversion":"ABC",)"
+            R"("taints":4096,"signed":false,"params":"count=3","text_size":8192,)"
+            R"("total_size":16384,"init_ret":0},"ret":0,"errno":null,"outcome":"loaded",)"
+            R"("duration_ns":2500000,"init_duration_ns":1000000,"complete":true,)"
+            R"("incomplete_reason":null,"params_mismatch":false,"name_mismatch":false,)"
+            R"("file_changed":false,"truncated":[]})");
+}
+
+TEST_F(EventFormat, JsonOfAFileThatChanged) {
+    Event e = loaded_finit();
+    e.args.caller_dev = 0x10305;
+    e.args.caller_ino = 9;
+    e.file_changed = true;
+    const std::string json = event_to_json(e, time_base);
+    EXPECT_NE(json.find(R"("dev":"8:1","ino":42,"caller_dev":"259:5","caller_ino":9,)"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("name_mismatch":false,"file_changed":true,"truncated":[]})"),
+              std::string::npos)
+        << json;
+}
+
+TEST_F(EventFormat, JsonOfAnUnloadWithTheKernelsName) {
+    Event e = hostile_delete();
+    e.args.name = "mt-clean";
+    EventModule m;
+    m.name = "mt_clean";
+    e.module = m;
+    e.name_mismatch = true;
+    const std::string json = event_to_json(e, time_base);
+    EXPECT_NE(json.find(R"("module":{"name":"mt_clean","version":null,"srcversion":null,)"
+                        R"("taints":null,"signed":null,"params":null,"text_size":null,)"
+                        R"("total_size":null,"init_ret":null},)"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("params_mismatch":false,"name_mismatch":true,"file_changed":false,)"),
+              std::string::npos)
+        << json;
+}
+
+TEST_F(EventFormat, JsonOfTheCallersAbi) {
+    for (const auto& [abi, text] : {std::pair<std::optional<std::uint32_t>, std::string>{
+                                        MODTRACE_ABI_IA32, R"("abi":"ia32",)"},
+                                    {MODTRACE_ABI_X32, R"("abi":"x32",)"},
+                                    {std::nullopt, R"("abi":null,)"},
+                                    {9, R"("abi":9,)"}}) {
+        Event e = loaded_finit();
+        e.task->abi = abi;
+        const std::string json = event_to_json(e, time_base);
+        EXPECT_NE(json.find(R"("mntns_ino":4026531841,)" + text + R"("args":)"), std::string::npos)
+            << json;
+    }
 }
 
 TEST_F(EventFormat, JsonOfHostileStrings) {
     EXPECT_EQ(
         event_to_json(hostile_delete(), time_base),
         R"({"seq":7,"time":"2026-11-23T10:11:12.123456789Z","event":"delete_module","pid":77,)"
-        R"("tid":77,"ppid":1,"uid":1000,"euid":0,"loginuid":null,"comm":"a b\u001b[2J",)"
-        R"("args":{"name":"evil\"}\n{\"x","flags":["nonblock","0x1"],"flags_raw":2049},)"
-        R"("module":null,"ret":-16,"errno":"EBUSY","outcome":"unload_failed","duration_ns":1500,)"
-        R"("init_duration_ns":null,"complete":true,"incomplete_reason":null,)"
-        R"("params_mismatch":false,"truncated":[]})");
+        R"("tid":77,"ppid":1,"uid":1000,"euid":0,"gid":5,"loginuid":null,"sessionid":null,)"
+        R"("comm":"a b\u001b[2J",)" +
+            kNs +
+            R"("args":{"name":"evil\"}\n{\"x","flags":["nonblock","0x1"],"flags_raw":2049},)"
+            R"("module":null,"ret":-16,"errno":"EBUSY","outcome":"unload_failed",)"
+            R"("duration_ns":1500,"init_duration_ns":null,"complete":true,)"
+            R"("incomplete_reason":null,"params_mismatch":false,"name_mismatch":false,)"
+            R"("file_changed":false,"truncated":[]})");
     EXPECT_EQ(
         event_to_json(hostile_init(), time_base),
         R"({"seq":9,"time":"2026-11-23T10:11:12.123456789Z","event":"init_module","pid":5,)"
-        R"("tid":5,"ppid":1,"uid":0,"euid":0,"loginuid":1000,"comm":"mtload","args":{"len":4096,)"
-        R"("params":"x=\ufffd\u001b]0;pwn\u0007"},"module":{"name":"mt\n","version":null,)"
-        R"("srcversion":null,"taints":null,"signed":null,"params":"y","init_ret":-19},)"
-        R"("ret":null,"errno":null,"outcome":"init_failed","duration_ns":null,)"
-        R"("init_duration_ns":500,"complete":false,"incomplete_reason":"missing_return",)"
-        R"("params_mismatch":true,"truncated":[]})");
+        R"("tid":5,)" +
+            kIds + R"("comm":"mtload",)" + kNs +
+            R"("args":{"len":4096,"params":"x=\ufffd\u001b]0;pwn\u0007"},"module":{"name":"mt\n",)"
+            R"("version":null,"srcversion":null,"taints":null,"signed":null,"params":"y",)"
+            R"("text_size":null,"total_size":null,"init_ret":-19},"ret":null,"errno":null,)"
+            R"("outcome":"init_failed","duration_ns":null,"init_duration_ns":500,)"
+            R"("complete":false,"incomplete_reason":"missing_return","params_mismatch":true,)"
+            R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
+}
+
+TEST_F(EventFormat, EveryJsonLineReadsBackWithEveryKeyInOrder) {
+    const std::vector<std::string> keys = {
+        "seq",
+        "time",
+        "event",
+        "pid",
+        "tid",
+        "ppid",
+        "uid",
+        "euid",
+        "gid",
+        "loginuid",
+        "sessionid",
+        "comm",
+        "cgroup_id",
+        "pidns_ino",
+        "mntns_ino",
+        "abi",
+        "args",
+        "module",
+        "ret",
+        "errno",
+        "outcome",
+        "duration_ns",
+        "init_duration_ns",
+        "complete",
+        "incomplete_reason",
+        "params_mismatch",
+        "name_mismatch",
+        "file_changed",
+        "truncated",
+    };
+    std::vector<Event> events = {loaded_finit(), hostile_delete(), hostile_init()};
+    for (const EventKind kind :
+         {EventKind::InitModule, EventKind::FinitModule, EventKind::DeleteModule,
+          EventKind::CreateModule, EventKind::QueryModule, EventKind::GetKernelSyms,
+          EventKind::UnknownLoad, EventKind::ObsoleteSyscall}) {
+        Event e;
+        e.kind = kind;
+        events.push_back(e);
+    }
+    for (const Event& e : events) {
+        const std::string json = event_to_json(e, time_base);
+        const modtrace::test::JsonCheck check(json);
+        EXPECT_TRUE(check.ok()) << check.error() << ": " << json;
+        EXPECT_EQ(check.top_keys(), keys) << json;
+    }
 }
 
 TEST_F(EventFormat, JsonNamesTruncatedStrings) {
@@ -204,21 +325,36 @@ TEST_F(EventFormat, JsonArgsPerSyscall) {
     e.incomplete_reason = IncompleteReason::MissingEntry;
     EXPECT_EQ(event_to_json(e, TimeBase{}),
               R"({"seq":3,"time":"1970-01-01T00:00:00.000000000Z","event":"finit_module",)"
-              R"("pid":null,"tid":null,"ppid":null,"uid":null,"euid":null,"loginuid":null,)"
-              R"("comm":null,"args":{"fd":null,"path":null,"params":null,"flags":null,)"
-              R"("flags_raw":null},"module":null,"ret":0,"errno":null,"outcome":"waited",)"
-              R"("duration_ns":null,"init_duration_ns":null,"complete":false,)"
-              R"("incomplete_reason":"missing_entry","params_mismatch":false,"truncated":[]})");
+              R"("pid":null,"tid":null,"ppid":null,"uid":null,"euid":null,"gid":null,)"
+              R"("loginuid":null,"sessionid":null,"comm":null,"cgroup_id":null,)"
+              R"("pidns_ino":null,"mntns_ino":null,"abi":null,"args":{"fd":null,"path":null,)"
+              R"("dev":null,"ino":null,"caller_dev":null,"caller_ino":null,"params":null,)"
+              R"("flags":null,"flags_raw":null},"module":null,"ret":0,"errno":null,)"
+              R"("outcome":"waited","duration_ns":null,"init_duration_ns":null,)"
+              R"("complete":false,"incomplete_reason":"missing_entry","params_mismatch":false,)"
+              R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
 
     Event o;
     o.kind = EventKind::QueryModule;
+    o.args.syscall_nr = 178;
+    o.args.syscall_args = {1, 2, 3, 0, 0, 18446744073709551615ULL};
     o.ret = -38;
     o.outcome = Outcome::Enosys;
     const std::string j = event_to_json(o, TimeBase{});
     EXPECT_NE(j.find(R"("event":"query_module")"), std::string::npos) << j;
-    EXPECT_NE(j.find(R"("args":{},"module":null,"ret":-38,"errno":"ENOSYS","outcome":"enosys")"),
+    EXPECT_NE(j.find(R"("args":{"nr":178,"raw":[1,2,3,0,0,18446744073709551615]},)"
+                     R"("module":null,"ret":-38,"errno":"ENOSYS","outcome":"enosys")"),
               std::string::npos)
         << j;
+
+    Event x;
+    x.kind = EventKind::ObsoleteSyscall;
+    x.args.syscall_nr = 175;
+    x.ret = -38;
+    x.outcome = Outcome::Enosys;
+    const std::string k = event_to_json(x, TimeBase{});
+    EXPECT_NE(k.find(R"("event":"obsolete_syscall")"), std::string::npos) << k;
+    EXPECT_NE(k.find(R"("args":{"nr":175,"raw":[]},)"), std::string::npos) << k;
 
     Event u;
     u.kind = EventKind::UnknownLoad;
@@ -320,6 +456,41 @@ TEST_F(EventFormat, TextOfOtherKinds) {
     EXPECT_NE(line.find(" waited for another load: failed (ENODEV) "), std::string::npos) << line;
 }
 
+TEST_F(EventFormat, TextMarksACallerOfAnotherAbi) {
+    Event e = loaded_finit();
+    e.task->abi = MODTRACE_ABI_IA32;
+    EXPECT_EQ(
+        event_to_text(e, false, time_base).rfind("10:11:12.123 finit_module/ia32 insmod[1234]", 0),
+        0U)
+        << event_to_text(e, false, time_base);
+    e.task->abi = MODTRACE_ABI_X32;
+    EXPECT_NE(event_to_text(e, false, time_base).find(" finit_module/x32 "), std::string::npos);
+    e.task->abi = 9;
+    EXPECT_NE(event_to_text(e, false, time_base).find(" finit_module/abi9 "), std::string::npos);
+    // The native ABI, and none known, are not marked.
+    for (const std::optional<std::uint32_t> abi :
+         {std::optional<std::uint32_t>(MODTRACE_ABI_X86_64), std::optional<std::uint32_t>()}) {
+        e.task->abi = abi;
+        EXPECT_NE(event_to_text(e, false, time_base).find(" finit_module    insmod"),
+                  std::string::npos);
+    }
+}
+
+TEST_F(EventFormat, TextOfAnObsoleteSyscallWithoutAName) {
+    Event o;
+    o.time_ns = 1000000000;
+    o.kind = EventKind::ObsoleteSyscall;
+    o.task = task(5, "mtload");
+    o.task->abi = MODTRACE_ABI_IA32;
+    o.args.syscall_nr = 175;
+    o.ret = -38;
+    o.outcome = Outcome::Enosys;
+    const std::string line = event_to_text(o, false, time_base);
+    EXPECT_NE(line.find(" obsolete_syscall/ia32 mtload[5] "), std::string::npos) << line;
+    EXPECT_NE(line.find(" nr=175 "), std::string::npos) << line;
+    EXPECT_NE(line.find(" obsolete (ENOSYS) -"), std::string::npos) << line;
+}
+
 TEST_F(EventFormat, TextOutcomeWords) {
     Event e = loaded_finit();
     e.module.reset();
@@ -349,9 +520,9 @@ TEST(SummaryLines, Loss) {
     l.socket_full = 2;
     l.nmissed = 1;
     l.nomem = 4;
-    l.overrun = 5;
+    l.busy = 5;
     EXPECT_EQ(loss_line(l), "modtrace: 15 records lost (buffer_full 3, socket_full 2, nomem 4, "
-                            "overrun 5, nmissed 1)");
+                            "nmissed 1, busy 5)");
 }
 
 TEST(SummaryLines, Summary) {
@@ -369,6 +540,11 @@ TEST(SummaryLines, Summary) {
     l.nmissed = 2;
     EXPECT_EQ(summary_line(s, l), "modtrace: 12 events (3 incomplete), 9 records lost "
                                   "(buffer_full 5, nmissed 2, unreported 2)");
+    // busy probe hits took no seq either.
+    l.nmissed = 0;
+    l.busy = 2;
+    EXPECT_EQ(summary_line(s, l), "modtrace: 12 events (3 incomplete), 9 records lost "
+                                  "(buffer_full 5, busy 2, unreported 2)");
     s.duplicates = 2;
     s.late = 1;
     s.seqs_missing = 1;

@@ -2,12 +2,15 @@
 // and the raw loop's handling of the end of the stream.
 #include "commands.hpp"
 #include "decode.hpp"
+#include "json_check.hpp"
 #include "nl_builder.hpp"
 #include "protocol_names.hpp"
 #include "raw.hpp"
 
 #include <gtest/gtest.h>
+#include <random>
 #include <sstream>
+#include <sys/sysmacros.h>
 
 namespace {
 
@@ -80,7 +83,7 @@ TEST(RecordToJson, DoInitEnterWithModuleAndLoss) {
               R"("cpu":1,)" +
                   kTask +
                   R"(,"flags":[],"loss":{"buffer_full":1,"socket_full":0,"nmissed":2,)"
-                  R"("nomem":0,"overrun":3},"module":{"name":"mt_clean","version":"1.0",)"
+                  R"("nomem":0,"busy":3},"module":{"name":"mt_clean","version":"1.0",)"
                   R"("srcversion":"ABC","taints":4096,"sig_ok":false,"args":"x=1",)"
                   R"("text_size":100,"total_size":200}})");
 }
@@ -144,7 +147,7 @@ TEST(RecordToJson, ShutdownAndLossHaveNoTimeOrCpu) {
     loss.loss = modtrace::Loss{0, 2, 0, 0, 0};
     EXPECT_EQ(modtrace::record_to_json(loss),
               R"({"type":"loss","flags":[],"loss":{"buffer_full":0,"socket_full":2,)"
-              R"("nmissed":0,"nomem":0,"overrun":0}})");
+              R"("nmissed":0,"nomem":0,"busy":0}})");
 }
 
 TEST(RecordToJson, HostileStringsStayOnOneLineInTheirField) {
@@ -175,6 +178,7 @@ TEST(RecordToJson, EveryTypeHasItsName) {
         {RecordType::ObsoleteSyscall, "obsolete_syscall"},
         {RecordType::Loss, "loss"},
         {RecordType::Shutdown, "shutdown"},
+        {RecordType::ModuleFree, "module_free"},
     };
     for (const auto& [type, name] : names) {
         Record r;
@@ -189,6 +193,8 @@ TEST(RecordToJson, EveryTypeHasItsName) {
     EXPECT_EQ(modtrace::probe_name(Probe::DeleteModule), "delete_module");
     EXPECT_EQ(modtrace::probe_name(Probe::NiSyscall), "ni_syscall");
     EXPECT_EQ(modtrace::probe_name(Probe::ParseArgs), "parse_args");
+    EXPECT_EQ(modtrace::probe_name(Probe::FreeModule), "free_module");
+    EXPECT_EQ(modtrace::probe_name(Probe::ReadFile), "read_file");
     EXPECT_EQ(modtrace::abi_name(MODTRACE_ABI_IA32), "ia32");
     EXPECT_EQ(modtrace::abi_name(MODTRACE_ABI_X32), "x32");
 }
@@ -201,13 +207,78 @@ TEST(FormatDev, DecodesNewEncodeDev) {
     EXPECT_EQ(modtrace::format_dev(0xffffffffU), "4095:1048575");
 }
 
+TEST(FormatDev, AsUserspaceMajorAndMinorDecodeIt) {
+    std::mt19937 rng(3);
+    for (int i = 0; i < 10000; ++i) {
+        const std::uint32_t dev = i < 32 ? (1U << i) | 1U : static_cast<std::uint32_t>(rng());
+        EXPECT_EQ(modtrace::format_dev(dev),
+                  std::to_string(major(dev)) + ":" + std::to_string(minor(dev)))
+            << std::hex << dev;
+    }
+}
+
 TEST(RecordFlagNames, AllKnownBits) {
-    EXPECT_EQ(modtrace::record_flag_names(0x3ff),
+    EXPECT_EQ(modtrace::record_flag_names(0x7ff),
               (std::vector<std::string>{"params_truncated", "params_unreadable", "path_truncated",
                                         "path_unavailable", "name_truncated", "name_unreadable",
                                         "args_truncated", "version_truncated", "deferred",
-                                        "args_unavailable"}));
+                                        "args_unavailable", "file_changed"}));
     EXPECT_TRUE(modtrace::record_flag_names(0).empty());
+    EXPECT_EQ(modtrace::record_flag_names(1U << 11), std::vector<std::string>{"bit11"});
+}
+
+TEST(RecordToJson, ModuleFree) {
+    Record r = probed(RecordType::ModuleFree, 30, Probe::FreeModule);
+    modtrace::ModuleInfo m;
+    m.name = "mt_clean";
+    r.module = m;
+    EXPECT_EQ(modtrace::record_to_json(r),
+              R"({"type":"module_free","seq":30,"probe":"free_module","ts_ns":1000,"cpu":1,)" +
+                  kTask + R"(,"flags":[],"module":{"name":"mt_clean"}})");
+}
+
+TEST(RecordToJson, FinitExitWithTheKernelsFile) {
+    Record r = probed(RecordType::FinitModuleExit, 31, Probe::FinitModule);
+    r.flags = modtrace::record_flag::file_changed;
+    r.file = modtrace::FileInfo{"/lib/m.ko", 0x801, 43};
+    r.entry_seq = 29;
+    r.ret = 0;
+    r.duration_ns = 10;
+    const std::string json = modtrace::record_to_json(r);
+    EXPECT_NE(json.find(R"("flags":["file_changed"],"file":{"path":"/lib/m.ko","dev":"8:1",)"
+                        R"("ino":43},"entry_seq":29,"ret":0,"duration_ns":10})"),
+              std::string::npos)
+        << json;
+}
+
+TEST(RecordToJson, EveryTypeReadsBack) {
+    for (std::uint32_t type = 1; type <= MODTRACE_REC_MAX + 2; ++type) {
+        Record r = probed(static_cast<RecordType>(type), type, Probe::InitModule);
+        r.loss = modtrace::Loss{1, 2, 3, 4, 5};
+        r.params = "\xff\n";
+        r.file = modtrace::FileInfo{"/a\"b", 1, 2};
+        r.syscall_args = {1, 2};
+        modtrace::ModuleInfo m;
+        m.name = "m";
+        r.module = m;
+        r.ret = -1;
+        const std::string json = modtrace::record_to_json(r);
+        const modtrace::test::JsonCheck check(json);
+        EXPECT_TRUE(check.ok()) << check.error() << ": " << json;
+    }
+}
+
+TEST(RecordToJson, UnknownValuesAreNumbers) {
+    // A newer module's record type, probe and ABI.
+    Record r = probed(static_cast<RecordType>(42), 32, static_cast<Probe>(9));
+    r.task->abi = 7;
+    const std::string json = modtrace::record_to_json(r);
+    EXPECT_EQ(json.rfind(R"({"type":42,"seq":32,"probe":9,"ts_ns":1000,"cpu":1,)", 0), 0U) << json;
+    EXPECT_NE(json.find(R"("abi":7})"), std::string::npos) << json;
+    // One without a seq came from no probe: no time or CPU.
+    Record bare;
+    bare.type = static_cast<RecordType>(43);
+    EXPECT_EQ(modtrace::record_to_json(bare), R"({"type":43,"flags":[]})");
 }
 
 // --- decode and print together --------------------------------------------------------------
@@ -298,24 +369,83 @@ modtrace::Status status() {
     s.instance = 0x00c0ffee12345678ULL;
     s.next_seq = 43;
     s.readers = 2;
+    s.backlog_bytes = 4096;
+    s.backlog_max_bytes = 1048576;
     s.params = {4096, 256, 1024};
     s.probes.push_back({Probe::InitModule, "__do_sys_init_module", modtrace::ProbeState::Attached,
                         3, 0, std::nullopt});
     s.probes.push_back({Probe::NiSyscall, std::nullopt, modtrace::ProbeState::Missing, 0, 0, 2});
-    s.counters = {42, 41, 40, 1, 2, 3, 4, 5};
+    s.counters = {42, 41, 40, 1, 2, 3, 4, 5, 6};
+    return s;
+}
+
+// finit_module and ni_syscall on both ABIs' entry points (kernels without a common body).
+modtrace::Status two_abis() {
+    modtrace::Status s = status();
+    s.probes.clear();
+    s.probes.push_back({Probe::FinitModule, "__x64_sys_finit_module",
+                        modtrace::ProbeState::Attached, 7, 1, std::nullopt});
+    s.probes.push_back({Probe::NiSyscall, "__x64_sys_ni_syscall", modtrace::ProbeState::Attached,
+                        100, 0, std::nullopt});
+    s.probes.push_back({Probe::FinitModule, "__ia32_sys_finit_module",
+                        modtrace::ProbeState::Attached, 2, 0, std::nullopt});
+    s.probes.push_back({Probe::NiSyscall, "__ia32_sys_ni_syscall", modtrace::ProbeState::Attached,
+                        5, 0, std::nullopt});
+    s.probes.push_back(
+        {static_cast<Probe>(9), "x", static_cast<modtrace::ProbeState>(3), 0, 0, std::nullopt});
     return s;
 }
 
 TEST(StatusToJson, OneObject) {
     EXPECT_EQ(modtrace::status_to_json(status()),
               R"({"version":1,"instance":"0x00c0ffee12345678","next_seq":43,"readers":2,)"
+              R"("backlog_bytes":4096,"backlog_max_bytes":1048576,)"
               R"("params":{"buffer_records":4096,"reserved_records":256,"string_max":1024},)"
-              R"("probes":[{"probe":"init_module","symbol":"__do_sys_init_module",)"
-              R"("state":"attached","hits":3,"nmissed":0,"register_error":null},)"
-              R"({"probe":"ni_syscall","symbol":null,"state":"missing","hits":0,"nmissed":0,)"
-              R"("register_error":2}],"counters":{"records":42,"queued":41,"sent":40,)"
-              R"("lost_buffer_full":1,"lost_socket_full":2,"lost_nmissed":3,"lost_nomem":4,)"
-              R"("readers_gone":5}})");
+              R"("probes":[{"probe":"init_module","points":[{"symbol":"__do_sys_init_module",)"
+              R"("state":"attached","hits":3,"nmissed":0,"register_error":null}]},)"
+              R"({"probe":"ni_syscall","points":[{"symbol":null,"state":"missing","hits":0,)"
+              R"("nmissed":0,"register_error":2}]}],"counters":{"records":42,"queued":41,)"
+              R"("sent":40,"lost_buffer_full":1,"lost_socket_full":2,"lost_nmissed":3,)"
+              R"("lost_nomem":4,"readers_gone":5,"lost_busy":6}})");
+}
+
+TEST(StatusToJson, EveryPointOfAProbe) {
+    const std::string json = modtrace::status_to_json(two_abis());
+    EXPECT_NE(
+        json.find(
+            R"("probes":[{"probe":"finit_module","points":[{"symbol":"__x64_sys_finit_module",)"
+            R"("state":"attached","hits":7,"nmissed":1,"register_error":null},)"
+            R"({"symbol":"__ia32_sys_finit_module","state":"attached","hits":2,"nmissed":0,)"
+            R"("register_error":null}]},{"probe":"ni_syscall","points":[{"symbol":)"
+            R"("__x64_sys_ni_syscall","state":"attached","hits":100,"nmissed":0,)"
+            R"("register_error":null},{"symbol":"__ia32_sys_ni_syscall","state":"attached",)"
+            R"("hits":5,"nmissed":0,"register_error":null}]},{"probe":9,"points":[{"symbol":)"
+            R"("x","state":3,"hits":0,"nmissed":0,"register_error":null}]}],)"),
+        std::string::npos)
+        << json;
+}
+
+TEST(StatusToJson, WhatAnOlderModuleDoesNotSendIsNull) {
+    modtrace::Status s = status();
+    s.backlog_bytes.reset();
+    s.backlog_max_bytes.reset();
+    s.counters.lost_busy.reset();
+    const std::string json = modtrace::status_to_json(s);
+    EXPECT_NE(json.find(R"("backlog_bytes":null,"backlog_max_bytes":null,)"), std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("readers_gone":5,"lost_busy":null}})"), std::string::npos) << json;
+}
+
+TEST(StatusToJson, ReadsBack) {
+    for (const auto& s : {status(), two_abis()}) {
+        const std::string json = modtrace::status_to_json(s);
+        const modtrace::test::JsonCheck check(json);
+        EXPECT_TRUE(check.ok()) << check.error() << ": " << json;
+        EXPECT_EQ(
+            check.top_keys(),
+            (std::vector<std::string>{"version", "instance", "next_seq", "readers", "backlog_bytes",
+                                      "backlog_max_bytes", "params", "probes", "counters"}));
+    }
 }
 
 TEST(StatusToText, AlignedColumns) {
@@ -325,6 +455,7 @@ TEST(StatusToText, AlignedColumns) {
               "  instance  0x00c0ffee12345678\n"
               "  next seq  43\n"
               "  readers   2\n"
+              "  backlog   4096 of 1048576 bytes\n"
               "  buffer    4096 records, 256 of them kept for module loads\n"
               "  strings   up to 1024 bytes\n"
               "\n"
@@ -341,7 +472,30 @@ TEST(StatusToText, AlignedColumns) {
               "  lost_socket_full   2\n"
               "  lost_nmissed       3\n"
               "  lost_nomem         4\n"
-              "  readers_gone       5\n");
+              "  readers_gone       5\n"
+              "  lost_busy          6\n");
+}
+
+TEST(StatusToText, EveryPointOfAProbe) {
+    const std::string text = modtrace::status_to_text(two_abis());
+    EXPECT_NE(text.find("probe         state     hits  missed  symbol\n"
+                        "finit_module  attached     7       1  __x64_sys_finit_module\n"
+                        "finit_module  attached     2       0  __ia32_sys_finit_module\n"
+                        "ni_syscall    attached   100       0  __x64_sys_ni_syscall\n"
+                        "ni_syscall    attached     5       0  __ia32_sys_ni_syscall\n"
+                        "9             3            0       0  x\n"),
+              std::string::npos)
+        << text;
+}
+
+TEST(StatusToText, WhatAnOlderModuleDoesNotSendIsADash) {
+    modtrace::Status s = status();
+    s.backlog_bytes.reset();
+    s.backlog_max_bytes.reset();
+    s.counters.lost_busy.reset();
+    const std::string text = modtrace::status_to_text(s);
+    EXPECT_NE(text.find("  backlog   -\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("  lost_busy          -\n"), std::string::npos) << text;
 }
 
 TEST(StatusToText, SymbolsCannotBreakLines) {

@@ -3,13 +3,18 @@
 // failure) and the summary line.
 #include "commands.hpp"
 #include "record_builders.hpp"
+#include "stop_signals.hpp"
 
 #define BOOST_BIND_GLOBAL_PLACEHOLDERS // property_tree includes the deprecated boost/bind.hpp
 #include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
+#include <cstdio>
 #include <gtest/gtest.h>
+#include <iostream>
 #include <sstream>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <variant>
 #include <vector>
 
@@ -431,6 +436,90 @@ TEST(Watch, FirstSeqMakesEarlierGapsLosses) {
     EXPECT_EQ(lines(run.out).size(), 1U);
     EXPECT_EQ(last_line(run.err), "modtrace: 1 events (0 incomplete), 2 records lost "
                                   "(unreported 2)");
+}
+
+TEST(Watch, SuccessWithoutInitBeforeALossNoticeIsNotWaited) {
+    Loss skipped;
+    skipped.nmissed = 2;
+    const Watched run = watch(
+        {finit_enter(1, 100, 1000), finit_exit(2, 100, 1300, 1, 0, 300), loss_record(skipped)},
+        json_config());
+    const auto out = lines(run.out);
+    ASSERT_EQ(out.size(), 1U);
+    const auto tree = parse_json(out[0]);
+    EXPECT_EQ(tree.get<std::string>("outcome"), "loaded");
+    EXPECT_EQ(tree.get<std::string>("module"), "null");
+    EXPECT_EQ(tree.get<std::string>("complete"), "false");
+    EXPECT_EQ(tree.get<std::string>("incomplete_reason"), "lost_records");
+    EXPECT_EQ(run.err, "modtrace: 2 records lost (nmissed 2)\n"
+                       "modtrace: 1 events (1 incomplete), 2 records lost (nmissed 2)\n");
+}
+
+TEST(Watch, TimeBaseIsTakenAgainAtEveryBurst) {
+    // Two records at hand (one burst), then two that each came after a wait.
+    ScriptedSource source({delete_enter(1, 300, 1000), delete_exit(2, 300, 1100, 1, 0, 100),
+                           delete_enter(3, 300, 2000), delete_exit(4, 300, 2100, 3, 0, 100)});
+    source.at_hand_until = 2;
+    WatchConfig config = json_config();
+    std::int64_t reads = 0;
+    // Each read finds the clocks another second apart (a suspend, a step of the wall clock).
+    config.clock = [&] { return TimeBase{++reads * 1000000000LL}; };
+    std::ostringstream out;
+    std::ostringstream err;
+    watch_events(source, out, err, config);
+    EXPECT_EQ(reads, 3);
+    const auto printed = lines(out.str());
+    ASSERT_EQ(printed.size(), 2U);
+    EXPECT_EQ(parse_json(printed[0]).get<std::string>("time"), "1970-01-01T00:00:01.000001000Z");
+    EXPECT_EQ(parse_json(printed[1]).get<std::string>("time"), "1970-01-01T00:00:03.000002000Z");
+}
+
+TEST(Watch, WithoutAClockOneTimeBaseServesTheRun) {
+    WatchConfig config = json_config();
+    config.time = TimeBase{5000000000LL};
+    const auto out = lines(watch(three_calls(), config).out);
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(parse_json(out[2]).get<std::string>("time"), "1970-01-01T00:00:05.000003000Z");
+}
+
+TEST(WatchBrokenPipe, AClosedOutputEndsTheRunWithItsSummary) {
+    // `modtrace --json | head -n1`: the output's reader is gone. In a child, as main() sets it
+    // up: the write fails, the reader says so and prints its summary, exit 1, no SIGPIPE.
+    int out[2];
+    int err[2];
+    ASSERT_EQ(pipe(out), 0);
+    ASSERT_EQ(pipe(err), 0);
+    close(out[0]);
+    std::fflush(nullptr);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        dup2(err[1], STDERR_FILENO);
+        close(err[0]);
+        if (!ignore_broken_pipes())
+            _exit(3);
+        ScriptedSource source(three_calls());
+        const WatchResult result = watch_events(source, std::cout, std::cerr, json_config());
+        std::cerr.flush();
+        _exit(result.status());
+    }
+    close(out[1]);
+    close(err[1]);
+    std::string text;
+    char buf[512];
+    for (ssize_t n; (n = read(err[0], buf, sizeof buf)) > 0;)
+        text.append(buf, static_cast<std::size_t>(n));
+    close(err[0]);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 1);
+    const auto said = lines(text);
+    ASSERT_EQ(said.size(), 2U) << text;
+    EXPECT_EQ(said[0], "modtrace: cannot write the output");
+    EXPECT_EQ(said[1].rfind("modtrace: ", 0), 0U) << said[1];
+    EXPECT_NE(said[1].find(" events ("), std::string::npos) << said[1];
 }
 
 TEST(RecordSource, ListSourceNeverIdles) {

@@ -7,6 +7,7 @@
 #include "netlink_parse.hpp"
 #include "poll_wait.hpp"
 #include "record_stream.hpp"
+#include "unload_check.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -88,11 +89,10 @@ struct NetlinkClient::Impl {
     std::deque<Message> pending;
     RecordStream stream;
     bool stopping = false;
-    // The module instance subscribed to, and whether the socket dropped datagrams since the
-    // family was last known to be there: the SHUTDOWN record and the controller's notice of
-    // the family's removal may have been among them.
+    // The module instance subscribed to, and when to ask whether it is still there (its
+    // SHUTDOWN record and the controller's notice are dropped when the socket is full).
     std::uint64_t instance = 0;
-    bool overran = false;
+    UnloadCheck unload_check;
     // The last receive() found the socket empty.
     bool drained = false;
 
@@ -123,6 +123,8 @@ struct NetlinkClient::Impl {
     Result<void> join_notify_group();
     Result<Status> status();
     Result<bool> subscription_gone();
+    // Asks whether the module is gone when that is due and the socket is empty: true when it is.
+    Result<bool> check_unload();
 };
 
 Result<void> NetlinkClient::Impl::configure() {
@@ -131,6 +133,12 @@ Result<void> NetlinkClient::Impl::configure() {
     // optional, older kernels simply lack them.
     setsockopt(fd(), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
     setsockopt(fd(), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+    // A record that does not fit in the socket is counted by the kernel module (socket_full,
+    // reported with the next record delivered): without this the socket would report the same
+    // drop again as ENOBUFS. Every kernel since 2.6.30 has it.
+    if (setsockopt(fd(), SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof one) != 0)
+        return Error{std::string("cannot set NETLINK_NO_ENOBUFS on the netlink socket: ") +
+                     std::strerror(errno)};
     // SO_RCVBUF is capped at net.core.rmem_max; root may force more. Best effort both.
     nl_socket_set_buffer_size(socket.get(), options.receive_buffer, 0);
     setsockopt(fd(), SOL_SOCKET, SO_RCVBUFFORCE, &options.receive_buffer,
@@ -161,12 +169,6 @@ Result<std::vector<Message>> NetlinkClient::Impl::receive() {
     if (got < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
             drained = true;
-            return std::vector<Message>{};
-        }
-        // The socket overflowed and dropped datagrams: reported as a loss, not fatal.
-        if (errno == ENOBUFS) {
-            stream.count_overrun();
-            overran = true;
             return std::vector<Message>{};
         }
         return Error{std::string("receiving from the kernel: ") + std::strerror(errno), errno};
@@ -403,41 +405,39 @@ Result<Status> NetlinkClient::Impl::status() {
 
 Result<Arrival>
 NetlinkClient::Impl::next_until(std::optional<std::chrono::steady_clock::time_point> deadline) {
+    using std::chrono::steady_clock;
     for (;;) {
         if (stream.ended())
             return Arrival(SourceEnded{});
         while (!pending.empty()) {
             Message message = std::move(pending.front());
             pending.pop_front();
-            if (auto record = stream.take(message))
+            if (auto record = stream.take(message)) {
+                unload_check.activity(steady_clock::now());
                 return Arrival(std::move(*record));
-        }
-        if (stopping) {
-            if (auto last = stream.finish())
-                return Arrival(std::move(*last));
-            return Arrival(SourceEnded{});
-        }
-        int timeout_ms = -1;
-        if (deadline) {
-            // Rounded up, so that a wait never ends just short of the deadline and spins.
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-                *deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) {
-                // Quiet after an overrun: once the socket is empty (a reply can get in), ask
-                // whether the module is still there. An unanswered question is asked again
-                // at the next quiet moment.
-                auto input = wait(0, false);
-                if (overran && input && *input != Readiness::Input) {
-                    auto gone = subscription_gone();
-                    if (gone && *gone)
-                        return Arrival(stream.family_removed());
-                    overran = !gone;
-                    if (!pending.empty())
-                        continue;
-                }
-                return Arrival(SourceIdle{});
             }
-            timeout_ms = static_cast<int>(left.count());
+        }
+        if (stopping)
+            return Arrival(SourceEnded{});
+        auto gone = check_unload();
+        if (!gone)
+            return gone.error();
+        if (*gone)
+            return Arrival(stream.family_removed());
+        if (!pending.empty())
+            continue; // records that came while asking
+        // Wake for the deadline or the unload check, whichever comes first; rounded up, so
+        // that a wait never ends just short of it and spins.
+        std::optional<steady_clock::time_point> wake = deadline;
+        if (auto due = unload_check.due(); due && (!wake || *due < *wake))
+            wake = due;
+        int timeout_ms = -1;
+        if (wake) {
+            const auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(*wake - steady_clock::now());
+            if (deadline && left.count() <= 0 && *wake == *deadline)
+                return Arrival(SourceIdle{});
+            timeout_ms = static_cast<int>(std::max<std::int64_t>(left.count(), 0));
         }
         auto ready = wait(timeout_ms, true);
         if (!ready)
@@ -447,7 +447,7 @@ NetlinkClient::Impl::next_until(std::optional<std::chrono::steady_clock::time_po
             continue;
         }
         if (*ready != Readiness::Input)
-            continue; // timed out or interrupted: the deadline check above decides
+            continue; // timed out or interrupted: the checks above decide
         // What has queued up, a batch at a time: one poll per batch rather than per record
         // when records come faster than they are handled. The batch is bounded so that the
         // stop descriptor is polled again, however fast they come.
@@ -455,12 +455,35 @@ NetlinkClient::Impl::next_until(std::optional<std::chrono::steady_clock::time_po
             auto received = receive();
             if (!received)
                 return received.error();
+            if (!received->empty())
+                unload_check.activity(steady_clock::now());
             for (auto& m : *received)
                 pending.push_back(std::move(m));
             if (drained)
                 break;
         }
     }
+}
+
+Result<bool> NetlinkClient::Impl::check_unload() {
+    const auto now = std::chrono::steady_clock::now();
+    const auto due = unload_check.due();
+    if (!due || now < *due)
+        return false;
+    // Only once the socket is empty: what is in it comes first, and a reply can get in.
+    auto input = wait(0, false);
+    if (!input)
+        return input.error();
+    if (*input == Readiness::Input)
+        return false;
+    auto gone = subscription_gone();
+    if (!gone) {
+        unload_check.failed(now);
+        return false;
+    }
+    if (!*gone)
+        unload_check.answered();
+    return *gone;
 }
 
 // Whether the module subscribed to is gone: its family is not there, or is another one, or

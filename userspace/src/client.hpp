@@ -47,10 +47,10 @@ public:
     Result<void> unsubscribe();
     Result<Status> get_status();
 
-    // The next record. Losses the socket itself suffered (ENOBUFS) are added to the next
-    // record's loss as `overrun`, or come as a LOSS record when the reader stops. When the
-    // controller announces the family's removal, a SHUTDOWN record without next_seq stands in
-    // for the kernel's lost one. std::nullopt once the stop fd is readable.
+    // The next record. When the controller announces the family's removal, or the module is
+    // found gone (asked once the socket has been quiet for a while after messages came: see
+    // UnloadCheck), a SHUTDOWN record without next_seq stands in for the kernel's, which a full
+    // socket drops. std::nullopt once the stop fd is readable.
     Result<std::optional<Record>> next() override;
     // next(), giving up after `timeout` without a record: SourceIdle. Only a record resets the
     // wait: messages that carry none (acknowledgements, other families' news) do not.

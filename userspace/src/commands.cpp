@@ -28,6 +28,7 @@ Result<void> print_raw(RecordSource& source, std::ostream& out) {
 WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& err,
                          const WatchConfig& config) {
     WatchResult result;
+    TimeBase time = config.time;
     std::uint64_t printed_incomplete = 0;
     bool write_failed = false;
     bool unflushed = false;
@@ -41,8 +42,8 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
             return;
         }
         // Flushed by the loop below once no more input is at hand.
-        out << (config.json ? event_to_json(event, config.time)
-                            : event_to_text(event, config.colour, config.time))
+        out << (config.json ? event_to_json(event, time)
+                            : event_to_text(event, config.colour, time))
             << '\n';
         unflushed = true;
         if (!out) {
@@ -73,9 +74,12 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
     };
 
     std::optional<Error> failure;
+    bool burst_start = true;
     for (;;) {
-        if (!source.at_hand())
+        if (!source.at_hand()) {
             flush();
+            burst_start = true;
+        }
         if (write_failed) {
             result.end = WatchEnd::Failed;
             break;
@@ -102,6 +106,10 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
             break;
         }
         const Record& record = std::get<Record>(*got);
+        if (burst_start && config.clock) {
+            time = config.clock();
+            burst_start = false;
+        }
         correlator.feed(record);
         if (record.loss && record.loss->any())
             err << loss_line(*record.loss) << '\n' << std::flush;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 
@@ -29,7 +30,12 @@ struct WatchConfig {
     bool header = false; // text only: text_header() first (stdout is a terminal)
     // Stop once this many events were printed.
     std::optional<std::uint64_t> count;
+    // Where events are placed on the wall clock. With `clock`, the time base is read from it
+    // again at the start of every burst of records (the first record after the source was
+    // waited on), so that a suspend or a step of the wall clock moves only what follows it;
+    // without one, `time` serves the whole run.
     TimeBase time;
+    std::function<TimeBase()> clock;
     // When the source has given no record for this long, missing seqs stop holding finished
     // events back (Correlator::expire()).
     std::chrono::milliseconds idle{500};

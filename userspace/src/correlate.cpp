@@ -21,6 +21,13 @@ bool is_load(EventKind kind) {
            kind == EventKind::UnknownLoad;
 }
 
+// The record types this reader knows; 0 (UNSPEC) is none, and anything above MODTRACE_REC_MAX
+// is a newer kernel module's.
+bool known_type(RecordType type) {
+    const auto value = static_cast<std::uint32_t>(type);
+    return value >= 1 && value <= MODTRACE_REC_MAX;
+}
+
 std::optional<EventKind> syscall_kind(RecordType type) {
     switch (type) {
     case RecordType::InitModuleEnter:
@@ -37,17 +44,47 @@ std::optional<EventKind> syscall_kind(RecordType type) {
     }
 }
 
+// The obsolete syscall a number names in the caller's ABI's table (kmod/uapi/modtrace.h,
+// MODTRACE_ATTR_SYSCALL_NR). A record without an ABI comes from a module that saw 64-bit calls
+// only.
+std::optional<EventKind> obsolete_kind(std::optional<std::uint32_t> abi, std::uint32_t nr) {
+    switch (abi.value_or(MODTRACE_ABI_X86_64)) {
+    case MODTRACE_ABI_X86_64:
+    case MODTRACE_ABI_X32:
+        switch (nr) {
+        case 174:
+            return EventKind::CreateModule;
+        case 177:
+            return EventKind::GetKernelSyms;
+        case 178:
+            return EventKind::QueryModule;
+        }
+        break;
+    case MODTRACE_ABI_IA32:
+        switch (nr) {
+        case 127:
+            return EventKind::CreateModule;
+        case 130:
+            return EventKind::GetKernelSyms;
+        case 167:
+            return EventKind::QueryModule;
+        }
+        break;
+    }
+    return std::nullopt;
+}
+
 std::optional<std::uint32_t> tid_of(const Record& rec) {
     if (!rec.task)
         return std::nullopt;
     return rec.task->tid;
 }
 
-// The caller's params against the kernel's copy. A string known to be only a prefix (cut at the
-// bound, or unreadable past some point) is compared as far as it goes: it disagrees only if the
-// other string does not start with it.
-bool params_differ(const std::string& caller, bool caller_partial, const std::string& kernel,
-                   bool kernel_partial) {
+// Two strings that should be equal (the caller's copy and the kernel's). A string known to be
+// only a prefix (cut at the bound, or unreadable past some point) is compared as far as it goes:
+// it disagrees only if the other string does not start with it.
+bool strings_differ(const std::string& caller, bool caller_partial, const std::string& kernel,
+                    bool kernel_partial) {
     if (!caller_partial && !kernel_partial)
         return caller != kernel;
     const std::size_t n = std::min(caller.size(), kernel.size());
@@ -61,6 +98,18 @@ bool params_differ(const std::string& caller, bool caller_partial, const std::st
     return false;
 }
 
+struct FileId {
+    std::uint32_t dev;
+    std::uint64_t ino;
+    bool operator==(const FileId&) const = default;
+};
+
+std::optional<FileId> id_of(const std::optional<FileInfo>& file) {
+    if (!file || !file->dev || !file->ino)
+        return std::nullopt;
+    return FileId{*file->dev, *file->ino};
+}
+
 } // namespace
 
 // A call being assembled. `event` collects what is known; the flags say which records came.
@@ -70,29 +119,55 @@ struct Correlator::Call {
     Event event;
     std::optional<std::uint64_t> entry_seq;
     std::optional<std::uint64_t> init_enter_seq;
+    std::optional<std::uint64_t> init_seq; // its first init record's: the init began before
+    std::optional<std::uint64_t> exit_seq;
     std::uint64_t first_ts = 0;
     std::optional<std::uint64_t> exit_ts;
+    // finit_module: the file the fd referred to at entry, and the one the kernel read (the
+    // return's), with the flags of the records that carried them.
+    std::optional<FileInfo> entry_file;
+    std::optional<FileInfo> exit_file;
+    std::uint32_t entry_flags = 0;
+    std::uint32_t exit_flags = 0;
     bool has_entry = false;
     bool has_init_enter = false;
     bool has_init_exit = false;
     bool has_exit = false;
-    std::uint64_t gaps_at_open = 0; // Correlator::gaps_declared_ when it opened
-    bool assume_lost = false;       // records of it may be lost where no seq shows it
+    bool has_free = false;            // a MODULE_FREE joined it
+    bool free_only = false;           // opened by a MODULE_FREE: its other records were not seen
+    std::uint64_t gaps_at_open = 0;   // Correlator::gaps_declared_ when it opened
+    std::uint64_t losses_at_open = 0; // Correlator::losses_reported_ when it opened
+    bool assume_lost = false;         // records of it may be lost where no seq shows it
+
+    bool has_init() const { return has_init_enter || has_init_exit; }
+    // The file the kernel de-duplicates loads on: the one it read, else the fd's at entry.
+    std::optional<FileId> file_id() const {
+        if (auto id = id_of(exit_file))
+            return id;
+        return id_of(entry_file);
+    }
 };
 
 // A finit_module call that ran an init, kept so that calls the kernel made wait for it (6.12
 // de-duplication) can be linked to it.
 struct Correlator::Loader {
     std::uint64_t key = 0;
-    std::uint64_t seq = 0;
+    std::uint64_t seq = 0; // its entry's, else the first seen
     std::uint32_t tid = 0;
-    std::uint32_t dev = 0;
-    std::uint64_t ino = 0;
+    std::optional<FileId> file;
     std::string module;
-    std::uint64_t start_ts = 0;
-    std::optional<std::uint64_t> end_ts;
+    std::uint64_t init_seq = 0;
+    std::optional<std::uint64_t> exit_seq; // none: still open, or its return was lost
+    std::optional<std::uint64_t> exit_ts;
     std::optional<std::int64_t> init_ret;
     std::optional<std::int64_t> ret;
+};
+
+// A finished call whose event waits for the next record (closed during feed() number
+// `closed_in`).
+struct Correlator::Held {
+    std::unique_ptr<Call> call;
+    std::uint64_t closed_in = 0;
 };
 
 Correlator::Correlator(CorrelatorConfig config, Sink sink)
@@ -106,32 +181,46 @@ std::size_t Correlator::open_calls() const {
     return open_.size();
 }
 
+std::size_t Correlator::held_events() const {
+    return held_.size();
+}
+
 std::vector<Event> Correlator::drain() {
     return std::exchange(done_, {});
 }
 
 void Correlator::feed(const Record& rec) {
     ++summary_.records;
+    ++feeds_;
+    take(rec);
+    // What this record says about losses is known now: the events held back for it can go.
+    decide(feeds_);
+}
+
+void Correlator::take(const Record& rec) {
     if (rec.loss) {
         const Loss& l = *rec.loss;
         loss_.buffer_full += l.buffer_full;
         loss_.socket_full += l.socket_full;
         loss_.nmissed += l.nmissed;
         loss_.nomem += l.nomem;
-        loss_.overrun += l.overrun;
-        // nmissed probe hits never took a seq, so they explain no gap.
-        loss_credit_ += l.buffer_full + l.socket_full + l.nomem + l.overrun;
+        loss_.busy += l.busy;
+        // nmissed and busy probe hits never took a seq, so they explain no gap.
+        loss_credit_ += l.with_seq();
+        losses_reported_ += l.total();
     }
     if (rec.type == RecordType::Loss) {
+        ++summary_.control;
         resolve_gaps(false);
         return;
     }
     if (rec.type == RecordType::Shutdown) {
+        ++summary_.control;
         on_shutdown(rec);
         return;
     }
     if (!rec.seq) {
-        ++summary_.malformed;
+        ++(known_type(rec.type) ? summary_.malformed : summary_.unknown);
         return;
     }
     const std::uint64_t seq = *rec.seq;
@@ -170,10 +259,11 @@ void Correlator::feed(const Record& rec) {
 
 void Correlator::expire() {
     resolve_gaps(true);
+    decide(std::numeric_limits<std::uint64_t>::max());
 }
 
 void Correlator::flush(IncompleteReason reason) {
-    resolve_gaps(true);
+    expire();
     while (!open_.empty())
         finish(open_.begin()->first, reason);
 }
@@ -231,8 +321,12 @@ void Correlator::process(const Record& rec) {
     case RecordType::ObsoleteSyscall:
         on_obsolete(rec);
         break;
+    case RecordType::ModuleFree:
+        on_module_free(rec);
+        break;
     default:
-        ++summary_.malformed;
+        // A newer module's record type: part of no event, but its seq came.
+        ++(known_type(rec.type) ? summary_.malformed : summary_.unknown);
         break;
     }
 }
@@ -243,6 +337,7 @@ std::unique_ptr<Correlator::Call> Correlator::new_call(std::uint64_t key, const 
     call->tid = tid_of(first);
     call->first_ts = first.ts_ns;
     call->gaps_at_open = gaps_declared_;
+    call->losses_at_open = losses_reported_;
     call->event.task = first.task;
     call->event.time_ns = first.ts_ns;
     return call;
@@ -288,6 +383,8 @@ void Correlator::on_entry(const Record& rec) {
 void Correlator::fill_entry(Call& c, const Record& rec) {
     c.has_entry = true;
     c.entry_seq = rec.seq;
+    c.entry_flags = rec.flags;
+    ++c.event.records;
     Event& ev = c.event;
     ev.kind = *syscall_kind(rec.type);
     ev.time_ns = rec.ts_ns;
@@ -302,12 +399,7 @@ void Correlator::fill_entry(Call& c, const Record& rec) {
         break;
     case RecordType::FinitModuleEnter:
         a.fd = rec.fd;
-        if (rec.file) {
-            a.path = rec.file->path;
-            a.dev = rec.file->dev;
-            a.ino = rec.file->ino;
-        }
-        a.path_partial = rec.flags & (record_flag::path_truncated | record_flag::path_unavailable);
+        c.entry_file = rec.file;
         a.params = rec.params;
         a.params_partial =
             rec.flags & (record_flag::params_truncated | record_flag::params_unreadable);
@@ -361,7 +453,7 @@ void Correlator::on_late_entry(const Record& rec) {
 
 void Correlator::on_init_enter(const Record& rec) {
     Call* c = call_on_tid(rec);
-    if (!c || !is_load(c->event.kind) || c->has_init_enter || c->has_init_exit) {
+    if (!c || !is_load(c->event.kind) || c->has_init()) {
         // No load open on this thread that could run this init: the syscall entry was lost (or
         // came before the reader started). Anything else open here has returned unseen: one
         // syscall runs at most one init, and a delete runs none.
@@ -372,6 +464,8 @@ void Correlator::on_init_enter(const Record& rec) {
     }
     c->has_init_enter = true;
     c->init_enter_seq = rec.seq;
+    c->init_seq = c->init_seq.value_or(*rec.seq);
+    ++c->event.records;
     by_init_seq_[*rec.seq] = c->key;
 
     EventModule m;
@@ -389,21 +483,7 @@ void Correlator::on_init_enter(const Record& rec) {
     // A copy that could not be kept is reported as the extreme case of a cut one.
     m.params_truncated = rec.flags & (record_flag::args_truncated | record_flag::args_unavailable);
     c->event.module = std::move(m);
-
-    if (c->event.kind == EventKind::FinitModule && c->event.args.dev && c->event.args.ino &&
-        c->tid) {
-        Loader l;
-        l.key = c->key;
-        l.seq = c->entry_seq.value_or(c->key);
-        l.tid = *c->tid;
-        l.dev = *c->event.args.dev;
-        l.ino = *c->event.args.ino;
-        l.module = c->event.module->name;
-        l.start_ts = c->event.time_ns;
-        loaders_.push_back(std::move(l));
-        if (loaders_.size() > max_loaders)
-            loaders_.pop_front();
-    }
+    note_loader(*c);
 }
 
 void Correlator::on_init_exit(const Record& rec) {
@@ -422,7 +502,7 @@ void Correlator::on_init_exit(const Record& rec) {
         // before the init did and has no init of its own yet.
         Call* t = call_on_tid(rec);
         const bool began_before = t && (!rec.entry_seq || t->key < *rec.entry_seq);
-        if (began_before && is_load(t->event.kind) && !t->has_init_enter && !t->has_init_exit) {
+        if (began_before && is_load(t->event.kind) && !t->has_init()) {
             c = t;
         } else {
             // What began before this init on this thread has returned unseen.
@@ -442,6 +522,8 @@ void Correlator::on_init_exit(const Record& rec) {
         }
     }
     c->has_init_exit = true;
+    c->init_seq = c->init_seq.value_or(*rec.seq);
+    ++c->event.records;
     c->event.init_duration_ns = rec.duration_ns;
     if (!c->event.module) {
         c->event.module = EventModule{};
@@ -449,12 +531,11 @@ void Correlator::on_init_exit(const Record& rec) {
             c->event.module->name = rec.module->name;
     }
     c->event.module->init_ret = rec.ret;
-    for (Loader& l : loaders_) {
-        if (l.key == c->key)
-            l.init_ret = rec.ret;
+    if (alone) {
+        close(std::move(alone), IncompleteReason::None);
+        return;
     }
-    if (alone)
-        close(*alone, IncompleteReason::None);
+    note_loader(*c);
 }
 
 void Correlator::on_exit(const Record& rec) {
@@ -474,11 +555,22 @@ void Correlator::on_exit(const Record& rec) {
         Call* t = call_on_tid(rec);
         const bool began_before = t && (!rec.entry_seq || t->key < *rec.entry_seq);
         const bool began_after = t && rec.entry_seq && *rec.entry_seq < t->key;
-        if (began_after && !t->has_entry && t->event.kind == EventKind::UnknownLoad &&
-            is_load(kind)) {
-            // A load known from its init records only (entry lost), which began after the
-            // entry this return names: this return's call.
+        // A call known only from records that come after an entry (its init records, or the
+        // module its unload or failed init freed), whose entry was lost: this return's call,
+        // when it began after the entry this return names.
+        const bool entryless = began_after && !t->has_entry;
+        if (entryless && t->event.kind == EventKind::UnknownLoad && is_load(kind)) {
             c = t;
+            c->event.kind = kind;
+            c->entry_seq = rec.entry_seq;
+        } else if (entryless && t->free_only &&
+                   (kind == EventKind::DeleteModule || is_load(kind))) {
+            c = t;
+            if (kind != EventKind::DeleteModule) {
+                // A load whose init failed and was freed: the free tells nothing of its own.
+                c->event.module.reset();
+                c->has_free = false;
+            }
             c->event.kind = kind;
             c->entry_seq = rec.entry_seq;
         } else {
@@ -494,7 +586,11 @@ void Correlator::on_exit(const Record& rec) {
         }
     }
     c->has_exit = true;
+    c->exit_seq = rec.seq;
     c->exit_ts = rec.ts_ns;
+    c->exit_file = rec.file;
+    c->exit_flags = rec.flags;
+    ++c->event.records;
     c->event.ret = rec.ret;
     c->event.duration_ns = rec.duration_ns;
     if (!c->has_entry) {
@@ -502,38 +598,59 @@ void Correlator::on_exit(const Record& rec) {
         if (rec.duration_ns && *rec.duration_ns <= rec.ts_ns)
             c->event.time_ns = std::min(c->first_ts, rec.ts_ns - *rec.duration_ns);
     }
+    note_loader(*c);
     if (alone)
-        close(*alone, IncompleteReason::None);
+        close(std::move(alone), IncompleteReason::None);
     else
         finish(c->key, IncompleteReason::None);
 }
 
-void Correlator::on_obsolete(const Record& rec) {
-    EventKind kind;
-    switch (rec.syscall_nr.value_or(0)) {
-    case 174:
-        kind = EventKind::CreateModule;
-        break;
-    case 177:
-        kind = EventKind::GetKernelSyms;
-        break;
-    case 178:
-        kind = EventKind::QueryModule;
-        break;
-    default:
-        // The kernel records only these three.
-        ++summary_.malformed;
+void Correlator::on_module_free(const Record& rec) {
+    Call* c = call_on_tid(rec);
+    if (c && c->event.kind == EventKind::DeleteModule) {
+        // The module this unload freed, by the kernel's own name for it.
+        if (!c->has_free) {
+            c->has_free = true;
+            c->event.module = EventModule{};
+            if (rec.module)
+                c->event.module->name = rec.module->name;
+        }
+        ++c->event.records;
         return;
     }
+    if (c && is_load(c->event.kind)) {
+        // A load whose init failed: its init records already tell.
+        ++c->event.records;
+        return;
+    }
+    // No call open on this thread: the records of the one that freed the module before this
+    // were lost. Most likely an unload (a failed load's init records come before its free).
+    c = &insert(new_call(*rec.seq, rec));
+    c->event.kind = EventKind::DeleteModule;
+    c->free_only = true;
+    c->has_free = true;
+    c->event.module = EventModule{};
+    if (rec.module)
+        c->event.module->name = rec.module->name;
+    ++c->event.records;
+}
+
+void Correlator::on_obsolete(const Record& rec) {
     close_open_on_tid(rec, IncompleteReason::MissingReturn);
     Event ev;
     ev.seq = *rec.seq;
     ev.time_ns = rec.ts_ns;
-    ev.kind = kind;
     ev.task = rec.task;
+    const std::optional<std::uint32_t> abi =
+        rec.task ? rec.task->abi : std::optional<std::uint32_t>();
+    const std::optional<EventKind> kind =
+        rec.syscall_nr ? obsolete_kind(abi, *rec.syscall_nr) : std::nullopt;
+    ev.kind = kind.value_or(EventKind::ObsoleteSyscall);
+    ev.args.syscall_nr = rec.syscall_nr;
     ev.args.syscall_args = rec.syscall_args;
     ev.ret = -enosys;
     ev.outcome = Outcome::Enosys;
+    ev.records = 1;
     emit(std::move(ev));
 }
 
@@ -559,7 +676,7 @@ void Correlator::finish(std::uint64_t key, IncompleteReason reason) {
     const auto it = open_.find(key);
     if (it == open_.end())
         return;
-    const std::unique_ptr<Call> c = std::move(it->second);
+    std::unique_ptr<Call> c = std::move(it->second);
     open_.erase(it);
     if (c->tid) {
         const auto t = by_tid_.find(*c->tid);
@@ -568,19 +685,70 @@ void Correlator::finish(std::uint64_t key, IncompleteReason reason) {
     }
     if (c->init_enter_seq)
         by_init_seq_.erase(*c->init_enter_seq);
-    close(*c, reason);
+    close(std::move(c), reason);
 }
 
 // Make the event of a call no longer open. `reason` says why it ends without its return (None
 // when the return came).
-void Correlator::close(Call& c, IncompleteReason reason) {
-    Event& ev = c.event;
-    ev.seq = c.entry_seq.value_or(c.key);
-    const bool has_init = c.has_init_enter || c.has_init_exit;
-    // Records of this call may have been lost where its own records do not show it: any seq
-    // given up while it was open might have been its init.
-    const bool span_lost = !c.has_entry || c.assume_lost || gaps_declared_ > c.gaps_at_open;
+void Correlator::close(std::unique_ptr<Call> c, IncompleteReason reason) {
+    Event& ev = c->event;
+    ev.seq = c->entry_seq.value_or(c->key);
+    EventArgs& a = ev.args;
 
+    if (ev.kind == EventKind::FinitModule) {
+        // The file the kernel read (the return's) is the one that matters; the fd's at entry
+        // is the caller's, kept when it is another.
+        const std::optional<FileInfo>& kernel = c->exit_file;
+        const std::optional<FileInfo>& caller = c->entry_file;
+        const std::uint32_t partial = record_flag::path_truncated | record_flag::path_unavailable;
+        if (kernel && kernel->path) {
+            a.path = kernel->path;
+            a.path_partial = c->exit_flags & partial;
+        } else if (caller && caller->path) {
+            a.path = caller->path;
+            a.path_partial = c->entry_flags & partial;
+        } else {
+            a.path_partial = (c->entry_flags | c->exit_flags) & partial;
+        }
+        // Its identity: the kernel's file when the return names it, else the fd's at entry.
+        const std::optional<FileInfo>& identity = id_of(kernel) ? kernel : caller ? caller : kernel;
+        if (identity) {
+            a.dev = identity->dev;
+            a.ino = identity->ino;
+        }
+        const bool differ = id_of(kernel) && id_of(caller) && id_of(kernel) != id_of(caller);
+        if (differ) {
+            a.caller_dev = caller->dev;
+            a.caller_ino = caller->ino;
+        }
+        ev.file_changed = differ || (c->exit_flags & record_flag::file_changed);
+    }
+
+    if (ev.module && ev.module->params && a.params)
+        ev.params_mismatch = strings_differ(*a.params, a.params_partial, *ev.module->params,
+                                            ev.module->params_truncated);
+    if (ev.kind == EventKind::DeleteModule && ev.module && a.name)
+        ev.name_mismatch = strings_differ(*a.name, a.name_partial, ev.module->name, false);
+
+    if (!classify(*c, reason, false)) {
+        held_.push_back(Held{std::move(c), feeds_});
+        return;
+    }
+    emit(std::move(ev));
+}
+
+// The call's outcome and completeness from what was seen. False (only when not `final`) when
+// they hang on whether the record after the return reports a loss: see the header's "6.12
+// de-duplication".
+bool Correlator::classify(Call& c, IncompleteReason reason, bool final) {
+    Event& ev = c.event;
+    const bool has_init = c.has_init();
+    // Records of this call may have been lost where its own records do not show it: any seq
+    // given up or any loss reported while it was open might have been its init.
+    const bool span_lost = !c.has_entry || c.assume_lost || gaps_declared_ > c.gaps_at_open ||
+                           losses_reported_ > c.losses_at_open;
+
+    ev.incomplete_reason = IncompleteReason::None;
     if (!c.has_entry)
         ev.incomplete_reason = IncompleteReason::MissingEntry;
     else if (!c.has_exit)
@@ -588,9 +756,9 @@ void Correlator::close(Call& c, IncompleteReason reason) {
             reason == IncompleteReason::None ? IncompleteReason::MissingReturn : reason;
     else if (is_load(ev.kind) && (c.has_init_enter != c.has_init_exit || (!has_init && span_lost)))
         ev.incomplete_reason = IncompleteReason::LostRecords;
-    ev.complete = ev.incomplete_reason == IncompleteReason::None;
 
     // Outcome.
+    ev.waited_on.reset();
     if (ev.kind == EventKind::DeleteModule) {
         if (ev.ret)
             ev.outcome = *ev.ret == 0 ? Outcome::Unloaded : Outcome::UnloadFailed;
@@ -604,45 +772,87 @@ void Correlator::close(Call& c, IncompleteReason reason) {
             ev.outcome = *r == 0 ? Outcome::Loaded : Outcome::InitFailed;
     } else if (ev.ret) {
         link_waiter(c, ev);
-        if (ev.waited_on)
+        if (ev.waited_on) {
             ev.outcome = Outcome::Waited;
-        else if (span_lost || !config_.init_records)
+        } else if (span_lost || !config_.init_records) {
             ev.outcome = *ev.ret == 0 ? Outcome::Loaded : Outcome::Failed;
-        else if (*ev.ret != 0)
+        } else if (*ev.ret != 0) {
             ev.outcome = Outcome::Rejected;
-        else
-            // Success without an init of its own and nothing lost: only the kernel's
-            // de-duplication of concurrent finit_module calls (idempotent_init_module) does that.
-            ev.outcome = ev.kind == EventKind::FinitModule ? Outcome::Waited : Outcome::Loaded;
-    }
-
-    if (ev.module && ev.module->params && ev.args.params)
-        ev.params_mismatch = params_differ(*ev.args.params, ev.args.params_partial,
-                                           *ev.module->params, ev.module->params_truncated);
-
-    for (Loader& l : loaders_) {
-        if (l.key == c.key) {
-            l.end_ts = c.exit_ts;
-            if (!l.end_ts)
-                l.end_ts = std::numeric_limits<std::uint64_t>::max(); // closed, end unknown
-            l.ret = ev.ret;
+        } else {
+            // Success without an init of its own, with nothing to say why: its init records
+            // were lost (the loss may be reported with the next record), or it waited for a
+            // load that was not seen.
+            ev.outcome = Outcome::Loaded;
+            if (!final)
+                return false;
+            ev.incomplete_reason = IncompleteReason::MissingInit;
         }
     }
-    emit(std::move(ev));
+    ev.complete = ev.incomplete_reason == IncompleteReason::None;
+    return true;
 }
 
-// A finit call that ran no init: find the call it waited for, if it was seen.
-void Correlator::link_waiter(const Call& c, Event& ev) {
-    if (ev.kind != EventKind::FinitModule || !ev.args.dev || !ev.args.ino || !ev.ret || !c.tid)
+// Emit the held events of calls closed before feed() number `closed_before`: the record that
+// would report their loss has come (or none will soon).
+void Correlator::decide(std::uint64_t closed_before) {
+    while (!held_.empty() && held_.front().closed_in < closed_before) {
+        std::unique_ptr<Call> c = std::move(held_.front().call);
+        held_.pop_front();
+        classify(*c, IncompleteReason::None, true);
+        emit(std::move(c->event));
+    }
+}
+
+// Keep what a finit call that ran an init tells about itself, for link_waiter().
+void Correlator::note_loader(const Call& c) {
+    if (!c.has_init() || !c.tid || !c.init_seq ||
+        (c.event.kind != EventKind::FinitModule && c.event.kind != EventKind::UnknownLoad))
         return;
-    const std::uint64_t start = ev.time_ns;
-    const std::uint64_t end = c.exit_ts.value_or(std::numeric_limits<std::uint64_t>::max());
+    auto l = std::find_if(loaders_.rbegin(), loaders_.rend(),
+                          [&](const Loader& x) { return x.key == c.key; });
+    Loader* loader = l == loaders_.rend() ? nullptr : &*l;
+    if (!loader) {
+        loaders_.emplace_back();
+        loader = &loaders_.back();
+        loader->key = c.key;
+    }
+    loader->seq = c.entry_seq.value_or(c.key);
+    loader->tid = *c.tid;
+    loader->file = c.file_id();
+    loader->module = c.event.module ? c.event.module->name : std::string();
+    loader->init_seq = *c.init_seq;
+    loader->exit_seq = c.exit_seq;
+    loader->exit_ts = c.exit_ts;
+    loader->init_ret = c.event.module ? c.event.module->init_ret : std::nullopt;
+    loader->ret = c.event.ret;
+    if (loaders_.size() > max_loaders)
+        loaders_.pop_front();
+}
+
+// A finit call that ran no init: find the call it waited for (see the header).
+void Correlator::link_waiter(const Call& c, Event& ev) {
+    if (ev.kind != EventKind::FinitModule || !ev.ret || !c.tid || !c.exit_seq)
+        return;
+    const std::optional<FileId> file = c.file_id();
+    if (!file)
+        return;
+    // Without its entry, when it began is known from its duration only.
+    std::optional<std::uint64_t> start_ts;
+    if (!c.has_entry && c.exit_ts && ev.duration_ns && *ev.duration_ns <= *c.exit_ts)
+        start_ts = *c.exit_ts - *ev.duration_ns;
     for (auto l = loaders_.rbegin(); l != loaders_.rend(); ++l) {
-        if (l->dev != *ev.args.dev || l->ino != *ev.args.ino || l->tid == *c.tid)
+        if (l->key == c.key || l->tid == *c.tid || l->file != file)
             continue;
-        const bool overlaps = l->start_ts <= end && (!l->end_ts || *l->end_ts >= start);
+        // Its init began before this call returned...
+        if (l->init_seq >= *c.exit_seq)
+            continue;
+        // ...and it had not returned when this call began.
+        if (l->exit_seq && c.has_entry && *l->exit_seq < *c.entry_seq)
+            continue;
+        if (l->exit_seq && !c.has_entry && (!start_ts || !l->exit_ts || *l->exit_ts < *start_ts))
+            continue;
         const std::optional<std::int64_t> result = l->ret ? l->ret : l->init_ret;
-        if (overlaps && result && *result == *ev.ret) {
+        if (result && *result == *ev.ret) {
             ev.waited_on = WaitedOn{l->seq, l->tid, l->module};
             return;
         }
@@ -651,6 +861,7 @@ void Correlator::link_waiter(const Call& c, Event& ev) {
 
 void Correlator::emit(Event&& ev) {
     ++summary_.events;
+    summary_.joined += ev.records;
     if (!ev.complete)
         ++summary_.incomplete;
     if (sink_)

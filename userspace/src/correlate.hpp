@@ -4,8 +4,8 @@
 // Ordering. Records are processed in seq order, not arrival order. A record that arrives ahead
 // of a missing seq waits in a reorder buffer. A missing seq is given up as lost when
 //   - the kernel has reported at least as many lost records (LOSS nests: buffer_full,
-//     socket_full, nomem, and the reader's own overrun; not nmissed, whose probe hits never
-//     took a seq) as are missing in that gap and not yet explained, or
+//     socket_full, nomem; not nmissed or busy, whose probe hits never took a seq) as are
+//     missing in that gap and not yet explained, or
 //   - a record `reorder_window` or more seqs beyond it has arrived (the window bounds both the
 //     wait and the buffer: it never holds more than `reorder_window` records), or one stamped
 //     `reorder_ns` or more after the first record waiting behind it, or
@@ -18,27 +18,43 @@
 // its gap is given up like any other (the window is exceeded in the flood that filled the
 // buffer) and the entry, when it comes, joins the call still open on its thread. A record
 // whose seq was already processed is a duplicate and is ignored; any other record whose seq
-// was given up arrived too late and is ignored (both counted).
+// was given up arrived too late and is ignored (both counted). A record of a type this reader
+// does not know (a newer kernel module's) is part of no event; its seq counts as received.
 //
 // Joining. A thread makes one syscall at a time, so an open call is found by tid, and every
 // link the kernel gives is checked: a return joins the call whose entry seq is its entry_seq,
 // on the same tid and of the same syscall; a DO_INIT_EXIT joins the call holding the
-// DO_INIT_ENTER named by its entry_seq. Where a record is missing, a record only joins the open
-// call on its tid when the seqs are consistent with it (see correlate.cpp); otherwise it starts
-// an event of its own, marked incomplete. A new syscall entry on a tid closes the call left
-// open there: its return was lost.
+// DO_INIT_ENTER named by its entry_seq; a MODULE_FREE joins the delete_module open on its
+// thread (the module it unloaded), or is absorbed into the load open there (whose init
+// failed) without changing it. Where a record is missing, a record only joins the open call on
+// its tid when the seqs are consistent with it (see correlate.cpp); otherwise it starts an
+// event of its own, marked incomplete. A new syscall entry on a tid closes the call left open
+// there: its return was lost.
+//
+// Losses. Any loss the kernel reports while a call is open (any cause, nmissed and busy too),
+// and any seq given up while it is open, may have been one of its records. A load that ran no
+// init of its own is then only Loaded or Failed, and incomplete (LostRecords).
 //
 // 6.12 de-duplication. Kernels with idempotent_init_module() (the lab's 6.12, not its 6.1)
 // make finit_module(2) calls for a file another thread is loading wait for that load and
 // return its result without running an init of their own. Such a call gets Outcome::Waited,
-// module absent, and waited_on set to the loading call: a finit call of the same file (device
-// and inode) whose run time overlaps and whose result is the one returned. A finit call that
-// returns 0 without an init of its own while no record was lost is Waited too, even when the
-// loading call itself was not seen.
+// module absent, and waited_on set to the loading call, but only with that evidence: another
+// thread's finit call of the same file (device and inode, the return's FILE where it has one,
+// else the entry's), whose init began before this call returned, which had not returned when
+// this call began, and whose result is the one returned. A load that returns 0 with no init of
+// its own and no such evidence is incomplete: LostRecords when a loss was reported while it
+// was open or with the record after its return (the kernel reports a loss with the next record
+// it delivers, so such an event is held back until that record or expire()), else
+// MissingInit; its outcome is Loaded.
 //
 // Memory. At most `max_open_calls` calls are held open; beyond that the oldest (lowest seq) is
 // closed as IncompleteReason::Evicted. The reorder buffer is bounded by the window, and the
 // bookkeeping for de-duplicated loads and late records is bounded too.
+//
+// Accounting. Every record fed ends in exactly one place: joined into one emitted event
+// (Event::records), or counted in the summary as control (LOSS, SHUTDOWN), malformed,
+// unknown, duplicate or late. Once flush() has returned,
+//   records == joined + control + malformed + unknown + duplicates + late.
 #pragma once
 
 #include "event.hpp"
@@ -77,10 +93,13 @@ struct CorrelatorSummary {
     std::uint64_t records = 0;      // records fed, LOSS and SHUTDOWN included
     std::uint64_t events = 0;       // events emitted
     std::uint64_t incomplete = 0;   // of those, incomplete
+    std::uint64_t joined = 0;       // records joined into the events emitted
     std::uint64_t seqs_missing = 0; // seqs never received: given up as lost
     std::uint64_t duplicates = 0;   // a seq already processed arrived again
     std::uint64_t late = 0;         // a seq arrived after it had been given up as lost
-    std::uint64_t malformed = 0;    // a record that needs a seq came without one
+    std::uint64_t malformed = 0;    // a record that needs a seq came without one, or type 0
+    std::uint64_t unknown = 0;      // records of a type this reader does not know
+    std::uint64_t control = 0;      // LOSS and SHUTDOWN records
     std::uint64_t evicted = 0;      // open calls given up because of max_open_calls
     std::uint64_t shutdowns = 0;
 };
@@ -97,9 +116,10 @@ public:
 
     void feed(const Record& record);
 
-    // Give up every seq still missing and process what waited behind it. For the caller to use
-    // when input has been idle for a while, so a lost record reported by nobody (no
-    // LOSS_NOTICE subscription) cannot hold finished events back indefinitely.
+    // Give up every seq still missing and process what waited behind it, and emit the events
+    // held back for the next record. For the caller to use when input has been idle for a
+    // while, so a lost record reported by nobody (no LOSS_NOTICE subscription) cannot hold
+    // finished events back indefinitely.
     void expire();
 
     // End of input: expire(), then close every open call as incomplete with `reason`
@@ -109,16 +129,20 @@ public:
     // The events finished since the last drain() (only without a sink).
     std::vector<Event> drain();
 
-    // Records the kernel (and the reader's socket) reported lost, by cause.
+    // Records the kernel reported lost, by cause.
     const Loss& totals() const { return loss_; }
     const CorrelatorSummary& summary() const { return summary_; }
     // Calls currently open (waiting for more records).
     std::size_t open_calls() const;
+    // Calls finished whose events wait for the next record (see "6.12 de-duplication").
+    std::size_t held_events() const;
 
 private:
     struct Call;
     struct Loader;
+    struct Held;
 
+    void take(const Record& rec);
     void resolve_gaps(bool force);
     void give_up(std::uint64_t from, std::uint64_t to);
     void process(const Record& rec);
@@ -128,6 +152,7 @@ private:
     void on_init_enter(const Record& rec);
     void on_init_exit(const Record& rec);
     void on_exit(const Record& rec);
+    void on_module_free(const Record& rec);
     void on_obsolete(const Record& rec);
     void on_shutdown(const Record& rec);
 
@@ -136,9 +161,11 @@ private:
     Call* call_on_tid(const Record& rec);
     void close_open_on_tid(const Record& rec, IncompleteReason reason);
     void finish(std::uint64_t key, IncompleteReason reason);
-    void close(Call& call, IncompleteReason reason);
+    void close(std::unique_ptr<Call> call, IncompleteReason reason);
+    bool classify(Call& call, IncompleteReason reason, bool final);
+    void decide(std::uint64_t closed_before);
     void emit(Event&& event);
-    void evict_if_full();
+    void note_loader(const Call& call);
     void link_waiter(const Call& call, Event& event);
 
     CorrelatorConfig config_;
@@ -154,6 +181,8 @@ private:
     std::map<std::uint64_t, Record> pending_; // arrived ahead of next_seq_
     std::uint64_t loss_credit_ = 0;           // reported losses not yet matched to a gap
     std::uint64_t gaps_declared_ = 0;         // seqs given up so far: a call notes it when it opens
+    std::uint64_t losses_reported_ = 0;       // every loss reported so far, any cause; noted too
+    std::uint64_t feeds_ = 0;                 // feed() calls so far
     std::deque<std::pair<std::uint64_t, std::uint64_t>> given_up_; // [from, to) ranges
 
     // Open calls by key (the entry's seq, or the first seq seen of the call); ordered, so the
@@ -163,6 +192,8 @@ private:
     std::unordered_map<std::uint64_t, std::uint64_t> by_init_seq_; // DO_INIT_ENTER seq -> key
     // Recent finit calls that ran an init, for linking de-duplicated calls to them.
     std::deque<Loader> loaders_;
+    // Finished calls whose events wait for the next record, oldest first.
+    std::deque<Held> held_;
 };
 
 } // namespace modtrace

@@ -51,6 +51,8 @@ constexpr auto kTopNames = [] {
     n[MODTRACE_ATTR_PROBE_STATUS] = "PROBE_STATUS";
     n[MODTRACE_ATTR_COUNTERS] = "COUNTERS";
     n[MODTRACE_ATTR_READERS] = "READERS";
+    n[MODTRACE_ATTR_BACKLOG_BYTES] = "BACKLOG_BYTES";
+    n[MODTRACE_ATTR_BACKLOG_MAX_BYTES] = "BACKLOG_MAX_BYTES";
     return n;
 }();
 
@@ -110,6 +112,7 @@ constexpr auto kLossNames = [] {
     n[MODTRACE_LOSS_ATTR_SOCKET_FULL] = "SOCKET_FULL";
     n[MODTRACE_LOSS_ATTR_NMISSED] = "NMISSED";
     n[MODTRACE_LOSS_ATTR_NOMEM] = "NOMEM";
+    n[MODTRACE_LOSS_ATTR_BUSY] = "BUSY";
     return n;
 }();
 
@@ -134,6 +137,7 @@ constexpr auto kCounterNames = [] {
     n[MODTRACE_COUNTER_ATTR_LOST_NMISSED] = "LOST_NMISSED";
     n[MODTRACE_COUNTER_ATTR_LOST_NOMEM] = "LOST_NOMEM";
     n[MODTRACE_COUNTER_ATTR_READERS_GONE] = "READERS_GONE";
+    n[MODTRACE_COUNTER_ATTR_LOST_BUSY] = "LOST_BUSY";
     return n;
 }();
 
@@ -330,29 +334,28 @@ Result<std::string> read_as(const Attribute& attr, const FieldName& name, std::s
     return std::string(begin, nul);
 }
 
-// A u32 holding an enum whose known values are 1..max.
+// A u32 holding an enum: any value but UNSPEC (0), which no module sends. Values above what this
+// reader knows are a newer module's and kept as they are.
 template <class E>
-Result<E> read_enum(const Attribute& attr, const FieldName& name, std::uint32_t max,
-                    std::string_view what) {
+Result<E> read_enum(const Attribute& attr, const FieldName& name, std::string_view what) {
     auto value = read_number<std::uint32_t>(attr, name, read_u32);
     if (!value)
         return value.error();
-    if (*value < 1 || *value > max)
-        return Error{"unknown " + std::string(what) + " " + n(*value) + " in attribute " +
-                     name.str()};
+    if (*value == 0)
+        return Error{"invalid " + std::string(what) + " 0 in attribute " + name.str()};
     return static_cast<E>(*value);
 }
 
 Result<RecordType> read_as(const Attribute& attr, const FieldName& name, RecordType*) {
-    return read_enum<RecordType>(attr, name, MODTRACE_REC_MAX, "record type");
+    return read_enum<RecordType>(attr, name, "record type");
 }
 
 Result<Probe> read_as(const Attribute& attr, const FieldName& name, Probe*) {
-    return read_enum<Probe>(attr, name, MODTRACE_PROBE_MAX, "probe");
+    return read_enum<Probe>(attr, name, "probe");
 }
 
 Result<ProbeState> read_as(const Attribute& attr, const FieldName& name, ProbeState*) {
-    return read_enum<ProbeState>(attr, name, MODTRACE_PROBE_STATE_MAX, "probe state");
+    return read_enum<ProbeState>(attr, name, "probe state");
 }
 
 Result<Task> read_as(const Attribute& attr, const FieldName& name, Task*) {
@@ -378,8 +381,8 @@ Result<Task> read_as(const Attribute& attr, const FieldName& name, Task*) {
     f.optional(MODTRACE_TASK_ATTR_ABI, task.abi);
     if (auto ok = f.result(); !ok)
         return ok.error();
-    if (task.abi && abi_name(*task.abi).empty())
-        return Error{"unknown ABI " + n(*task.abi) + " in attribute " + name.str() + ".ABI"};
+    if (task.abi == 0U)
+        return Error{"invalid ABI 0 in attribute " + name.str() + ".ABI"};
     return task;
 }
 
@@ -388,12 +391,13 @@ Result<Loss> read_as(const Attribute& attr, const FieldName& name, Loss*) {
     if (auto ok = nest.parse(attr.payload); !ok)
         return ok.error();
     // Only non-zero counts are sent: absent is zero.
-    std::optional<std::uint64_t> buffer_full, socket_full, nmissed, nomem;
+    std::optional<std::uint64_t> buffer_full, socket_full, nmissed, nomem, busy;
     Fields f(nest);
     f.optional(MODTRACE_LOSS_ATTR_BUFFER_FULL, buffer_full);
     f.optional(MODTRACE_LOSS_ATTR_SOCKET_FULL, socket_full);
     f.optional(MODTRACE_LOSS_ATTR_NMISSED, nmissed);
     f.optional(MODTRACE_LOSS_ATTR_NOMEM, nomem);
+    f.optional(MODTRACE_LOSS_ATTR_BUSY, busy);
     if (auto ok = f.result(); !ok)
         return ok.error();
     Loss loss;
@@ -401,6 +405,7 @@ Result<Loss> read_as(const Attribute& attr, const FieldName& name, Loss*) {
     loss.socket_full = socket_full.value_or(0);
     loss.nmissed = nmissed.value_or(0);
     loss.nomem = nomem.value_or(0);
+    loss.busy = busy.value_or(0);
     return loss;
 }
 
@@ -494,13 +499,15 @@ Result<Counters> read_as(const Attribute& attr, const FieldName& name, Counters*
     f.required(MODTRACE_COUNTER_ATTR_LOST_NMISSED, c.lost_nmissed);
     f.required(MODTRACE_COUNTER_ATTR_LOST_NOMEM, c.lost_nomem);
     f.required(MODTRACE_COUNTER_ATTR_READERS_GONE, c.readers_gone);
+    f.optional(MODTRACE_COUNTER_ATTR_LOST_BUSY, c.lost_busy);
     if (auto ok = f.result(); !ok)
         return ok.error();
     return c;
 }
 
 // The attributes each record type must carry beyond TYPE (kmod/uapi/modtrace.h,
-// enum modtrace_record_type): those of every record made by a probe, then the type's own.
+// enum modtrace_record_type): those of every record made by a probe, then the type's own. A type
+// this reader does not know needs nothing: what it carries is not known.
 constexpr std::array<std::uint16_t, 5> kProbeRecordAttributes = {
     MODTRACE_ATTR_SEQ, MODTRACE_ATTR_PROBE, MODTRACE_ATTR_TS, MODTRACE_ATTR_CPU,
     MODTRACE_ATTR_TASK};
@@ -517,6 +524,7 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
     static constexpr std::uint16_t obsolete[] = {MODTRACE_ATTR_SYSCALL_NR};
     static constexpr std::uint16_t loss[] = {MODTRACE_ATTR_LOSS};
     static constexpr std::uint16_t shutdown[] = {MODTRACE_ATTR_NEXT_SEQ};
+    static constexpr std::uint16_t module_free[] = {MODTRACE_ATTR_MODULE};
     switch (type) {
     case RecordType::InitModuleEnter:
         return init_enter;
@@ -538,11 +546,15 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
         return loss;
     case RecordType::Shutdown:
         return shutdown;
+    case RecordType::ModuleFree:
+        return module_free;
     }
     return {};
 }
 
 Result<void> check_required(const Nest& nest, RecordType type) {
+    if (record_type_name(type).empty())
+        return {};
     const bool from_probe = type != RecordType::Loss && type != RecordType::Shutdown;
     for (auto attrs : {from_probe ? std::span<const std::uint16_t>(kProbeRecordAttributes)
                                   : std::span<const std::uint16_t>(),
@@ -654,6 +666,8 @@ Result<Status> decode_status(const GenlMessage& message) {
     f.required(MODTRACE_ATTR_PARAM_STRING_MAX, s.params.string_max);
     f.required(MODTRACE_ATTR_COUNTERS, s.counters);
     f.required(MODTRACE_ATTR_READERS, s.readers);
+    f.optional(MODTRACE_ATTR_BACKLOG_BYTES, s.backlog_bytes);
+    f.optional(MODTRACE_ATTR_BACKLOG_MAX_BYTES, s.backlog_max_bytes);
     if (auto ok = f.result(); !ok)
         return in(context, ok.error());
     for (const Attribute* attr : nest.find_all(MODTRACE_ATTR_PROBE_STATUS)) {

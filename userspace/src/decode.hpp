@@ -1,8 +1,12 @@
 // The kernel module's messages (kmod/uapi/modtrace.h) decoded into typed values. Pure functions
 // over bytes, no libnl: every attribute is checked (exact sizes for numbers, strings terminated
-// within their payload, nests parsed recursively, enum values known, attributes required by the
-// record type present), so anything past the decoder can trust what it gets. Attribute types
-// this reader does not know are skipped, so a newer module can add some; PAD is skipped too.
+// within their payload, nests parsed recursively, enum values other than UNSPEC, attributes
+// required by the record type present), so anything past the decoder can trust what it gets.
+// What a newer module may add is kept or skipped, never an error (the header's "Compatibility"):
+// attribute types this reader does not know are skipped (PAD too); a record type, probe, ABI or
+// probe state it does not know is kept as its number, and a record of an unknown type needs
+// nothing but its TYPE. Attributes added to the protocol later than the first release are
+// optional, so that an older module's messages still decode.
 #pragma once
 
 #include "modtrace.h"
@@ -25,7 +29,9 @@ enum class ProbeState : std::uint32_t {
     Missing = 2,
 };
 
-// One MODTRACE_ATTR_PROBE_STATUS nest.
+// One MODTRACE_ATTR_PROBE_STATUS nest: one point a probe is attached to, or, with state Missing,
+// a probe attached nowhere. A probe attached to several points (one per syscall ABI) has one
+// nest for each.
 struct ProbeStatus {
     Probe probe{};
     std::optional<std::string> symbol; // absent: attached nowhere
@@ -45,6 +51,7 @@ struct Counters {
     std::uint64_t lost_nmissed = 0;
     std::uint64_t lost_nomem = 0;
     std::uint64_t readers_gone = 0;
+    std::optional<std::uint64_t> lost_busy; // absent from older modules
 };
 
 // The module's parameters, fixed once it is loaded.
@@ -63,6 +70,9 @@ struct Status {
     std::vector<ProbeStatus> probes;
     Counters counters;
     std::uint32_t readers = 0;
+    // Bytes the readers' backlogs hold now and may hold at most; absent from older modules.
+    std::optional<std::uint32_t> backlog_bytes;
+    std::optional<std::uint32_t> backlog_max_bytes;
 };
 
 // The reply to MODTRACE_CMD_SUBSCRIBE: records from next_seq on are delivered or counted lost.

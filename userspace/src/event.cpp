@@ -7,7 +7,7 @@ namespace modtrace {
 
 namespace {
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 7> kind_names{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 8> kind_names{{
     {EventKind::InitModule, "init_module"},
     {EventKind::FinitModule, "finit_module"},
     {EventKind::DeleteModule, "delete_module"},
@@ -15,6 +15,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 7> kind_names{{
     {EventKind::QueryModule, "query_module"},
     {EventKind::GetKernelSyms, "get_kernel_syms"},
     {EventKind::UnknownLoad, "unknown_load"},
+    {EventKind::ObsoleteSyscall, "obsolete_syscall"},
 }};
 
 } // namespace
@@ -69,6 +70,8 @@ std::string_view incomplete_reason_name(IncompleteReason reason) {
         return "missing_return";
     case IncompleteReason::LostRecords:
         return "lost_records";
+    case IncompleteReason::MissingInit:
+        return "missing_init";
     case IncompleteReason::ReaderStopped:
         return "reader_stopped";
     case IncompleteReason::Shutdown:

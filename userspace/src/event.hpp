@@ -23,6 +23,9 @@ enum class EventKind {
     // A module init whose syscall records were all lost (or began before the reader started):
     // init_module or finit_module, there is no telling which.
     UnknownLoad,
+    // A call the ni_syscall probe recorded whose ABI and number are none of the obsolete
+    // syscalls this reader knows (a newer kernel module may record more): kept with its number.
+    ObsoleteSyscall,
 };
 
 enum class Outcome {
@@ -34,8 +37,8 @@ enum class Outcome {
     Loaded,
     // Kernels with idempotent_init_module() (6.12, not 6.1): a finit_module(2) of a file
     // another thread was already loading. The kernel made this call wait and gave it the other
-    // call's result; its own thread ran no init. Event::waited_on names that other call when
-    // it was seen.
+    // call's result; its own thread ran no init. Only given when that other call was seen:
+    // Event::waited_on names it.
     Waited,
     Unloaded,
     UnloadFailed,
@@ -48,6 +51,10 @@ enum class IncompleteReason {
     MissingEntry,  // the syscall entry record was lost, or came before the reader started
     MissingReturn, // the return was lost: the thread has since made another call
     LostRecords,   // entry and return seen, but records in between may be missing
+    // A load returned 0, but no init of its own was seen, nor a load of the same file by
+    // another thread that it could have waited for, and no loss was reported that would explain
+    // it: its module is not known.
+    MissingInit,
     ReaderStopped, // flushed at the end of input while the call was still open
     Shutdown,      // the kernel module unloaded while the call was open
     Evicted,       // too many open calls: the oldest were given up
@@ -60,11 +67,17 @@ std::string_view incomplete_reason_name(IncompleteReason reason); // "" for None
 
 // What the caller passed. Which members apply depends on the syscall; the rest stay empty.
 struct EventArgs {
-    std::optional<std::uint64_t> len;  // init_module: image size
-    std::optional<std::int32_t> fd;    // finit_module
-    std::optional<std::string> path;   // finit_module: the fd's file
-    std::optional<std::uint32_t> dev;  // finit_module: the file's identity, which is what the
-    std::optional<std::uint64_t> ino;  //   kernel's de-duplication of concurrent loads keys on
+    std::optional<std::uint64_t> len; // init_module: image size
+    std::optional<std::int32_t> fd;   // finit_module
+    // finit_module: the file the kernel read the module from (the return's FILE), else the one
+    // the fd referred to at entry. dev and ino are the file's identity, which is what the
+    // kernel's de-duplication of concurrent loads keys on.
+    std::optional<std::string> path;
+    std::optional<std::uint32_t> dev; // new_encode_dev() form
+    std::optional<std::uint64_t> ino;
+    // finit_module: the file the fd referred to at entry, only when it is not the one above.
+    std::optional<std::uint32_t> caller_dev;
+    std::optional<std::uint64_t> caller_ino;
     std::optional<std::string> params; // init_module, finit_module: as read at entry
     // The params above are only a prefix of what the caller passed (cut at the kernel module's
     // string bound, or the rest could not be read without faulting).
@@ -73,10 +86,12 @@ struct EventArgs {
     std::optional<std::uint32_t> flags; // finit_module, delete_module: raw
     std::optional<std::string> name;    // delete_module
     bool name_partial = false;
+    std::optional<std::uint32_t> syscall_nr; // obsolete syscalls: in the caller's ABI's table
     std::vector<std::uint64_t> syscall_args; // obsolete syscalls: raw arguments
 };
 
-// The kernel's view of the module whose init this call ran.
+// The kernel's view of the module whose init this call ran; for delete_module, the module the
+// kernel freed (its name only).
 struct EventModule {
     std::string name;
     std::optional<std::string> version;
@@ -117,7 +132,14 @@ struct Event {
     // The caller's params at entry differ from the kernel's copy (mod->args): the caller's
     // memory changed while the kernel read it, or something else rewrote the string.
     bool params_mismatch = false;
-    std::optional<WaitedOn> waited_on; // Outcome::Waited, when the loading call was seen
+    // delete_module: the name the caller passed differs from the kernel's name of the module it
+    // freed.
+    bool name_mismatch = false;
+    // finit_module: the file the kernel read is not the one the fd referred to at entry.
+    bool file_changed = false;
+    std::optional<WaitedOn> waited_on; // Outcome::Waited
+    // The records joined into this event.
+    std::uint32_t records = 0;
 
     // The call ended in failure: a non-zero return, a failed init, an obsolete syscall.
     bool failed() const;

@@ -1,7 +1,9 @@
 #include "event_format.hpp"
 
 #include "json.hpp"
+#include "modtrace.h"
 #include "names.hpp"
+#include "protocol_names.hpp"
 
 #include <cstdio>
 #include <ctime>
@@ -12,7 +14,7 @@ namespace modtrace {
 
 namespace {
 
-constexpr std::uint32_t loginuid_unset = 0xffffffffU;
+constexpr std::uint32_t audit_unset = 0xffffffffU; // loginuid and sessionid
 constexpr std::int64_t ns_per_s = 1000000000;
 
 // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days); no time
@@ -68,7 +70,52 @@ void flags_json(JsonWriter& w, const std::optional<std::uint32_t>& flags, bool f
     value_or_null(w, flags);
 }
 
+void dev_or_null(JsonWriter& w, const std::optional<std::uint32_t>& dev) {
+    if (dev)
+        w.value(format_dev(*dev));
+    else
+        w.null();
+}
+
+void module_json(JsonWriter& w, const std::optional<EventModule>& module) {
+    if (!module) {
+        w.null();
+        return;
+    }
+    const EventModule& m = *module;
+    w.begin_object();
+    w.key("name").value(m.name);
+    w.key("version");
+    value_or_null(w, m.version);
+    w.key("srcversion");
+    value_or_null(w, m.srcversion);
+    w.key("taints");
+    value_or_null(w, m.taints);
+    w.key("signed");
+    value_or_null(w, m.sig_ok);
+    w.key("params");
+    value_or_null(w, m.params);
+    w.key("text_size");
+    value_or_null(w, m.text_size);
+    w.key("total_size");
+    value_or_null(w, m.total_size);
+    w.key("init_ret");
+    value_or_null(w, m.init_ret);
+    w.end_object();
+}
+
 // --- text -----------------------------------------------------------------------------------
+
+// The syscall column: the kind, and the caller's ABI when it is not the native one.
+std::string syscall_text(const Event& ev) {
+    std::string s(event_kind_name(ev.kind));
+    if (ev.task && ev.task->abi && *ev.task->abi != MODTRACE_ABI_X86_64) {
+        const std::string_view abi = abi_name(*ev.task->abi);
+        s += '/';
+        s += abi.empty() ? "abi" + std::to_string(*ev.task->abi) : std::string(abi);
+    }
+    return s;
+}
 
 // `s` in double quotes: text_escape()'s escapes, and \" for a quote (text_escape() leaves
 // quotes alone and escapes backslashes, so the result reads back unambiguously).
@@ -204,8 +251,8 @@ void append_loss_causes(std::string& out, const Loss& loss, std::uint64_t unrepo
         {"buffer_full", loss.buffer_full},
         {"socket_full", loss.socket_full},
         {"nomem", loss.nomem},
-        {"overrun", loss.overrun},
         {"nmissed", loss.nmissed},
+        {"busy", loss.busy},
         {"unreported", unreported},
     };
     bool first = true;
@@ -307,9 +354,17 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
     w.key("event").value(event_kind_name(ev.kind));
 
     const Task* t = ev.task ? &*ev.task : nullptr;
-    const auto id = [&](const char* key, std::uint32_t Task::*field) {
+    const auto id = [&](const char* key, auto Task::*field) {
         w.key(key);
         if (t)
+            w.value(t->*field);
+        else
+            w.null();
+    };
+    // The audit ids are null when unset.
+    const auto audit_id = [&](const char* key, std::uint32_t Task::*field) {
+        w.key(key);
+        if (t && t->*field != audit_unset)
             w.value(t->*field);
         else
             w.null();
@@ -319,16 +374,26 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
     id("ppid", &Task::ppid);
     id("uid", &Task::uid);
     id("euid", &Task::euid);
-    w.key("loginuid");
-    if (t && t->loginuid != loginuid_unset)
-        w.value(t->loginuid);
-    else
-        w.null();
+    id("gid", &Task::gid);
+    audit_id("loginuid", &Task::loginuid);
+    audit_id("sessionid", &Task::sessionid);
     w.key("comm");
     if (t)
         w.value(t->comm);
     else
         w.null();
+    id("cgroup_id", &Task::cgroup_id);
+    id("pidns_ino", &Task::pidns_ino);
+    id("mntns_ino", &Task::mntns_ino);
+    w.key("abi");
+    if (t && t->abi) {
+        if (const std::string_view abi = abi_name(*t->abi); !abi.empty())
+            w.value(abi);
+        else
+            w.value(*t->abi);
+    } else {
+        w.null();
+    }
 
     const EventArgs& a = ev.args;
     w.key("args").begin_object();
@@ -344,6 +409,14 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
         value_or_null(w, a.fd);
         w.key("path");
         value_or_null(w, a.path);
+        w.key("dev");
+        dev_or_null(w, a.dev);
+        w.key("ino");
+        value_or_null(w, a.ino);
+        w.key("caller_dev");
+        dev_or_null(w, a.caller_dev);
+        w.key("caller_ino");
+        value_or_null(w, a.caller_ino);
         w.key("params");
         value_or_null(w, a.params);
         flags_json(w, a.flags, true);
@@ -353,32 +426,24 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
         value_or_null(w, a.name);
         flags_json(w, a.flags, false);
         break;
-    default:
+    case EventKind::CreateModule:
+    case EventKind::QueryModule:
+    case EventKind::GetKernelSyms:
+    case EventKind::ObsoleteSyscall:
+        w.key("nr");
+        value_or_null(w, a.syscall_nr);
+        w.key("raw").begin_array();
+        for (const std::uint64_t arg : a.syscall_args)
+            w.value(arg);
+        w.end_array();
+        break;
+    case EventKind::UnknownLoad:
         break;
     }
     w.end_object();
 
     w.key("module");
-    if (ev.module) {
-        const EventModule& m = *ev.module;
-        w.begin_object();
-        w.key("name").value(m.name);
-        w.key("version");
-        value_or_null(w, m.version);
-        w.key("srcversion");
-        value_or_null(w, m.srcversion);
-        w.key("taints");
-        value_or_null(w, m.taints);
-        w.key("signed");
-        value_or_null(w, m.sig_ok);
-        w.key("params");
-        value_or_null(w, m.params);
-        w.key("init_ret");
-        value_or_null(w, m.init_ret);
-        w.end_object();
-    } else {
-        w.null();
-    }
+    module_json(w, ev.module);
 
     w.key("ret");
     value_or_null(w, ev.ret);
@@ -399,6 +464,8 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
     else
         w.value(incomplete_reason_name(ev.incomplete_reason));
     w.key("params_mismatch").value(ev.params_mismatch);
+    w.key("name_mismatch").value(ev.name_mismatch);
+    w.key("file_changed").value(ev.file_changed);
     // Which strings are only a prefix of the real one (the kernel module's string bound, or a
     // user pointer that could not be read to its end).
     w.key("truncated").begin_array();
@@ -419,7 +486,7 @@ std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {
     const EventArgs& a = ev.args;
     std::string line = paint(local_clock(time.realtime_ns(ev.time_ns)), ansi::dim, colour);
     line += ' ';
-    line += pad(std::string(event_kind_name(ev.kind)), 15);
+    line += pad(syscall_text(ev), 15);
 
     std::string proc = "?";
     std::string uid = "uid=?";
@@ -449,6 +516,10 @@ std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {
     case EventKind::DeleteModule:
         if (a.name)
             target = token(*a.name) + (a.name_partial ? "..." : "");
+        break;
+    case EventKind::ObsoleteSyscall:
+        if (a.syscall_nr)
+            target = "nr=" + std::to_string(*a.syscall_nr);
         break;
     default:
         break;
@@ -499,7 +570,8 @@ std::string summary_line(const CorrelatorSummary& s, const Loss& loss) {
                       std::to_string(s.incomplete) + " incomplete), ";
     // Gaps in the seqs the kernel's loss reports do not explain (it reports them with the next
     // record it delivers, so these are losses at the very end, or before a reported one).
-    const std::uint64_t reported = loss.buffer_full + loss.socket_full + loss.nomem + loss.overrun;
+    // nmissed and busy probe hits took no seq.
+    const std::uint64_t reported = loss.with_seq();
     const std::uint64_t unreported = s.seqs_missing > reported ? s.seqs_missing - reported : 0;
     const std::uint64_t total = loss.total() + unreported;
     if (total == 0) {

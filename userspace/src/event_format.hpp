@@ -13,9 +13,10 @@
 
 namespace modtrace {
 
-// Turns the kernel's CLOCK_MONOTONIC timestamps into wall-clock time. The offset is measured
-// once, at startup: a later change of the wall clock does not move events already seen, and
-// every event of a run is placed with the same offset.
+// Turns the kernel's CLOCK_MONOTONIC timestamps into wall-clock time with one offset between
+// the two clocks. The offset moves when the wall clock is stepped and across a suspend
+// (CLOCK_MONOTONIC stops while suspended), so a long-running reader takes it anew as records
+// come (WatchConfig::clock); an event is placed with the offset in force when it is printed.
 struct TimeBase {
     std::int64_t realtime_offset_ns = 0; // CLOCK_REALTIME - CLOCK_MONOTONIC
 
@@ -31,14 +32,20 @@ std::string format_rfc3339(std::int64_t realtime_ns);
 std::string format_duration(std::uint64_t ns);
 
 // One line, no trailing newline. Keys, always all present and in this order: seq, time, event,
-// pid, tid, ppid, uid, euid, loginuid (null when unset), comm, args, module, ret, errno,
-// outcome, duration_ns, init_duration_ns, complete, incomplete_reason, params_mismatch. args
-// holds the keys that apply to the syscall (init_module: len, params; finit_module: fd, path,
-// params, flags, flags_raw; delete_module: name, flags, flags_raw; others: none), null when the
-// entry was not seen. module is null when no init ran on the call's thread.
+// pid, tid, ppid, uid, euid, gid, loginuid and sessionid (null when unset), comm, cgroup_id,
+// pidns_ino, mntns_ino, abi (name, or the number of one this reader does not know; null when
+// absent), args, module, ret, errno, outcome, duration_ns, init_duration_ns, complete,
+// incomplete_reason, params_mismatch, name_mismatch, file_changed, truncated. args holds the
+// keys that apply to the syscall (init_module: len, params; finit_module: fd, path, dev, ino,
+// caller_dev, caller_ino, params, flags, flags_raw; delete_module: name, flags, flags_raw; the
+// obsolete syscalls: nr, raw; unknown_load: none), null when the record that carries them was
+// not seen. module (name, version, srcversion, taints, signed, params, text_size, total_size,
+// init_ret) is null when no init ran on the call's thread and, for delete_module, when the
+// kernel's free of the module was not seen (then only its name is known, the rest null).
 std::string event_to_json(const Event& event, const TimeBase& time);
 
-// One human-readable line, no trailing newline: local time (HH:MM:SS.mmm), syscall, process
+// One human-readable line, no trailing newline: local time (HH:MM:SS.mmm), syscall (with
+// "/ia32" or "/x32" after it for a caller of that ABI), process
 // (comm[pid] uid=N), the file or image size or module name the call was about, its params,
 // flags, the module that ran its init, the outcome and the duration, then any warnings
 // ([incomplete: why], [params changed: ...]). Strings that are not plain printable ASCII are

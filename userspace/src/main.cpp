@@ -142,7 +142,8 @@ int run_watch(const Options& options) {
     }
     config.correlator.first_seq = subscription->next_seq;
 
-    // One offset for the whole run (see TimeBase).
+    // Taken again at every burst of records (see WatchConfig::clock).
+    config.clock = &TimeBase::from_clocks;
     config.time = TimeBase::from_clocks();
     const bool tty = isatty(STDOUT_FILENO) == 1;
     config.json = options.json;
@@ -151,8 +152,12 @@ int run_watch(const Options& options) {
     config.filter = options.filter;
     config.count = options.count;
 
-    if (options.baseline && !print_baseline(options))
-        return fail(Error{"cannot write the output"});
+    if (options.baseline && !print_baseline(options)) {
+        // Subscribed: the run ends with its summary like any other.
+        std::cerr << "modtrace: cannot write the output\n"
+                  << summary_line(CorrelatorSummary{}, Loss{}) << '\n';
+        return 1;
+    }
 
     const WatchResult result = watch_events(*client, std::cout, std::cerr, config);
     // Leave politely when the module is still there (closing the socket unsubscribes too).
@@ -179,6 +184,9 @@ int run(const Options& options) {
 
 int main(int argc, char* argv[]) {
     try {
+        // A closed output is a write error, reported like any other (exit 1, summary first).
+        if (auto ignored = ignore_broken_pipes(); !ignored)
+            return fail(ignored.error());
         auto parsed = parse_options(argc, argv);
         if (auto* exit = std::get_if<Exit>(&parsed)) {
             (exit->status == 0 ? std::cout : std::cerr) << exit->text;

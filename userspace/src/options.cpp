@@ -21,9 +21,9 @@ namespace {
 constexpr std::size_t kCommMax = 15;
 
 // The event kinds --event accepts: the module syscalls the kernel module records.
-constexpr std::array<std::string_view, 6> kEventKinds = {
-    "init_module",   "finit_module", "delete_module",
-    "create_module", "query_module", "get_kernel_syms",
+constexpr std::array<std::string_view, 7> kEventKinds = {
+    "init_module",  "finit_module",    "delete_module",    "create_module",
+    "query_module", "get_kernel_syms", "obsolete_syscall",
 };
 
 // Options that select what event mode prints, meaningless in the other modes.
@@ -93,7 +93,8 @@ const OptionSpec kEventSpecs[] = {
      "modtrace --module snd-hda-intel"},
     {"event", Takes::Many, "KIND",
      "only calls of syscall KIND: init_module, finit_module, delete_module, create_module, "
-     "query_module, get_kernel_syms; repeatable",
+     "query_module, get_kernel_syms, obsolete_syscall (an obsolete syscall whose number the "
+     "reader cannot name); repeatable",
      "modtrace --event finit_module --event init_module"},
     {"failed", Takes::Nothing, "",
      "only calls that failed: loads that did not load, unloads that did not unload, the "
@@ -204,10 +205,12 @@ std::string help_text() {
            "          flags, the module whose init ran, the outcome and the duration, then\n"
            "          warnings such as [incomplete: reason]; on a terminal a column header\n"
            "          comes first. --baseline lines: \"baseline  NAME  size N\".\n"
-           "  --json  one JSON object per line with seq, time, event, pid, tid, ppid, uid,\n"
-           "          euid, loginuid, comm, args, module, ret, errno, outcome, duration_ns,\n"
-           "          init_duration_ns, complete, incomplete_reason, params_mismatch (see\n"
-           "          README.md, \"The reader\"); --baseline objects have \"baseline\": true.\n"
+           "  --json  one JSON object per line with seq, time, event, the caller's ids\n"
+           "          (pid, tid, ppid, uid, euid, gid, loginuid, sessionid, comm, cgroup_id,\n"
+           "          pidns_ino, mntns_ino, abi), args, module, ret, errno, outcome,\n"
+           "          duration_ns, init_duration_ns, complete, incomplete_reason,\n"
+           "          params_mismatch, name_mismatch, file_changed, truncated (see README.md,\n"
+           "          \"The reader\"); --baseline objects have \"baseline\": true.\n"
            "  stderr  warnings, lost records (\"modtrace: 5 records lost (buffer_full 5)\"),\n"
            "          and last a summary (\"modtrace: 12 events (1 incomplete), no records\n"
            "          lost\").\n"

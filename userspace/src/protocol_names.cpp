@@ -8,8 +8,8 @@
 namespace modtrace {
 
 // The enums follow the protocol header: a value added there needs a name here.
-static_assert(static_cast<std::uint32_t>(RecordType::Shutdown) == MODTRACE_REC_MAX);
-static_assert(static_cast<std::uint32_t>(Probe::ParseArgs) == MODTRACE_PROBE_MAX);
+static_assert(static_cast<std::uint32_t>(RecordType::ModuleFree) == MODTRACE_REC_MAX);
+static_assert(static_cast<std::uint32_t>(Probe::ReadFile) == MODTRACE_PROBE_MAX);
 
 std::string_view record_type_name(RecordType type) {
     switch (type) {
@@ -35,8 +35,10 @@ std::string_view record_type_name(RecordType type) {
         return "loss";
     case RecordType::Shutdown:
         return "shutdown";
+    case RecordType::ModuleFree:
+        return "module_free";
     }
-    return "unknown";
+    return "";
 }
 
 std::string_view probe_name(Probe probe) {
@@ -53,8 +55,12 @@ std::string_view probe_name(Probe probe) {
         return "ni_syscall";
     case Probe::ParseArgs:
         return "parse_args";
+    case Probe::FreeModule:
+        return "free_module";
+    case Probe::ReadFile:
+        return "read_file";
     }
-    return "unknown";
+    return "";
 }
 
 std::string_view abi_name(std::uint32_t abi) {
@@ -72,10 +78,10 @@ std::string_view abi_name(std::uint32_t abi) {
 
 std::vector<std::string> record_flag_names(std::uint32_t flags) {
     // Indexed by bit number, as enum modtrace_record_flags.
-    static constexpr std::array<std::string_view, 10> known = {
+    static constexpr std::array<std::string_view, 11> known = {
         "params_truncated", "params_unreadable", "path_truncated", "path_unavailable",
         "name_truncated",   "name_unreadable",   "args_truncated", "version_truncated",
-        "deferred",         "args_unavailable",
+        "deferred",         "args_unavailable",  "file_changed",
     };
     static_assert(MODTRACE_RECORD_F_ALL == (1U << known.size()) - 1,
                   "a record flag without a name");

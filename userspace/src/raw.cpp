@@ -22,6 +22,24 @@ template <class T> void put(JsonWriter& w, std::string_view key, const std::opti
         w.key(key).value(*value);
 }
 
+// An enum value by its name, or by its number when this reader does not know it (a newer kernel
+// module's): kept rather than dropped.
+void name_or_number(JsonWriter& w, std::string_view name, std::uint32_t value) {
+    if (name.empty())
+        w.value(value);
+    else
+        w.value(name);
+}
+
+template <class E> std::uint32_t number(E value) {
+    return static_cast<std::uint32_t>(value);
+}
+
+// The same for text.
+std::string name_or_number(std::string_view name, std::uint32_t value) {
+    return name.empty() ? std::to_string(value) : std::string(name);
+}
+
 void write_task(JsonWriter& w, const Task& t) {
     w.begin_object();
     w.key("tgid").value(t.tgid);
@@ -37,11 +55,8 @@ void write_task(JsonWriter& w, const Task& t) {
     w.key("pidns_ino").value(t.pidns_ino);
     w.key("mntns_ino").value(t.mntns_ino);
     if (t.abi) {
-        // The decoder only lets known ABIs through; a number is still better than nothing.
-        if (auto name = abi_name(*t.abi); !name.empty())
-            w.key("abi").value(name);
-        else
-            w.key("abi").value(*t.abi);
+        w.key("abi");
+        name_or_number(w, abi_name(*t.abi), *t.abi);
     }
     w.end_object();
 }
@@ -59,7 +74,7 @@ void write_loss(JsonWriter& w, const Loss& loss) {
     w.key("socket_full").value(loss.socket_full);
     w.key("nmissed").value(loss.nmissed);
     w.key("nomem").value(loss.nomem);
-    w.key("overrun").value(loss.overrun);
+    w.key("busy").value(loss.busy);
     w.end_object();
 }
 
@@ -85,17 +100,23 @@ void write_module(JsonWriter& w, const ModuleInfo& m) {
     w.end_object();
 }
 
-// LOSS and SHUTDOWN records come from no probe: they have no time or CPU of their own.
-bool from_a_probe(RecordType type) {
-    return type != RecordType::Loss && type != RecordType::Shutdown;
+// LOSS and SHUTDOWN records come from no probe: they have no time or CPU of their own. Of a
+// record of a type this reader does not know, a seq says that a probe made it.
+bool from_a_probe(const Record& r) {
+    if (record_type_name(r.type).empty())
+        return r.seq.has_value();
+    return r.type != RecordType::Loss && r.type != RecordType::Shutdown;
 }
 
 void write_common(JsonWriter& w, const Record& r) {
-    w.key("type").value(record_type_name(r.type));
+    w.key("type");
+    name_or_number(w, record_type_name(r.type), number(r.type));
     put(w, "seq", r.seq);
-    if (r.probe)
-        w.key("probe").value(probe_name(*r.probe));
-    if (from_a_probe(r.type)) {
+    if (r.probe) {
+        w.key("probe");
+        name_or_number(w, probe_name(*r.probe), number(*r.probe));
+    }
+    if (from_a_probe(r)) {
         w.key("ts_ns").value(r.ts_ns);
         w.key("cpu").value(r.cpu);
     }
@@ -144,17 +165,32 @@ std::string_view state_name(ProbeState state) {
     case ProbeState::Missing:
         return "missing";
     }
-    return "unknown";
+    return "";
 }
 
-void write_probe_status(JsonWriter& w, const ProbeStatus& p) {
+// The status's PROBE_STATUS nests (one per attachment point) grouped by probe, in the order
+// each probe first appears.
+std::vector<std::vector<const ProbeStatus*>> by_probe(const std::vector<ProbeStatus>& points) {
+    std::vector<std::vector<const ProbeStatus*>> groups;
+    for (const auto& p : points) {
+        auto group = std::find_if(groups.begin(), groups.end(),
+                                  [&](const auto& g) { return g.front()->probe == p.probe; });
+        if (group == groups.end())
+            groups.push_back({&p});
+        else
+            group->push_back(&p);
+    }
+    return groups;
+}
+
+void write_point(JsonWriter& w, const ProbeStatus& p) {
     w.begin_object();
-    w.key("probe").value(probe_name(p.probe));
     if (p.symbol)
         w.key("symbol").value(*p.symbol);
     else
         w.key("symbol").null();
-    w.key("state").value(state_name(p.state));
+    w.key("state");
+    name_or_number(w, state_name(p.state), number(p.state));
     w.key("hits").value(p.hits);
     w.key("nmissed").value(p.nmissed);
     if (p.register_error)
@@ -164,8 +200,21 @@ void write_probe_status(JsonWriter& w, const ProbeStatus& p) {
     w.end_object();
 }
 
-// The counters with the names both outputs use, in protocol order.
-std::vector<std::pair<std::string_view, std::uint64_t>> counter_list(const Counters& c) {
+void write_probe(JsonWriter& w, const std::vector<const ProbeStatus*>& points) {
+    w.begin_object();
+    w.key("probe");
+    name_or_number(w, probe_name(points.front()->probe), number(points.front()->probe));
+    w.key("points").begin_array();
+    for (const ProbeStatus* p : points)
+        write_point(w, *p);
+    w.end_array();
+    w.end_object();
+}
+
+// The counters with the names both outputs use, in protocol order; an empty value is one the
+// module did not send (older modules lack the newer counters).
+std::vector<std::pair<std::string_view, std::optional<std::uint64_t>>>
+counter_list(const Counters& c) {
     return {
         {"records", c.records},
         {"queued", c.queued},
@@ -175,7 +224,12 @@ std::vector<std::pair<std::string_view, std::uint64_t>> counter_list(const Count
         {"lost_nmissed", c.lost_nmissed},
         {"lost_nomem", c.lost_nomem},
         {"readers_gone", c.readers_gone},
+        {"lost_busy", c.lost_busy},
     };
+}
+
+std::string text_or_dash(const std::optional<std::uint64_t>& value) {
+    return value ? std::to_string(*value) : "-";
 }
 
 // Rows of cells printed as aligned columns: numbers right-aligned, text left-aligned, two
@@ -221,10 +275,14 @@ std::string probe_note(const ProbeStatus& p) {
 std::string probes_text(const std::vector<ProbeStatus>& probes) {
     Table table({false, false, true, true, false, false});
     table.row({"probe", "state", "hits", "missed", "symbol", ""});
-    for (const auto& p : probes) {
-        table.row({std::string(probe_name(p.probe)), std::string(state_name(p.state)),
-                   std::to_string(p.hits), std::to_string(p.nmissed),
-                   p.symbol ? text_escape(*p.symbol) : "-", probe_note(p)});
+    // One row per point, probes in the order they first appear.
+    for (const auto& points : by_probe(probes)) {
+        for (const ProbeStatus* p : points) {
+            table.row({name_or_number(probe_name(p->probe), number(p->probe)),
+                       name_or_number(state_name(p->state), number(p->state)),
+                       std::to_string(p->hits), std::to_string(p->nmissed),
+                       p->symbol ? text_escape(*p->symbol) : "-", probe_note(*p)});
+        }
     }
     return table.str();
 }
@@ -232,8 +290,14 @@ std::string probes_text(const std::vector<ProbeStatus>& probes) {
 std::string counters_text(const Counters& c) {
     Table table({false, true});
     for (const auto& [name, value] : counter_list(c))
-        table.row({std::string(name), std::to_string(value)});
+        table.row({std::string(name), text_or_dash(value)});
     return table.str("  ");
+}
+
+std::string backlog_text(const Status& s) {
+    if (!s.backlog_bytes && !s.backlog_max_bytes)
+        return "-";
+    return text_or_dash(s.backlog_bytes) + " of " + text_or_dash(s.backlog_max_bytes) + " bytes";
 }
 
 } // namespace
@@ -263,18 +327,33 @@ std::string status_to_json(const Status& s) {
     w.key("instance").value(hex64(s.instance));
     w.key("next_seq").value(s.next_seq);
     w.key("readers").value(s.readers);
+    w.key("backlog_bytes");
+    if (s.backlog_bytes)
+        w.value(*s.backlog_bytes);
+    else
+        w.null();
+    w.key("backlog_max_bytes");
+    if (s.backlog_max_bytes)
+        w.value(*s.backlog_max_bytes);
+    else
+        w.null();
     w.key("params").begin_object();
     w.key("buffer_records").value(s.params.buffer_records);
     w.key("reserved_records").value(s.params.reserved_records);
     w.key("string_max").value(s.params.string_max);
     w.end_object();
     w.key("probes").begin_array();
-    for (const auto& p : s.probes)
-        write_probe_status(w, p);
+    for (const auto& points : by_probe(s.probes))
+        write_probe(w, points);
     w.end_array();
     w.key("counters").begin_object();
-    for (const auto& [name, value] : counter_list(s.counters))
-        w.key(name).value(value);
+    for (const auto& [name, value] : counter_list(s.counters)) {
+        w.key(name);
+        if (value)
+            w.value(*value);
+        else
+            w.null();
+    }
     w.end_object();
     w.end_object();
     return w.take();
@@ -286,6 +365,7 @@ std::string status_to_text(const Status& s) {
     head.row({"instance", hex64(s.instance)});
     head.row({"next seq", std::to_string(s.next_seq)});
     head.row({"readers", std::to_string(s.readers)});
+    head.row({"backlog", backlog_text(s)});
     head.row({"buffer", std::to_string(s.params.buffer_records) + " records, " +
                             std::to_string(s.params.reserved_records) +
                             " of them kept for module loads"});

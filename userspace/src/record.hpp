@@ -1,6 +1,8 @@
 // The records the kernel module sends, as typed values. The decoder (decode.hpp) makes them
 // from bytes; everything after it (the raw printer, the correlator) works on these alone.
 // Field meanings are those of kmod/uapi/modtrace.h; an absent attribute is an empty optional.
+// The enums name the values this reader knows; a record may hold any other value a newer kernel
+// module sends (the protocol grows by adding values), which every stage keeps as a number.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,7 @@ enum class RecordType : std::uint32_t {
     ObsoleteSyscall = 9,
     Loss = 10,
     Shutdown = 11,
+    ModuleFree = 12,
 };
 
 enum class Probe : std::uint32_t {
@@ -31,6 +34,8 @@ enum class Probe : std::uint32_t {
     DeleteModule = 4,
     NiSyscall = 5,
     ParseArgs = 6, // status only: it makes no records of its own
+    FreeModule = 7,
+    ReadFile = 8, // status only
 };
 
 // MODTRACE_RECORD_F_* bits.
@@ -45,6 +50,7 @@ inline constexpr std::uint32_t args_truncated = 1U << 6;
 inline constexpr std::uint32_t version_truncated = 1U << 7;
 inline constexpr std::uint32_t deferred = 1U << 8;
 inline constexpr std::uint32_t args_unavailable = 1U << 9;
+inline constexpr std::uint32_t file_changed = 1U << 10;
 } // namespace record_flag
 
 // Who made the call. The kernel sends every field with every record but SHUTDOWN and LOSS.
@@ -64,16 +70,18 @@ struct Task {
     std::optional<std::uint32_t> abi; // enum modtrace_abi
 };
 
-// Records this reader missed since the previous one it received, by cause.
+// Records this reader missed since the previous one it received, by cause, as the kernel counted
+// them. nmissed and busy are probe hits that never took a seq; the others are records that did.
 struct Loss {
     std::uint64_t buffer_full = 0;
     std::uint64_t socket_full = 0;
     std::uint64_t nmissed = 0;
     std::uint64_t nomem = 0;
-    // Messages the reader's own socket dropped (ENOBUFS); counted by the reader, not the kernel.
-    std::uint64_t overrun = 0;
+    std::uint64_t busy = 0;
 
-    std::uint64_t total() const { return buffer_full + socket_full + nmissed + nomem + overrun; }
+    std::uint64_t total() const { return buffer_full + socket_full + nmissed + nomem + busy; }
+    // The records among them that took a seq: what explains missing seqs.
+    std::uint64_t with_seq() const { return buffer_full + socket_full + nomem; }
     bool any() const { return total() != 0; }
 };
 
@@ -83,8 +91,8 @@ struct FileInfo {
     std::optional<std::uint64_t> ino;
 };
 
-// The kernel's view of a module, copied at do_init_module() entry. DO_INIT_EXIT carries the
-// name only.
+// The kernel's view of a module, copied at do_init_module() entry. DO_INIT_EXIT and MODULE_FREE
+// carry the name only.
 struct ModuleInfo {
     std::string name;
     std::optional<std::string> version;
@@ -110,14 +118,14 @@ struct Record {
     std::optional<std::uint64_t> image_len;
     std::optional<std::string> params;
     std::optional<std::int32_t> fd;
-    std::optional<FileInfo> file;
+    std::optional<FileInfo> file; // finit_module's entry (dev, ino) and exit (path too)
     std::optional<std::uint32_t> finit_flags;
     std::optional<std::string> name; // delete_module
     std::optional<std::uint32_t> delete_flags;
     std::optional<std::uint32_t> syscall_nr;
     std::vector<std::uint64_t> syscall_args;
 
-    // do_init_module
+    // do_init_module, module_free
     std::optional<ModuleInfo> module;
 
     // returns

@@ -37,24 +37,7 @@ Record RecordStream::family_removed() {
     return deliver(std::move(shutdown));
 }
 
-std::optional<Record> RecordStream::finish() {
-    if (overruns_ == 0)
-        return std::nullopt;
-    Record loss;
-    loss.type = RecordType::Loss;
-    loss.loss = Loss{};
-    loss.loss->overrun = overruns_;
-    overruns_ = 0;
-    return loss;
-}
-
 Record RecordStream::deliver(Record record) {
-    if (overruns_ != 0) {
-        if (!record.loss)
-            record.loss = Loss{};
-        record.loss->overrun += overruns_;
-        overruns_ = 0;
-    }
     if (record.type == RecordType::Shutdown)
         ended_ = true;
     return record;

@@ -1,7 +1,6 @@
 // What the netlink client makes of the messages it receives, kept apart from the socket so that
-// it can be tested with bytes: which messages are records, the losses the reader's own socket
-// suffered (added to the next record), and where the stream ends (a SHUTDOWN record, or the
-// controller announcing that the family is gone).
+// it can be tested with bytes: which messages are records, and where the stream ends (a
+// SHUTDOWN record, or the controller announcing that the family is gone).
 #pragma once
 
 #include "netlink_parse.hpp"
@@ -31,16 +30,9 @@ public:
     // for the kernel's, which is lost when the reader's socket is full.
     std::optional<Record> take(Bytes message);
 
-    // The reader's socket dropped a datagram (ENOBUFS).
-    void count_overrun() { ++overruns_; }
-
     // The SHUTDOWN record (without next_seq) for a module found gone some other way than by
-    // its own SHUTDOWN or the controller's notice, both of which an overrun can drop.
+    // its own SHUTDOWN or the controller's notice, both of which a full socket can drop.
     Record family_removed();
-
-    // What is left to say when the reader stops: a LOSS record for overruns that no record
-    // has reported yet.
-    std::optional<Record> finish();
 
     // A SHUTDOWN record was handed out: nothing follows.
     bool ended() const { return ended_; }
@@ -50,7 +42,6 @@ private:
 
     std::uint16_t family_id_;
     std::function<void(const Error&)> warn_;
-    std::uint64_t overruns_ = 0;
     bool ended_ = false;
 };
 

@@ -1,4 +1,4 @@
-// SIGINT and SIGTERM through a signalfd.
+// SIGINT and SIGTERM through a signalfd; SIGPIPE ignored.
 #include "stop_signals.hpp"
 
 #include <cerrno>
@@ -37,6 +37,15 @@ StopSignals::~StopSignals() {
     }
     close(fd_);
     sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+}
+
+Result<void> ignore_broken_pipes() {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    if (sigaction(SIGPIPE, &ignore, nullptr) != 0)
+        return Error{std::string("cannot ignore SIGPIPE: ") + std::strerror(errno)};
+    return {};
 }
 
 } // namespace modtrace

@@ -1,6 +1,6 @@
 // SIGINT and SIGTERM as a file descriptor: while a StopSignals lives, the two are blocked and
 // show up as a readable signalfd, so the receive loop polls for them alongside the socket and
-// ends cleanly instead of dying wherever the signal happens to land.
+// ends cleanly instead of dying wherever the signal happens to land. SIGPIPE is ignored.
 #pragma once
 
 #include "result.hpp"
@@ -30,5 +30,10 @@ private:
     int fd_ = -1;
     sigset_t old_mask_;
 };
+
+// Writes to a pipe whose reader has gone (`modtrace --json | head -n1`) fail with EPIPE
+// instead of killing the process with SIGPIPE, so the reader can stop cleanly: say why, print
+// its summary and exit 1. For the whole process, from the start of main().
+Result<void> ignore_broken_pipes();
 
 } // namespace modtrace

@@ -12,18 +12,20 @@ mt_check "modtrace loads" $MODPROBE modtrace
 modtrace --status >status.txt 2>&1
 mt_check "modtrace --status works" test -s status.txt
 modtrace --status --json >status.json 2>&1
-# Where each probe attached: 6.12 inlines __do_sys_finit_module, so
-# finit_module falls back to the 64-bit syscall wrapper, which still sees
-# every call.
+# Where each probe attached, every point of it: 6.12 inlines
+# __do_sys_finit_module, so finit_module falls back to each ABI's syscall
+# wrapper, which together see every call; the unimplemented-syscall stubs
+# are one per ABI everywhere.
 case $MT_RELEASE in
 6.1.*) finit=__do_sys_finit_module ;;
-*) finit=__x64_sys_finit_module ;;
+*) finit=__x64_sys_finit_module,__ia32_sys_finit_module ;;
 esac
 for p in init_module:__do_sys_init_module finit_module:$finit \
 	do_init_module:do_init_module delete_module:__do_sys_delete_module \
-	ni_syscall:__x64_sys_ni_syscall parse_args:parse_args; do
+	ni_syscall:__x64_sys_ni_syscall,__ia32_sys_ni_syscall parse_args:parse_args \
+	free_module:free_module read_file:kernel_read_file; do
 	mt_eq "probe ${p%%:*} attached to ${p#*:}" "${p#*:}" \
-		"$(jq -r ".probes[] | select(.probe == \"${p%%:*}\") | .symbol" status.json)"
+		"$(jq -r "[.probes[] | select(.probe == \"${p%%:*}\") | .points[].symbol] | join(\",\")" status.json)"
 done
 mt_eq "parameters in sysfs" "1024 64 1024" \
 	"$(mt_param modtrace buffer_records) $(mt_param modtrace reserved_records) $(mt_param modtrace string_max)"
@@ -43,8 +45,11 @@ E="select(.type == \"finit_module_enter\" and .task.tgid == $pid)"
 mt_json_has "finit entry: comm, pid, tid, ids" "$R" \
 	"$E | .task.comm == \"mtload\" and .task.tid > 0 and .task.ppid > 0 and .task.uid == 0 and .task.euid == 0 and .task.gid == 0 and .task.pidns_ino > 0 and .task.mntns_ino > 0 and .task.abi == \"x86_64\""
 mt_json_has "finit entry: params as the caller gave them" "$R" "$E | .params == \"$PARAMS\""
-mt_json_has "finit entry: the fd's file" "$R" \
-	"$E | .fd >= 0 and .file.path == \"$P/mt_clean.ko\" and .file.ino > 0"
+mt_json_has "finit entry: the fd's file, its device and inode but no path" "$R" \
+	"$E | .fd >= 0 and .file.path == null and .file.ino > 0 and (.file.dev | length) > 0"
+X="select(.type == \"finit_module_exit\" and .task.tgid == $pid)"
+mt_json_has "finit return: the file the kernel read, path, device and inode as at entry" "$R" \
+	"$X | .file.path == \"$P/mt_clean.ko\" and .file.ino == ($(mt_json_get "$R" "$E | ." .file.ino)) and .file.dev == \"$(mt_json_get "$R" "$E | ." .file.dev)\" and (.flags | index(\"file_changed\") | not)"
 mt_json_has "finit entry: flags 0" "$R" "$E | .finit_flags == 0"
 entry=$(mt_json_get "$R" "$E | ." .seq)
 tid=$(mt_json_get "$R" "$E | ." .task.tid)
@@ -67,6 +72,9 @@ mt_check "delete records" mt_wait_json "$R" \
 	'.type == "delete_module_exit" and .ret == 0'
 mt_json_has "delete entry names the module" "$R" \
 	'select(.type == "delete_module_enter") | .name == "mt_clean"'
+D=$(mt_json_get "$R" 'select(.type == "delete_module_enter" and .name == "mt_clean")' .task.tid)
+mt_json_has "the kernel names the module it frees, in the deleting thread, between entry and return" "$R" \
+	"select(.type == \"module_free\" and .task.tid == $D) | .module.name == \"mt_clean\" and .seq > $(mt_json_get "$R" "select(.type == \"delete_module_enter\" and .task.tid == $D)" .seq) and .seq < $(mt_json_get "$R" "select(.type == \"delete_module_exit\" and .task.tid == $D)" .seq)"
 
 size=$(wc -c <"$P/mt_clean.ko")
 mt_run_pid pid.init mtload --expect 0 --params label=viainit init "$P/mt_clean.ko" >/dev/null
@@ -85,6 +93,8 @@ mt_json_has "init exit carries -ENODEV" "$R" \
 	"select(.type == \"do_init_exit\" and .task.tgid == $pid) | .ret == -19"
 mt_json_has "finit exit carries -ENODEV" "$R" \
 	"select(.type == \"finit_module_exit\" and .task.tgid == $pid) | .ret == -19"
+mt_json_has "the kernel frees the module whose init failed, in the loading thread" "$R" \
+	"select(.type == \"module_free\" and .task.tgid == $pid) | .module.name == \"mt_fail\""
 
 # --- bad input: every call recorded with its error ------------------------
 # call NAME EXPECT ERRNO-VALUE MTLOAD-ARGS...: the call is made, and its
@@ -110,9 +120,11 @@ mt_json_has "unmapped parameters flagged unreadable" "$R" \
 bad "finit_module on a closed fd" EBADF 9 finit --fd 999
 mt_json_has "closed fd: no file" "$R" \
 	"select(.type == \"finit_module_enter\" and .task.tgid == $bpid) | .fd == 999 and .file == null and (.flags | index(\"path_unavailable\"))"
+mt_json_has "closed fd: no file at the return either" "$R" \
+	"select(.type == \"finit_module_exit\" and .task.tgid == $bpid) | .ret == -9 and .file == null and (.flags | index(\"path_unavailable\"))"
 bad "finit_module on a directory" EINVAL 22 finit --dir /lib
 mt_json_has "directory fd's path" "$R" \
-	"select(.type == \"finit_module_enter\" and .task.tgid == $bpid) | .file.path == \"/lib\""
+	"select(.type == \"finit_module_exit\" and .task.tgid == $bpid) | .file.path == \"/lib\""
 bad "finit_module with unknown flags" EINVAL 22 --flags 0x80 finit "$P/mt_clean.ko"
 mt_json_has "raw unknown flags" "$R" \
 	"select(.type == \"finit_module_enter\" and .task.tgid == $bpid) | .finit_flags == 128"
