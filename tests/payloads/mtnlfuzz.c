@@ -356,13 +356,52 @@ static bool acceptable(enum class_id cls, int err, bool privileged)
 	       err == EPROTONOSUPPORT;
 }
 
+/*
+ * Readers that subscribe and never read: @n sockets with the default
+ * receive buffer, each subscribed, kept open until the process is killed.
+ */
+static int idle_readers(unsigned long n)
+{
+	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+	unsigned long i;
+	uint16_t family;
+	struct msg m;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		struct nlmsghdr *h;
+
+		nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+			       NETLINK_GENERIC);
+		if (nl_fd < 0 ||
+		    bind(nl_fd, (struct sockaddr *)&local, sizeof(local)) != 0)
+			die("socket %lu: %s", i, strerror(errno));
+		family = resolve_family();
+		h = msg_start(&m, family, NLM_F_REQUEST | NLM_F_ACK,
+			      MODTRACE_CMD_SUBSCRIBE, MODTRACE_GENL_VERSION);
+		h->nlmsg_len = (uint32_t)m.len;
+		send_msg(&m);
+		err = answer(h->nlmsg_seq, 2000);
+		if (err != 0)
+			die("subscribe %lu: %s", i,
+			    err < 0 ? "no answer" : err_name(err));
+	}
+	printf("subscribed %lu idle readers\n", n);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 static const char usage_text[] =
 	"Usage: mtnlfuzz [--count N] [--seed S] [--user UID]\n"
+	"       mtnlfuzz --idle-readers N\n"
 	"Send N (default 20000) random and malformed generic netlink messages to\n"
 	"the modtrace family and check each answer (see the top of mtnlfuzz.c).\n"
 	"  --seed S    start the generator at S (default: from the clock; printed)\n"
 	"  --user UID  become UID (gid UID, no capabilities) before opening the\n"
 	"              socket: every message modtrace receives must get EPERM\n"
+	"  --idle-readers N  instead, subscribe N sockets that never read, and\n"
+	"              keep them until killed\n"
 	"Output: 'summary user=<uid> seed=<s> <class>: sent=<n> <answer>=<n> ...'\n"
 	"for the classes family and core. Exit: 0 all answers acceptable,\n"
 	"1 some not (each printed), 2 usage or setup error.\n";
@@ -393,6 +432,8 @@ int main(int argc, char **argv)
 			seed = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(opt, "--user"))
 			uid = (uid_t)strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(opt, "--idle-readers"))
+			return idle_readers(strtoul(argv[++i], NULL, 0));
 		else
 			die("unknown option %s (try --help)", opt);
 	}

@@ -50,4 +50,34 @@ wait "$stopped"
 mt_eq "with status 1" 1 $?
 mt_check "saying the module was unloaded" grep -q 'the kernel module was unloaded' "$J2.err"
 echo "figures: stopped reader: $(tail -n 1 "$J2.err")"
+
+# Readers that subscribe and never read cannot pin the kernel's memory: the
+# loads their full sockets refuse wait in backlogs that all together stay
+# within the cap (--status says both), and what does not fit is counted.
+# 31 readers that never read (their sockets the default size), loads with a
+# 1000-byte parameter: uncapped, their backlogs would hold over 20 MiB.
+mt_check "modtrace loads again" $MODPROBE modtrace
+mtnlfuzz --idle-readers 31 >idle.out 2>&1 &
+idle=$!
+n=0
+while [ "$(mt_readers)" != 31 ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+mt_eq "31 idle readers subscribed" 31 "$(mt_readers)"
+long=label=$(head -c 1000 /dev/zero | tr '\0' x)
+i=0
+while [ $i -lt 150 ]; do
+	mtload --quiet --expect 0 --params "$long" finit "$P/mt_clean.ko" &&
+		mtload --quiet --expect 0 delete mt_clean || break
+	i=$((i + 1))
+done
+mt_eq "150 loads and unloads" 150 $i
+modtrace --status --json >capped.json
+held=$(jq .backlog_bytes capped.json)
+cap=$(jq .backlog_max_bytes capped.json)
+mt_check "the backlogs hold at most the cap ($held of $cap bytes)" test "$held" -le "$cap"
+mt_check "and reached it" test "$held" -gt $((cap / 2))
+mt_check "what did not fit is counted ($(jq .counters.lost_socket_full capped.json) messages)" \
+	test "$(jq .counters.lost_socket_full capped.json)" -gt 0
+kill "$idle"
+wait "$idle"
+mt_check "modtrace unloads with them gone" $RMMOD modtrace
 mt_done
