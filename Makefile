@@ -76,7 +76,8 @@ KERNEL ?= 6.1
 shell: reader
 	@scripts/guest-run.sh --kernel $(KERNEL) --shell \
 		--bin $(CMAKE_BUILD)/userspace/modtrace --bin $(CMAKE_BUILD)/tests/mtload \
-		--bin $(CMAKE_BUILD)/tests/mtnlfuzz
+		--bin $(CMAKE_BUILD)/tests/mtnlfuzz --bin $(CMAKE_BUILD)/tests/mtload32 \
+		--bin $(CMAKE_BUILD)/tests/mtloadx32
 
 BENCH_KERNEL ?= 6.1
 bench:
@@ -94,7 +95,7 @@ checkpatch:
 	@scripts/checkpatch.sh
 
 dkms-test: reader
-	@scripts/dkms.sh 6.1 6.12
+	@scripts/dkms.sh --cleanup 6.1 6.12
 
 dkms-install:
 	@scripts/dkms.sh --no-guest $(RUNNING)

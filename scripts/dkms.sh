@@ -8,29 +8,35 @@
 #
 # This changes the machine as a real install would: the headers packages,
 # /usr/src/modtrace-VERSION, DKMS's tree and key, and the module under
-# /lib/modules/RELEASE/updates/dkms. --remove takes modtrace out of DKMS
-# again at the end.
+# /lib/modules/RELEASE/updates/dkms. --cleanup undoes all of it when the run
+# ends, however it ends (the test: make dkms-test, ctest's dkms).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 usage() {
 	cat <<USAGE
-usage: $MT_PROG [--remove] [--no-guest] KERNEL...
+usage: $MT_PROG [--cleanup] [--no-guest] KERNEL...
 
 KERNEL is a lab flavour (6.1, 6.12-rt, ...) or an installed kernel's release.
-  --remove     dkms remove modtrace when done
+  --cleanup    leave the machine as it was: when done, even on failure or
+               interruption, take modtrace out of DKMS (with its module files
+               under /lib/modules and its source in /usr/src) and remove DKMS's
+               signing key and the headers packages (with their dependencies)
+               if this run made or installed them; packages apt upgraded for
+               them stay upgraded (it says which). Refuses to start if
+               modtrace is in DKMS already, which it would take away.
   --no-guest   only build, install and check, do not boot the kernel
 
 examples:
-  $MT_PROG 6.1 6.12                       # make dkms-test
+  $MT_PROG --cleanup 6.1 6.12             # make dkms-test
   $MT_PROG --no-guest \$(uname -r)        # make dkms-install
 USAGE
 }
 
-remove=0 guest=1
+cleanup=0 guest=1
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--remove) remove=1; shift ;;
+	--cleanup) cleanup=1; shift ;;
 	--no-guest) guest=0; shift ;;
 	-h | --help) usage; exit 0 ;;
 	-*) usage >&2; exit 2 ;;
@@ -44,6 +50,69 @@ pkg_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$MT_TOP/dkms.conf")
 [ -n "$pkg_version" ] || mt_die "no PACKAGE_VERSION in dkms.conf"
 src=/usr/src/modtrace-$pkg_version
 mt_lock dkms
+
+# What --cleanup puts back: the packages and cached .debs there are now,
+# whether DKMS's key and /lib/modules exist; the lab releases' module
+# directories this run made are noted as it makes them.
+installed_packages() { # "PACKAGE VERSION" per line
+	dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' |
+		awk '$1 ~ /^ii/ { print $2, $3 }' | sort
+}
+cached_debs() {
+	find /var/cache/apt/archives -maxdepth 1 -name '*.deb' | sort
+}
+new_module_dirs=()
+# shellcheck disable=SC2317 # run by the EXIT trap
+leave_as_found() {
+	local status=$? new_packages upgraded new_debs dir
+	trap - EXIT
+	set +e
+	mt_say "leaving the machine as it was found"
+	mt_as_root dkms remove modtrace/"$pkg_version" --all >/dev/null 2>&1
+	mt_as_root rm -rf "/var/lib/dkms/modtrace/$pkg_version" "$src"
+	mt_as_root rmdir /var/lib/dkms/modtrace 2>/dev/null
+	for dir in /lib/modules/*/updates/dkms; do
+		[ -d "$dir" ] || continue
+		mt_as_root rm -f "$dir"/modtrace.ko*
+		mt_as_root rmdir "$dir" "$(dirname "$dir")" 2>/dev/null
+	done
+	[ "$key_existed" = 1 ] || mt_as_root rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
+	new_packages=$(join -v 2 <(echo "$packages_before") <(installed_packages) | cut -d' ' -f1)
+	# apt upgrades what the headers' dependencies need newer (seen: systemd
+	# and libudev1 for the initramfs-tools and udev that 6.12's image
+	# pulls in); the archive has no older versions to go back to.
+	upgraded=$(join <(echo "$packages_before") <(installed_packages) | awk '$2 != $3 { print $1 }')
+	[ -z "$upgraded" ] ||
+		mt_say "warning: apt upgraded, for the headers' dependencies, and they stay so: $(echo "$upgraded" | tr '\n' ' ')"
+	if [ -n "$new_packages" ]; then
+		mt_say "removing what this run installed: $(echo "$new_packages" | tr '\n' ' ')"
+		# shellcheck disable=SC2086
+		mt_as_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $new_packages >/dev/null
+	fi
+	new_debs=$(comm -13 <(echo "$debs_before") <(cached_debs))
+	# shellcheck disable=SC2086
+	[ -z "$new_debs" ] || mt_as_root rm -f $new_debs
+	# What is left of a release's directory once its headers are gone is
+	# depmod's output for a kernel that is not installed.
+	for dir in "${new_module_dirs[@]}"; do
+		mt_as_root rm -rf "/lib/modules/$dir"
+	done
+	[ "$lib_modules_existed" = 1 ] || mt_as_root rmdir /lib/modules 2>/dev/null
+	exit "$status"
+}
+if [ $cleanup -eq 1 ]; then
+	if [ -d "/var/lib/dkms/modtrace/$pkg_version" ] || [ -e "$src" ]; then
+		mt_die "modtrace $pkg_version is in DKMS on this machine already (a real install?), which --cleanup would remove; take it out first: sudo dkms remove modtrace/$pkg_version --all; sudo rm -rf $src"
+	fi
+	packages_before=$(installed_packages)
+	debs_before=$(cached_debs)
+	key_existed=0 lib_modules_existed=0
+	[ ! -e /var/lib/dkms/mok.key ] || key_existed=1
+	[ ! -d /lib/modules ] || lib_modules_existed=1
+	trap leave_as_found EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+fi
 
 # Start from scratch: a previous run's modtrace out of DKMS, then the source
 # DKMS builds from: what git tracks of the module, and dkms.conf.
@@ -63,6 +132,7 @@ for kernel in "$@"; do
 	else
 		release=$kernel
 	fi
+	[ -e "/lib/modules/$release" ] || new_module_dirs+=("$release")
 	if [ ! -e "/lib/modules/$release/build/Makefile" ]; then
 		mt_say "installing linux-headers-$release"
 		mt_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -104,7 +174,4 @@ for kernel in "$@"; do
 	fi
 done
 
-if [ $remove -eq 1 ]; then
-	mt_as_root dkms remove modtrace/"$pkg_version" --all >/dev/null
-fi
 exit $fail

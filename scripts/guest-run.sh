@@ -24,7 +24,8 @@ scenario exited 0 and dmesg is clean, 1 otherwise, 2 for usage errors.
 options:
   --kernel K     lab flavour or release to boot (default: \$MODTRACE_KERNEL or 6.1)
   --out DIR      where results go (default: build/guest/K/SCENARIO-NAME)
-  --timeout S    limit for the scenario inside the guest, seconds (default 300);
+  --timeout S    limit for the scenario inside the guest, seconds (default 300,
+                 or the scenario's '# mt-timeout:');
                  the whole boot is killed 120 s after that
   --bin PATH     add a program to the guest's /usr/bin (repeatable)
   --modtrace-ko F  use this modtrace.ko (or .ko.xz), e.g. one DKMS installed,
@@ -33,6 +34,11 @@ options:
   --live         show the scenario's output on this terminal as it runs
   --shell        boot to an interactive shell instead (Ctrl-a x quits)
   --kvm          use KVM instead of TCG (also MODTRACE_KVM=1)
+
+A scenario can ask for kernel command-line options with a line
+'# mt-append: OPTIONS' in its leading comment block (e.g. syscall.x32=y);
+they are added to the guest's command line, several such lines in order.
+A line '# mt-timeout: S' there sets its limit when --timeout is not given.
 
 Inside the guest: /sbin has Debian's kmod tools, /bin busybox, our modules
 are in /lib/modules/RELEASE/extra (and /lib/mt/mt_clean.ko.xz); the scenario sees MT_RELEASE, MT_FLAVOUR,
@@ -44,7 +50,7 @@ example:
 USAGE
 }
 
-kernel=${MODTRACE_KERNEL:-6.1} out= timeout=300 memory=1024 live=0 shell=0
+kernel=${MODTRACE_KERNEL:-6.1} out= timeout= memory=1024 live=0 shell=0
 kvm=${MODTRACE_KVM:-0} bins=() modtrace_ko=
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -72,6 +78,18 @@ fi
 shift || true
 [ "${1:-}" != -- ] || shift
 [ -f "$scenario" ] || { mt_say "no scenario file $scenario"; exit 2; }
+# What the scenario's leading comment block asks for: '# mt-append:' kernel
+# options, '# mt-timeout:' a longer limit than the default (300 s).
+append_extra= scenario_timeout=
+while IFS= read -r line; do
+	case $line in
+	'# mt-append: '*) append_extra+=" ${line#'# mt-append: '}" ;;
+	'# mt-timeout: '*) scenario_timeout=${line#'# mt-timeout: '} ;;
+	'#'* | '') ;;
+	*) break ;;
+	esac
+done <"$scenario"
+timeout=${timeout:-${scenario_timeout:-300}}
 [[ $timeout =~ ^[0-9]+$ ]] || { mt_say "--timeout takes seconds"; exit 2; }
 name=$(basename "$scenario" .sh)
 for b in "${bins[@]}"; do [ -x "$b" ] || { mt_say "no program $b"; exit 2; }; done
@@ -155,7 +173,8 @@ qemu=(qemu-system-x86_64 -machine q35 -smp 2 -m "$memory" -display none -no-rebo
 	-chardev "file,id=results,path=$out/results.tar"
 	-device virtserialport,chardev=results,name=results)
 if [ "$kvm" = 1 ]; then qemu+=(-accel kvm -cpu host); else qemu+=(-accel tcg); fi
-append="console=ttyS0 panic=-1 rdinit=/init"
+append="console=ttyS0 panic=-1 rdinit=/init$append_extra"
+
 
 if [ $shell -eq 1 ]; then
 	exec "${qemu[@]}" -serial mon:stdio -append "$append"

@@ -30,9 +30,10 @@ done
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || { mt_say "--seconds takes a positive number"; exit 2; }
 [ $# -gt 0 ] || set -- 6.1 6.1-rt
 
-bins=(--bin "$MT_BUILD/cmake/userspace/modtrace" --bin "$MT_BUILD/cmake/tests/mtload")
-for b in "$MT_BUILD/cmake/userspace/modtrace" "$MT_BUILD/cmake/tests/mtload"; do
+bins=()
+for b in "$MT_BUILD/cmake/userspace/modtrace" "$MT_BUILD/cmake/tests/"{mtload,mtload32,mtloadx32}; do
 	[ -x "$b" ] || mt_die "no $b: run make first"
+	bins+=(--bin "$b")
 done
 failed=0
 summary=()

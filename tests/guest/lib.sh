@@ -8,6 +8,8 @@ INSMOD=/sbin/insmod
 RMMOD=/sbin/rmmod
 MT_CHECKS=0
 MT_FAILED=0
+MT_JSON_FILES=
+MT_JSON_CHECKED=
 
 mt_ok() {
 	MT_CHECKS=$((MT_CHECKS + 1))
@@ -57,21 +59,29 @@ mt_loaded() {
 }
 
 mt_done() {
+	for _f in $MT_JSON_FILES; do
+		case $MT_JSON_CHECKED in
+		*" $_f "*) ;;
+		*) mt_json_valid "$_f" ;;
+		esac
+	done
 	echo "$((MT_CHECKS - MT_FAILED)) passed, $MT_FAILED failed"
 	[ "$MT_FAILED" -eq 0 ]
 	exit
 }
 
-# mt_call WHAT EXPECT MTLOAD-ARGS...: make a module syscall with the loader;
-# EXPECT is 0 or an errno name (or a comma list of them).
+# mt_call WHAT EXPECT MTLOAD-ARGS...: make a module syscall with the loader
+# (MT_LOADER: mtload unless set, e.g. mtload32); EXPECT is 0 or an errno
+# name (or a comma list of them). MT_TID is the thread of its last call.
 mt_call() {
 	what=$1 expect=$2
 	shift 2
-	if out=$(mtload --expect "$expect" "$@" 2>&1); then
+	if out=$(${MT_LOADER:-mtload} --expect "$expect" "$@" 2>&1); then
 		mt_ok "$what ($expect)"
 	else
 		mt_fail "$what" "$(echo "$out" | tr '\n' ' ')"
 	fi
+	MT_TID=$(echo "$out" | sed -n 's/.* tid=\([0-9]*\)$/\1/p' | tail -n 1)
 }
 
 # mt_param MODULE PARAM: a loaded module's parameter value from sysfs.
@@ -85,6 +95,124 @@ mt_json_has() {
 		mt_ok "$1"
 	else
 		mt_fail "$1" "no line of $(basename "$2") matches: $3"
+	fi
+}
+
+# mt_json_valid FILE: every line of FILE is one JSON object, all of it is
+# UTF-8 (jq -R would turn bad bytes into U+FFFD), and it ends in a newline.
+# mt_done does this for every reader's output mt_reader_start made with
+# --json or --raw, unless a scenario did it already.
+mt_json_valid() {
+	MT_JSON_CHECKED="$MT_JSON_CHECKED $1 "
+	_bad=$(jq -R -n -r 'foreach inputs as $l (0; . + 1; . as $n | $l |
+		try (fromjson | if type == "object" then empty else "line \($n): not an object" end)
+		catch "line \($n): \(.)")' "$1" 2>&1 | head -n 3 | tr '\n' ' ')
+	if [ -z "$_bad" ] && ! jq -R -j '. + "\n"' "$1" | cmp -s - "$1"; then
+		_bad="not UTF-8, or its last line has no newline"
+	fi
+	if [ -z "$_bad" ]; then
+		mt_ok "every line of $(basename "$1") is one JSON object ($(wc -l <"$1") lines)"
+	else
+		mt_fail "every line of $(basename "$1") is one JSON object" "$_bad"
+	fi
+}
+
+# mt_json_forget FILE: mt_done is not to check FILE (the output of a reader
+# killed with SIGKILL, which may end in a cut line).
+mt_json_forget() {
+	MT_JSON_CHECKED="$MT_JSON_CHECKED $1 "
+}
+
+# What the kernel makes of the payloads, which are out of tree and unsigned:
+# with module signing (Debian's kernels) "signed" false and the unsigned
+# taint (bit 13) besides the out-of-tree one (12); without it (6.1-debug)
+# null and bit 12 alone. Debian's own modules come out signed (true) there.
+if [ -e /sys/module/module/parameters/sig_enforce ]; then
+	MT_SIGNED=false MT_TAINTS=12288 MT_KERNEL_SIGNED=true
+else
+	MT_SIGNED=null MT_TAINTS=4096 MT_KERNEL_SIGNED=null
+fi
+
+# jq definitions for mt_event. mt_mask replaces what differs from run to
+# run by what it must be: numbers by "<number>" (seq, pid, tid, ppid,
+# durations, cgroup and namespace inodes, the files' inodes, the module's
+# sizes), the time by "<time>" if it is RFC 3339 UTC with ns, devices by
+# "<dev>" if they are MAJ:MIN, the srcversion by "<srcversion>" if it is 23
+# hex digits, a pipe's inode in its path by "<number>". A value of another
+# form stays as it is; an absent key stays absent and null stays null, so
+# either shows. mt_base is an event by mtload with every key, as the masked
+# event has it; mt_module(NAME; PARAMS; INIT_RET) a payload module as the
+# kernel reports its load, mt_unloaded(NAME) a module delete_module unloaded
+# (the kernel's name of it, nothing else); mt_finit_args(PATH; PARAMS) and
+# mt_delete_args(NAME) the arguments of mtload's finit PATH and delete NAME.
+# mt_diff lists where two objects differ.
+MT_EVENT_JQ='
+def mt_masked($p):
+	if $p == ["time"] then
+		(if type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{9}Z$") then "<time>" else . end)
+	elif $p == ["args", "dev"] or $p == ["args", "caller_dev"] then
+		(if type == "string" and test("^[0-9]+:[0-9]+$") then "<dev>" else . end)
+	elif $p == ["module", "srcversion"] then
+		(if type == "string" and test("^[0-9A-F]{23}$") then "<srcversion>" else . end)
+	elif $p == ["args", "path"] then
+		(if type == "string" then sub("^pipe:\\[[0-9]+\\]$"; "pipe:[<number>]") else . end)
+	elif type == "number" then "<number>"
+	else . end;
+def mt_mask($extra):
+	reduce (["seq"], ["time"], ["pid"], ["tid"], ["ppid"], ["duration_ns"],
+		["init_duration_ns"], ["cgroup_id"], ["pidns_ino"], ["mntns_ino"],
+		["module", "srcversion"], ["module", "text_size"], ["module", "total_size"],
+		["args", "dev"], ["args", "ino"], ["args", "caller_dev"], ["args", "caller_ino"],
+		["args", "path"], $extra[]) as $p (.;
+		(try getpath($p) catch null) as $v
+		| if $v == null then . else setpath($p; $v | mt_masked($p)) end);
+def mt_base:
+	{seq: "<number>", time: "<time>", event: null, pid: "<number>", tid: "<number>",
+	 ppid: "<number>", uid: 0, euid: 0, gid: 0, loginuid: null, sessionid: null,
+	 comm: "mtload", abi: "x86_64", cgroup_id: "<number>", pidns_ino: "<number>",
+	 mntns_ino: "<number>", args: {}, "module": null, ret: 0, errno: null,
+	 outcome: null, duration_ns: "<number>", init_duration_ns: null, complete: true,
+	 incomplete_reason: null, params_mismatch: false, name_mismatch: false,
+	 file_changed: false, truncated: []};
+def mt_module($name; $params; $init_ret):
+	{name: $name, version: "1.0", srcversion: "<srcversion>", taints: $taints,
+	 signed: $signed, params: $params, text_size: "<number>", total_size: "<number>",
+	 init_ret: $init_ret};
+def mt_unloaded($name):
+	{name: $name, version: null, srcversion: null, taints: null, signed: null,
+	 params: null, text_size: null, total_size: null, init_ret: null};
+def mt_finit_args($path; $params):
+	{fd: 3, path: $path, dev: "<dev>", ino: "<number>", caller_dev: null,
+	 caller_ino: null, params: $params, flags: [], flags_raw: 0};
+def mt_delete_args($name): {name: $name, flags: ["nonblock"], flags_raw: 2048};
+def mt_diff($at; $got; $exp):
+	if ($got | type) == "object" and ($exp | type) == "object" then
+		(($got | keys) + ($exp | keys) | unique)[] as $k
+		| if ($got | has($k) | not) then "\($at)\($k) absent (expected \($exp[$k] | tojson))"
+		  elif ($exp | has($k) | not) then "\($at)\($k) not expected (\($got[$k] | tojson))"
+		  else mt_diff("\($at)\($k)."; $got[$k]; $exp[$k]) end
+	elif $got == $exp then empty
+	else "\($at | rtrimstr(".")) is \($got | tojson), expected \($exp | tojson)" end;
+'
+
+# mt_event WHAT FILE SELECT EXPECTED [MASK]: exactly one event of FILE
+# satisfies the jq condition SELECT (".tid == 123"), and masked (mt_mask) it
+# is the object the jq expression EXPECTED makes, key for key ("mt_base +
+# {...}"). MASK, a JSON array of paths ('[["args", "fd"]]'), masks more.
+# EXPECTED can use $signed, $taints and $kernel_signed (MT_SIGNED, ...).
+mt_event() {
+	_res=$(jq -n -r --argjson signed "$MT_SIGNED" --argjson taints "$MT_TAINTS" \
+		--argjson kernel_signed "$MT_KERNEL_SIGNED" --arg sel "$3" \
+		--argjson extra "${5:-[]}" "$MT_EVENT_JQ
+		($4) as \$exp | [inputs | select($3)] as \$got
+		| if (\$got | length) != 1 then \"\(\$got | length) events match \(\$sel)\"
+		  elif (\$got[0] | mt_mask(\$extra)) == \$exp then \"ok\"
+		  else ([mt_diff(\"\"; \$got[0] | mt_mask(\$extra); \$exp)] | join(\"; \"))
+			+ \"; the event: \(\$got[0] | tojson)\" end" "$2" 2>&1)
+	if [ "$_res" = ok ]; then
+		mt_ok "$1"
+	else
+		mt_fail "$1" "$_res"
 	fi
 }
 
@@ -131,10 +259,19 @@ mt_readers() {
 
 # mt_reader_start OUT [ARGS...]: start `modtrace ARGS` in the background,
 # stdout to OUT and stderr to OUT.err, and wait until it has subscribed.
-# Its pid is in MT_READER.
+# Its pid is in MT_READER. With --json or --raw, mt_done checks that OUT is
+# valid JSON (mt_json_valid).
 mt_reader_start() {
 	out=$1
 	shift
+	case " $* " in
+	*" --json "* | *" --raw "*)
+		case " $MT_JSON_FILES " in
+		*" $out "*) ;;
+		*) MT_JSON_FILES="$MT_JSON_FILES $out" ;;
+		esac
+		;;
+	esac
 	before=$(mt_readers)
 	modtrace "$@" >"$out" 2>"$out.err" &
 	MT_READER=$!

@@ -9,6 +9,8 @@
  *
  * It runs inside a busybox initramfs, hence static with nothing but glibc:
  *   cc -O2 -Wall -Wextra -Werror -static -pthread mtload.c -o mtload
+ * and for the other two syscall ABIs the same source with -m32 (mtload32,
+ * ia32) or -mx32 (mtloadx32); each uses its own ABI's syscall numbers.
  */
 
 #define _GNU_SOURCE
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -85,7 +88,37 @@ static const struct errno_name errno_names[] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-enum command { CMD_INIT, CMD_FINIT, CMD_DELETE, CMD_SYSCALL, CMD_CYCLE };
+/*
+ * x32 syscall numbers carry __X32_SYSCALL_BIT (glibc's x32 SYS_* constants
+ * include it); a raw "syscall NR" gets it too, so that NR means the same
+ * table entry under every ABI.
+ */
+#if defined(__x86_64__) && defined(__ILP32__)
+#define SYSCALL_ABI_BIT __X32_SYSCALL_BIT
+#else
+#define SYSCALL_ABI_BIT 0
+#endif
+
+/*
+ * The obsolete module syscalls by name, in this ABI's table: glibc's x32
+ * headers name none of them, and x32 shares x86_64's numbers for them.
+ */
+static const struct syscall_name {
+	const char *name;
+	long nr;
+} obsolete_syscalls[] = {
+#if defined(__i386__)
+	{ "create_module", 127 },
+	{ "get_kernel_syms", 130 },
+	{ "query_module", 167 },
+#else
+	{ "create_module", 174 },
+	{ "get_kernel_syms", 177 },
+	{ "query_module", 178 },
+#endif
+};
+
+enum command { CMD_INIT, CMD_FINIT, CMD_DELETE, CMD_SYSCALL, CMD_CYCLE, CMD_EXEC };
 
 /* Where the image (init) or the fd (finit) comes from. */
 enum source {
@@ -96,13 +129,14 @@ enum source {
 	SRC_PIPE,		/* finit --pipe */
 	SRC_RDWR,		/* finit --rdwr PATH */
 	SRC_FD,			/* finit --fd N */
+	SRC_RDWR_THEN_RDONLY,	/* finit --rdwr-then-rdonly PATH */
 };
 
 enum option_id {
 	OPT_PARAMS, OPT_UNMAPPED_PARAMS, OPT_FLAGS, OPT_LEN, OPT_THREADS,
 	OPT_REPEAT, OPT_EXPECT, OPT_QUIET, OPT_BAD_IMAGE, OPT_UNMAPPED_IMAGE,
 	OPT_DIR, OPT_PIPE, OPT_RDWR, OPT_FD, OPT_SECONDS, OPT_TIME,
-	OPT_RATE,
+	OPT_RATE, OPT_RDWR_THEN_RDONLY, OPT_UNLINK, OPT_UMOUNT,
 };
 
 static const struct option_def {
@@ -123,6 +157,9 @@ static const struct option_def {
 	{ "--dir", OPT_DIR, false },
 	{ "--pipe", OPT_PIPE, false },
 	{ "--rdwr", OPT_RDWR, false },
+	{ "--rdwr-then-rdonly", OPT_RDWR_THEN_RDONLY, false },
+	{ "--unlink", OPT_UNLINK, false },
+	{ "--umount", OPT_UMOUNT, true },
 	{ "--fd", OPT_FD, true },
 	{ "--seconds", OPT_SECONDS, true },
 	{ "--time", OPT_TIME, false },
@@ -156,11 +193,17 @@ struct config {
 	int expect[MAX_EXPECT];
 	unsigned int nexpect;
 	bool quiet;
+	bool unlink;
+	const char *umount_dir;
 };
 
 /* One call, fully resolved, shared read-only by all workers. */
 struct plan {
 	enum command cmd;
+	enum source src;
+	const char *path;	/* finit: the file (reopened, unlinked) */
+	bool unlink;		/* finit --unlink */
+	const char *umount_dir;	/* finit --umount DIR */
 	char call_name[32];
 	const void *image;
 	unsigned long len;
@@ -182,19 +225,24 @@ struct plan {
 struct outcome {
 	long ret;
 	int err;	/* 0 on success, else the errno */
+	const char *call;	/* what was called, if not the plan's call */
 };
+
+/* finit with a single thread: more than one call per run. */
+#define MAX_FINIT_CALLS 4
 
 struct worker {
 	pthread_t thread;
 	struct plan *plan;
 	int fd;			/* finit: this worker's own fd */
 	int pipe_write_fd;	/* finit --pipe: kept open, never written */
-	struct outcome *results;	/* repeat entries, or NULL with --quiet */
+	struct outcome *results;	/* nresults entries, or NULL with --quiet */
+	unsigned long nresults;
 	uint32_t *tally;	/* MAX_ERRNO + 1 counters, indexed by err */
+	pid_t tid;
 	/* cycle */
 	const char *file;	/* the module file this thread loads */
 	char module[64];	/* and the name it unloads */
-	pid_t tid;
 	unsigned long rounds, loaded, unloaded;
 	unsigned long calls;	/* calls made, all commands */
 };
@@ -213,10 +261,22 @@ static const char usage_text[] =
 	"  finit --pipe            finit_module on the read end of a pipe\n"
 	"  finit --rdwr PATH       finit_module on open(PATH, O_RDWR)\n"
 	"  finit --fd N            finit_module on raw fd number N\n"
+	"  finit --rdwr-then-rdonly PATH\n"
+	"                          in one thread: finit_module on open(PATH, O_RDWR)\n"
+	"                          (ETXTBSY), close it, then finit_module on\n"
+	"                          open(PATH, O_RDONLY) with NULL parameters\n"
+	"                          (EFAULT once the file is read); two calls\n"
 	"  delete NAME             delete_module(NAME, flags)\n"
-	"  syscall NR [ARG...]     raw syscall(NR, ARG...), up to 6 integer args\n"
+	"  syscall NR [ARG...]     raw syscall(NR, ARG...), up to 6 integer args; NR\n"
+	"                          is a number of this ABI's table (x32: without\n"
+	"                          __X32_SYSCALL_BIT, which is added) or a name:\n"
+	"                          create_module, get_kernel_syms, query_module\n"
 	"  cycle FILE...           one thread per FILE: finit_module(FILE, \"round=R\")\n"
 	"                          then delete_module of its name, R = 0, 1, ...\n"
+	"  exec PATH               execve(PATH) without arguments: whether the kernel\n"
+	"                          runs PATH at all (an x32 program fails ENOEXEC\n"
+	"                          where x32 is off or not built); a failure is\n"
+	"                          reported like a call, success runs PATH instead\n"
 	"\n"
 	"Options (anywhere on the line; '--' ends them):\n"
 	"  --params STRING     parameter string for init/finit (default \"\")\n"
@@ -237,13 +297,20 @@ static const char usage_text[] =
 	"  --rate N            each thread makes at most N calls per second, evenly\n"
 	"                      spaced (threads then run without waiting for\n"
 	"                      each other)\n"
+	"  --unlink            finit PATH: once the call returned and the fd is\n"
+	"                      closed, unlink PATH (reported as 'unlink')\n"
+	"  --umount DIR        finit PATH: once the call returned and the fd is\n"
+	"                      closed (and PATH unlinked), umount2(DIR, 0), which\n"
+	"                      fails EBUSY while anyone holds a file of DIR's mount\n"
+	"                      (reported as 'umount')\n"
 	"  --time              also print 'timing calls=<n> elapsed_ns=<ns>': the\n"
 	"                      wall time from the first call to the last return\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Numbers are decimal or 0x hex; syscall args may be negative.\n"
-	"Output: one line per call, '<call> ret=<ret> errno=<NAME or 0>', where\n"
-	"<call> is init_module, finit_module, delete_module or syscall(<NR>);\n"
+	"Output: one line per call, '<call> ret=<ret> errno=<NAME or 0> tid=<tid>',\n"
+	"where <call> is init_module, finit_module, delete_module, syscall(<NR>),\n"
+	"unlink, umount or execve, and <tid> the thread that made it;\n"
 	"with more than one call or --quiet, also\n"
 	"'summary calls=<n> ok=<n> <ERRNAME>=<n> ...'.\n"
 	"cycle prints one line per thread instead of per call:\n"
@@ -366,6 +433,24 @@ static void parse_expect(struct config *cfg, const char *list)
 	free(copy);
 }
 
+/* A syscall number, or the name of an obsolete module syscall. */
+static bool syscall_number(const char *s, long *nr)
+{
+	int64_t value;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(obsolete_syscalls); i++) {
+		if (strcmp(s, obsolete_syscalls[i].name) == 0) {
+			*nr = obsolete_syscalls[i].nr;
+			return true;
+		}
+	}
+	if (!parse_signed(s, &value))
+		return false;
+	*nr = (long)value;
+	return true;
+}
+
 static void set_source(struct config *cfg, enum source src, const char *opt)
 {
 	if (cfg->source_opt)
@@ -446,6 +531,15 @@ static void apply_option(struct config *cfg, const struct option_def *opt,
 	case OPT_RDWR:
 		set_source(cfg, SRC_RDWR, opt->name);
 		break;
+	case OPT_RDWR_THEN_RDONLY:
+		set_source(cfg, SRC_RDWR_THEN_RDONLY, opt->name);
+		break;
+	case OPT_UNLINK:
+		cfg->unlink = true;
+		break;
+	case OPT_UMOUNT:
+		cfg->umount_dir = val;
+		break;
 	case OPT_FD:
 		set_source(cfg, SRC_FD, opt->name);
 		if (!parse_signed(val, &value) ||
@@ -517,6 +611,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		cfg->cmd = CMD_SYSCALL;
 	else if (strcmp(operands[0], "cycle") == 0)
 		cfg->cmd = CMD_CYCLE;
+	else if (strcmp(operands[0], "exec") == 0)
+		cfg->cmd = CMD_EXEC;
 	else
 		usage_error("unknown command '%s'", operands[0]);
 
@@ -530,6 +626,9 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	if (cfg->cmd == CMD_CYCLE && (cfg->params_set || cfg->unmapped_params ||
 				      cfg->flags_set || cfg->threads_set))
 		usage_error("cycle takes no --params, --flags or --threads");
+	if (cfg->cmd == CMD_EXEC && (cfg->threads_set || cfg->repeat_set ||
+				     cfg->seconds || cfg->rate || cfg->time))
+		usage_error("exec takes no --threads, --repeat, --seconds, --rate or --time");
 	if (cfg->flags_set && cfg->cmd != CMD_FINIT && cfg->cmd != CMD_DELETE)
 		usage_error("--flags applies to finit and delete only");
 	if (cfg->len_set && cfg->cmd != CMD_INIT)
@@ -549,7 +648,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	case CMD_DELETE: {
 		bool wants_operand = cfg->src == SRC_PATH ||
 				     cfg->src == SRC_DIR ||
-				     cfg->src == SRC_RDWR;
+				     cfg->src == SRC_RDWR ||
+				     cfg->src == SRC_RDWR_THEN_RDONLY;
 		const char *what = cfg->cmd == CMD_INIT ? "IMAGE" :
 				   cfg->cmd == CMD_FINIT ? "PATH" : "NAME";
 
@@ -565,10 +665,9 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	case CMD_SYSCALL:
 		if (noperands < 2)
 			usage_error("syscall: missing NR");
-		if (!parse_signed(operands[1], &value))
-			usage_error("syscall: NR '%s' is not a number",
+		if (!syscall_number(operands[1], &cfg->nr))
+			usage_error("syscall: NR '%s' is neither a number nor a known name",
 				    operands[1]);
-		cfg->nr = (long)value;
 		if (noperands > 2 + MAX_SYSCALL_ARGS)
 			usage_error("syscall: more than %d arguments",
 				    MAX_SYSCALL_ARGS);
@@ -579,6 +678,12 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 			cfg->args[cfg->nargs++] = (long)value;
 		}
 		break;
+	case CMD_EXEC:
+		if (noperands != 2)
+			usage_error("exec: %s", noperands < 2 ? "missing PATH" :
+				    "takes PATH alone");
+		cfg->operand = operands[1];
+		break;
 	case CMD_CYCLE:
 		if (noperands < 2)
 			usage_error("cycle: missing FILE");
@@ -587,6 +692,14 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		cfg->threads = noperands - 1;
 		break;
 	}
+	if ((cfg->unlink || cfg->umount_dir) &&
+	    (cfg->cmd != CMD_FINIT ||
+	     (cfg->src != SRC_PATH && cfg->src != SRC_RDWR_THEN_RDONLY)))
+		usage_error("--unlink and --umount apply to finit PATH and finit --rdwr-then-rdonly PATH only");
+	if ((cfg->src == SRC_RDWR_THEN_RDONLY || cfg->unlink || cfg->umount_dir) &&
+	    (cfg->threads_set || cfg->repeat_set || cfg->seconds || cfg->rate ||
+	     cfg->unmapped_params))
+		usage_error("--rdwr-then-rdonly, --unlink and --umount take no --threads, --repeat, --seconds, --rate or --unmapped-params");
 	if (cfg->seconds)
 		cfg->quiet = true;
 
@@ -663,6 +776,7 @@ static void open_finit_fd(const struct config *cfg, struct worker *w)
 		w->fd = open(cfg->operand, O_RDONLY | O_DIRECTORY);
 		break;
 	case SRC_RDWR:
+	case SRC_RDWR_THEN_RDONLY:
 		w->fd = open(cfg->operand, O_RDWR);
 		break;
 	case SRC_PIPE:
@@ -684,7 +798,7 @@ static void open_finit_fd(const struct config *cfg, struct worker *w)
 
 static struct outcome make_call(const struct plan *p, int fd)
 {
-	struct outcome o;
+	struct outcome o = { 0 };
 
 	switch (p->cmd) {
 	case CMD_INIT:
@@ -699,8 +813,8 @@ static struct outcome make_call(const struct plan *p, int fd)
 				(unsigned long)p->flags);
 		break;
 	case CMD_SYSCALL:
-		o.ret = syscall(p->nr, p->args[0], p->args[1], p->args[2],
-				p->args[3], p->args[4], p->args[5]);
+		o.ret = syscall(p->nr | SYSCALL_ABI_BIT, p->args[0], p->args[1],
+				p->args[2], p->args[3], p->args[4], p->args[5]);
 		break;
 	default:
 		abort();
@@ -732,9 +846,8 @@ static void run_cycle(struct worker *w)
 	char params[32];
 	unsigned long r;
 
-	w->tid = (pid_t)syscall(SYS_gettid);
 	for (r = 0; keep_going(p, r); r++) {
-		struct outcome o;
+		struct outcome o = { 0 };
 		int fd;
 
 		fd = open(w->file, O_RDONLY | O_CLOEXEC);
@@ -759,6 +872,55 @@ static void run_cycle(struct worker *w)
 	w->rounds = r;
 }
 
+static void add_result(struct worker *w, struct outcome o)
+{
+	count_outcome(w, o);
+	if (w->results)
+		w->results[w->nresults] = o;
+	w->nresults++;
+}
+
+static struct outcome outcome_of(long ret, const char *call)
+{
+	struct outcome o = { .ret = ret, .call = call };
+
+	o.err = ret == -1 ? errno : 0;
+	return o;
+}
+
+/*
+ * finit with more than one call, in one thread. --rdwr-then-rdonly: the fd
+ * open for writing is refused (ETXTBSY); once it is closed nothing holds
+ * the file open for writing, so the read-only call gets as far as copying
+ * its parameters (EFAULT for NULL). --unlink and --umount: with our fd
+ * closed, nothing else may hold the file or its mount.
+ */
+static void run_finit_calls(struct worker *w)
+{
+	struct plan *p = w->plan;
+
+	w->nresults = 0;
+	add_result(w, make_call(p, w->fd));
+	if (p->src == SRC_RDWR_THEN_RDONLY) {
+		close(w->fd);
+		w->fd = open(p->path, O_RDONLY);
+		if (w->fd < 0)
+			setup_error("cannot open '%s': %s", p->path,
+				    strerror(errno));
+		add_result(w, outcome_of(syscall(SYS_finit_module, (long)w->fd,
+						 NULL, (long)(int32_t)p->flags),
+					 NULL));
+	}
+	if (!p->unlink && !p->umount_dir)
+		return;
+	close(w->fd);
+	w->fd = -1;
+	if (p->unlink)
+		add_result(w, outcome_of(unlink(p->path), "unlink"));
+	if (p->umount_dir)
+		add_result(w, outcome_of(umount2(p->umount_dir, 0), "umount"));
+}
+
 static void *run_worker(void *arg)
 {
 	struct worker *w = arg;
@@ -766,14 +928,19 @@ static void *run_worker(void *arg)
 	struct timespec next;
 	unsigned long i;
 
+	w->tid = (pid_t)syscall(SYS_gettid);
 	pthread_barrier_wait(&p->start);
 	if (p->cmd == CMD_CYCLE) {
 		run_cycle(w);
 		return NULL;
 	}
+	if (p->src == SRC_RDWR_THEN_RDONLY || p->unlink || p->umount_dir) {
+		run_finit_calls(w);
+		return NULL;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (i = 0; (p->threads > 1 && !p->interval_ns) || keep_going(p, i); i++) {
-		struct outcome o;
+		struct outcome o = { 0 };
 
 		if (p->interval_ns) {
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
@@ -844,6 +1011,29 @@ static void print_unexpected(const struct config *cfg, const struct plan *p,
 	fputc('\n', stderr);
 }
 
+/* exec: only a failure comes back here, and is reported like a call. */
+static int run_exec(const struct config *cfg)
+{
+	char *args[] = { (char *)cfg->operand, NULL };
+	struct plan p = { .cmd = CMD_EXEC, .call_name = "execve" };
+	char buf[16];
+	int err;
+
+	fflush(stdout);
+	execve(cfg->operand, args, environ);
+	err = errno;
+	if (!cfg->quiet)
+		printf("%s ret=-1 errno=%s tid=%d\n", p.call_name,
+		       errno_to_name(err, buf, sizeof(buf)),
+		       (int)syscall(SYS_gettid));
+	if (fflush(stdout) != 0)
+		setup_error("writing output: %s", strerror(errno));
+	if (is_expected(cfg, err))
+		return EXIT_SUCCESS;
+	print_unexpected(cfg, &p, err, 1, 1);
+	return EXIT_UNEXPECTED;
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg = {
@@ -864,8 +1054,14 @@ int main(int argc, char **argv)
 	int err;
 
 	parse_args(argc, argv, &cfg);
+	if (cfg.cmd == CMD_EXEC)
+		return run_exec(&cfg);
 
 	plan.cmd = cfg.cmd;
+	plan.src = cfg.src;
+	plan.path = cfg.operand;
+	plan.unlink = cfg.unlink;
+	plan.umount_dir = cfg.umount_dir;
 	plan.params = cfg.params;
 	plan.threads = cfg.threads;
 	plan.repeat = cfg.repeat;
@@ -903,6 +1099,8 @@ int main(int argc, char **argv)
 	case CMD_CYCLE:
 		snprintf(plan.call_name, sizeof(plan.call_name), "cycle");
 		break;
+	case CMD_EXEC:
+		abort();	/* run_exec() */
 	}
 	plan.timed = cfg.seconds > 0;
 	plan.interval_ns = cfg.rate ? (long)(1000000000UL / cfg.rate) : 0;
@@ -923,8 +1121,11 @@ int main(int argc, char **argv)
 			module_name(w->file, w->module, sizeof(w->module));
 		}
 		w->tally = calloc(MAX_ERRNO + 1, sizeof(*w->tally));
+		w->nresults = cfg.repeat;
 		if (!cfg.quiet)
-			w->results = calloc(cfg.repeat, sizeof(*w->results));
+			w->results = calloc(cfg.repeat > MAX_FINIT_CALLS ?
+					    cfg.repeat : MAX_FINIT_CALLS,
+					    sizeof(*w->results));
 		if (!w->tally || (!cfg.quiet && !w->results))
 			setup_error("out of memory");
 	}
@@ -975,11 +1176,14 @@ int main(int argc, char **argv)
 			printf("cycle tid=%d module=%s rounds=%lu loaded=%lu unloaded=%lu\n",
 			       (int)w->tid, w->module, w->rounds, w->loaded,
 			       w->unloaded);
-		for (i = 0; w->results && i < cfg.repeat; i++)
-			printf("%s ret=%ld errno=%s\n", plan.call_name,
+		for (i = 0; w->results && i < w->nresults; i++)
+			printf("%s ret=%ld errno=%s tid=%d\n",
+			       w->results[i].call ? w->results[i].call :
+			       plan.call_name,
 			       w->results[i].ret,
 			       errno_to_name(w->results[i].err, buf,
-					     sizeof(buf)));
+					     sizeof(buf)),
+			       (int)w->tid);
 	}
 	ok = tally[0];
 	if (cfg.quiet || total > 1) {

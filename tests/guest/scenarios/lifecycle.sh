@@ -50,6 +50,7 @@ while [ $i -lt $KILLS ]; do
 	i=$((i + 1))
 done
 mt_eq "$KILLS readers subscribed and were killed" $KILLS $i
+mt_json_forget victim.out
 kill $flow
 wait $flow 2>/dev/null
 kill "$after"
