@@ -74,39 +74,6 @@ private:
         }                                                                                          \
     } while (0)
 
-// The top-level keys of every event line, in order (README, "JSON output").
-const std::vector<std::string> kEventKeys = {
-    "seq",
-    "time",
-    "event",
-    "pid",
-    "tid",
-    "ppid",
-    "uid",
-    "euid",
-    "gid",
-    "loginuid",
-    "sessionid",
-    "comm",
-    "cgroup_id",
-    "pidns_ino",
-    "mntns_ino",
-    "abi",
-    "args",
-    "module",
-    "ret",
-    "errno",
-    "outcome",
-    "duration_ns",
-    "init_duration_ns",
-    "complete",
-    "incomplete_reason",
-    "params_mismatch",
-    "name_mismatch",
-    "file_changed",
-    "truncated",
-};
-
 bool is_obsolete(EventKind kind) {
     return kind == EventKind::CreateModule || kind == EventKind::QueryModule ||
            kind == EventKind::GetKernelSyms || kind == EventKind::ObsoleteSyscall;
@@ -241,7 +208,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!check.ok())
             std::fprintf(stderr, "fuzz_correlate: %s in %s\n", check.error().c_str(), json.c_str());
         CHECK(check.ok());
-        CHECK(check.top_keys() == kEventKeys);
+        CHECK(check.top_keys() == test::kEventKeys);
         const std::string plain = event_to_text(e, false, time);
         CHECK(plain.find('\n') == std::string::npos && plain.find('\x1b') == std::string::npos);
         const std::string colour = event_to_text(e, true, time);

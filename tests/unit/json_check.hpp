@@ -323,4 +323,37 @@ private:
     std::vector<std::string> top_keys_;
 };
 
+// The top-level keys of every event line, in order (README, "JSON output").
+inline const std::vector<std::string> kEventKeys = {
+    "seq",
+    "time",
+    "event",
+    "pid",
+    "tid",
+    "ppid",
+    "uid",
+    "euid",
+    "gid",
+    "loginuid",
+    "sessionid",
+    "comm",
+    "cgroup_id",
+    "pidns_ino",
+    "mntns_ino",
+    "abi",
+    "args",
+    "module",
+    "ret",
+    "errno",
+    "outcome",
+    "duration_ns",
+    "init_duration_ns",
+    "complete",
+    "incomplete_reason",
+    "params_mismatch",
+    "name_mismatch",
+    "file_changed",
+    "truncated",
+};
+
 } // namespace modtrace::test

@@ -255,37 +255,7 @@ TEST_F(EventFormat, JsonOfHostileStrings) {
 }
 
 TEST_F(EventFormat, EveryJsonLineReadsBackWithEveryKeyInOrder) {
-    const std::vector<std::string> keys = {
-        "seq",
-        "time",
-        "event",
-        "pid",
-        "tid",
-        "ppid",
-        "uid",
-        "euid",
-        "gid",
-        "loginuid",
-        "sessionid",
-        "comm",
-        "cgroup_id",
-        "pidns_ino",
-        "mntns_ino",
-        "abi",
-        "args",
-        "module",
-        "ret",
-        "errno",
-        "outcome",
-        "duration_ns",
-        "init_duration_ns",
-        "complete",
-        "incomplete_reason",
-        "params_mismatch",
-        "name_mismatch",
-        "file_changed",
-        "truncated",
-    };
+    const std::vector<std::string>& keys = test::kEventKeys;
     std::vector<Event> events = {loaded_finit(), hostile_delete(), hostile_init()};
     for (const EventKind kind :
          {EventKind::InitModule, EventKind::FinitModule, EventKind::DeleteModule,
