@@ -12,7 +12,9 @@
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/random.h>
+#include <linux/string.h>
 
 #include "modtrace.h"
 
@@ -32,6 +34,59 @@ MODULE_PARM_DESC(string_max,
 		 "bytes kept of each parameter string and path (64-16384, default 1024)");
 
 u64 mt_instance;
+
+/*
+ * locked: while 1, modtrace holds a reference on itself, so delete_module()
+ * refuses to unload it (EWOULDBLOCK, "in use") until reboot. Settable at load
+ * and once at run time, from 0 to 1 only. The reference is taken when the
+ * module is live: by init for a value given at load, else by the write.
+ */
+static bool mt_locked;
+static bool mt_live;		/* init has finished */
+static DEFINE_MUTEX(mt_lock_mutex);	/* guards mt_locked, mt_live */
+
+static int mt_set_locked(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int err = kstrtobool(val, &on);
+
+	if (err)
+		return err;
+	mutex_lock(&mt_lock_mutex);
+	if (mt_locked && !on) {
+		err = -EPERM;
+	} else if (on && !mt_locked) {
+		if (mt_live)
+			__module_get(THIS_MODULE);
+		mt_locked = true;
+	}
+	mutex_unlock(&mt_lock_mutex);
+	return err;
+}
+
+static int mt_get_locked(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", mt_is_locked());
+}
+
+static const struct kernel_param_ops mt_locked_ops = {
+	.set = mt_set_locked,
+	.get = mt_get_locked,
+};
+
+module_param_cb(locked, &mt_locked_ops, NULL, 0644);
+MODULE_PARM_DESC(locked,
+		 "1: modtrace cannot be unloaded until reboot; can be set from 0 to 1, never back (default 0)");
+
+bool mt_is_locked(void)
+{
+	bool locked;
+
+	mutex_lock(&mt_lock_mutex);
+	locked = mt_locked;
+	mutex_unlock(&mt_lock_mutex);
+	return locked;
+}
 
 static int __init mt_check_params(void)
 {
@@ -72,7 +127,13 @@ static int __init modtrace_init(void)
 	err = mt_netlink_register();
 	if (err)
 		goto unregister_probes;
-	pr_info("loaded, protocol %d\n", MODTRACE_GENL_VERSION);
+	mutex_lock(&mt_lock_mutex);
+	mt_live = true;
+	if (mt_locked)
+		__module_get(THIS_MODULE);
+	mutex_unlock(&mt_lock_mutex);
+	pr_info("loaded, protocol %d%s\n", MODTRACE_GENL_VERSION,
+		mt_locked ? ", locked" : "");
 	return 0;
 
 unregister_probes:
@@ -85,9 +146,15 @@ free_ring:
 	return err;
 }
 
+/*
+ * Reached from a delete_module() of modtrace: normally only when it is
+ * unlocked, or forced (O_TRUNC, CONFIG_MODULE_FORCE_UNLOAD) whatever the
+ * lock. That call's return record goes out before the shutdown notice.
+ */
 static void __exit modtrace_exit(void)
 {
 	mt_probes_unregister();
+	mt_probes_self_exit();
 	mt_netlink_stop();
 	mt_netlink_exit();
 	mt_ring_free();

@@ -116,6 +116,7 @@ extern unsigned int mt_buffer_records;
 extern unsigned int mt_reserved_records;
 extern unsigned int mt_string_max;
 extern u64 mt_instance;
+bool mt_is_locked(void);
 
 /* ring.c */
 int mt_ring_init(void);
@@ -133,6 +134,7 @@ void mt_ring_stats(struct mt_ring_stats *st);
 /* probes.c */
 int mt_probes_register(void);
 void mt_probes_unregister(void);
+void mt_probes_self_exit(void);
 u64 mt_probes_nmissed(void);
 int mt_probes_put_status(struct sk_buff *skb);
 

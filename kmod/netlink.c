@@ -424,7 +424,8 @@ static int mt_fill_status(struct sk_buff *skb, u64 unused)
 			mt_buffer_records) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_RESERVED_RECORDS,
 			mt_reserved_records) ||
-	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_STRING_MAX, mt_string_max))
+	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_STRING_MAX, mt_string_max) ||
+	    nla_put_u8(skb, MODTRACE_ATTR_PARAM_LOCKED, mt_is_locked()))
 		return -EMSGSIZE;
 	err = mt_probes_put_status(skb);
 	if (err)

@@ -115,6 +115,21 @@ struct mt_call {
 };
 
 /*
+ * The delete_module() calls that name modtrace itself, from entry to
+ * return. If one gets as far as modtrace's exit (it is unloading us), the
+ * kretprobe is gone before its return: mt_probes_self_exit() makes the
+ * return record instead, which cannot be anything but 0 by then.
+ */
+#define MT_SELF_CALLS	4
+
+static struct mt_self_call {
+	atomic_t tid;		/* of the calling thread, 0 when free */
+	u64 seq;		/* of its entry record */
+	u64 ts;
+	u64 clock;
+} mt_self_calls[MT_SELF_CALLS];
+
+/*
  * __do_sys_* are the syscall bodies shared by every ABI's entry point; they
  * are notrace and attach by breakpoint. Where a kernel inlines one (6.12
  * inlines __do_sys_finit_module) the probe attaches to each ABI's wrapper:
@@ -596,6 +611,34 @@ static void mt_defer_entry(const struct mt_point *pt, struct pt_regs *regs,
 	call->deferred = true;
 }
 
+/* A delete_module() of modtrace itself begins: note it, if room. */
+static void mt_self_enter(const struct mt_call *call)
+{
+	struct mt_self_call *self;
+
+	for (self = mt_self_calls; self < mt_self_calls + MT_SELF_CALLS;
+	     self++) {
+		if (atomic_cmpxchg(&self->tid, 0, current->pid) == 0) {
+			self->seq = call->seq;
+			self->ts = call->ts;
+			self->clock = call->clock;
+			return;
+		}
+	}
+}
+
+/* The calling thread's delete_module() of modtrace, or NULL */
+static struct mt_self_call *mt_self_find(void)
+{
+	struct mt_self_call *self;
+
+	for (self = mt_self_calls; self < mt_self_calls + MT_SELF_CALLS;
+	     self++)
+		if (atomic_read(&self->tid) == current->pid)
+			return self;
+	return NULL;
+}
+
 static int mt_entry_handler(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
@@ -649,6 +692,8 @@ static int mt_entry_handler(struct kretprobe_instance *ri,
 		break;
 	case MODTRACE_PROBE_DELETE_MODULE:
 		mt_enter_delete(pt, regs, rec);
+		if (!strcmp(rec->del.name, THIS_MODULE->name))
+			mt_self_enter(call);
 		break;
 	}
 	mt_commit(rec);
@@ -788,6 +833,13 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 	/* local_clock() of another CPU, if the call moved, may lag a little */
 	if (elapsed < 0)
 		elapsed = 0;
+	if (p->id == MODTRACE_PROBE_DELETE_MODULE) {
+		struct mt_self_call *self = mt_self_find();
+
+		/* modtrace is still here: that unload failed */
+		if (self)
+			atomic_set(&self->tid, 0);
+	}
 	if (call->deferred) {
 		if (ret == 0)
 			mt_send_deferred(call);
@@ -1149,6 +1201,38 @@ void mt_probes_unregister(void)
 	mt_free_tables();
 }
 
+/*
+ * Module exit, with the probes detached: if the calling thread's
+ * delete_module() is the one unloading modtrace, make its return record,
+ * the last record of this instance. The call returns 0 once exit is
+ * reached, forced or not: nothing after it can fail.
+ */
+void mt_probes_self_exit(void)
+{
+	struct mt_self_call *self = mt_self_find();
+	const struct mt_probe *p = NULL;
+	struct mt_record *rec;
+	unsigned int i;
+	s64 elapsed;
+	u64 seq = 0;
+
+	if (!self)
+		return;
+	for (i = 0; i < ARRAY_SIZE(mt_probes); i++)
+		if (mt_probes[i].id == MODTRACE_PROBE_DELETE_MODULE)
+			p = &mt_probes[i];
+	elapsed = max_t(s64, 0, (s64)(local_clock() - self->clock));
+	rec = mt_begin(p, MODTRACE_REC_DELETE_MODULE_EXIT, true, false, &seq,
+		       self->ts + elapsed);
+	if (rec) {
+		rec->exit.ret = 0;
+		rec->exit.entry_seq = self->seq;
+		rec->exit.duration = elapsed;
+		mt_ring_commit(rec);
+	}
+	atomic_set(&self->tid, 0);
+}
+
 static u64 mt_point_nmissed(const struct mt_probe *p,
 			    const struct mt_point *pt)
 {
@@ -1249,6 +1333,8 @@ NOKPROBE_SYMBOL(mt_enter_finit);
 NOKPROBE_SYMBOL(mt_copy_version);
 NOKPROBE_SYMBOL(mt_enter_do_init);
 NOKPROBE_SYMBOL(mt_enter_delete);
+NOKPROBE_SYMBOL(mt_self_enter);
+NOKPROBE_SYMBOL(mt_self_find);
 NOKPROBE_SYMBOL(mt_defer_entry);
 NOKPROBE_SYMBOL(mt_entry_handler);
 NOKPROBE_SYMBOL(mt_send_deferred);

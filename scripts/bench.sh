@@ -51,8 +51,8 @@ mt_say "guest benchmark on $kernel (several minutes under TCG)"
 	--bin "$cmake_build/tests/mtstamp" --bin /usr/bin/bpftrace \
 	--bin /usr/sbin/auditd --bin /usr/sbin/auditctl --bin /usr/bin/perf \
 	"$MT_TOP/tests/bench/guest.sh" -- "$calls" "$reps" "$loads" $configs
-raw=$out/guest-$kernel/results/bench.jsonl
-for f in "$out/guest-$kernel"/results/profile-*.txt; do
+raw=$out/guest-$kernel/guest/bench.jsonl
+for f in "$out/guest-$kernel"/guest/profile-*.txt; do
 	[ -e "$f" ] && cp "$f" "$out/$(basename "$f" .txt)-$kernel.txt"
 done
 

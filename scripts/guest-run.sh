@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boot a Debian kernel in QEMU with modtrace, the reader, the test payloads
-# and real modules, run one scenario script inside, and bring back its exit
-# status, its output and the guest's dmesg over a virtio serial port.
+# and real modules, run scenario scripts inside one after the other, and
+# bring back each one's exit status, output and dmesg over a virtio serial
+# port.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -15,18 +16,23 @@ DMESG_BAD='BUG:|WARNING:|Oops|kernel BUG|sleeping function called from invalid c
 
 usage() {
 	cat <<USAGE
-usage: $MT_PROG [options] SCENARIO [-- ARGS...]
+usage: $MT_PROG [options] SCENARIO... [-- ARGS...]
 
-Boots a Debian kernel under QEMU (TCG) with modtrace and runs SCENARIO, a
-POSIX sh script, inside; ARGS are passed to it. Exit status: 0 when the
-scenario exited 0 and dmesg is clean, 1 otherwise, 2 for usage errors.
+Boots a Debian kernel under QEMU (TCG) with modtrace and runs each SCENARIO,
+a POSIX sh script, inside, one after the other in the same boot; ARGS are
+passed to each. Between two scenarios the guest stops what the first left
+running and unloads modtrace and the test payloads. Exit status: 0 when every
+scenario exited 0 and the kernel said nothing wrong in dmesg while it ran,
+1 otherwise, 2 for usage errors.
 
 options:
   --kernel K     lab flavour or release to boot (default: \$MODTRACE_KERNEL or 6.1)
-  --out DIR      where results go (default: build/guest/K/SCENARIO-NAME)
-  --timeout S    limit for the scenario inside the guest, seconds (default 300,
-                 or the scenario's '# mt-timeout:');
-                 the whole boot is killed 120 s after that
+  --out DIR      where results go (default: build/guest/K/NAME, NAME the
+                 scenario's, or "all" for several); scenario S's in DIR/S
+  --timeout S    limit for each scenario inside the guest, seconds (default:
+                 the scenario's '# mt-timeout:', else 300; twice that on a
+                 kernel with sanitizers, 6.1-debug); the whole boot is killed
+                 120 s after the sum
   --bin PATH     add a program to the guest's /usr/bin (repeatable)
   --modtrace-ko F  use this modtrace.ko (or .ko.xz), e.g. one DKMS installed,
                  instead of the one built from kmod/
@@ -37,16 +43,20 @@ options:
 
 A scenario can ask for kernel command-line options with a line
 '# mt-append: OPTIONS' in its leading comment block (e.g. syscall.x32=y);
-they are added to the guest's command line, several such lines in order.
-A line '# mt-timeout: S' there sets its limit when --timeout is not given.
+they are added to the guest's command line (every scenario's, in order).
+A line '# mt-timeout: S' there sets its limit when --timeout is not given;
+a line '# mt-taints: WHY' (it taints the kernel) makes it run after the
+others.
 
 Inside the guest: /sbin has Debian's kmod tools, /bin busybox, our modules
-are in /lib/modules/RELEASE/extra (and /lib/mt/mt_clean.ko.xz); the scenario sees MT_RELEASE, MT_FLAVOUR,
-MT_PAYLOADS and MT_RESULTS (a directory brought back to DIR/results) and can
-source /lib/mt/lib.sh for assertions.
+are in /lib/modules/RELEASE/extra (and /lib/mt/mt_clean.ko.xz); a scenario
+sees MT_RELEASE, MT_FLAVOUR, MT_PAYLOADS, MT_SLOW (1 on a kernel with
+sanitizers, where it may do less) and MT_RESULTS (its working directory,
+brought back to DIR/NAME) and can source /lib/mt/lib.sh for assertions.
 
-example:
-  $MT_PROG --kernel 6.12-rt --bin build/cmake/userspace/modtrace tests/guest/lab.sh
+examples:
+  $MT_PROG --kernel 6.12-rt --bin build/cmake/userspace/modtrace tests/guest/scenarios/lab.sh
+  $MT_PROG --kernel 6.1 --bin ... tests/guest/scenarios/*.sh
 USAGE
 }
 
@@ -69,33 +79,59 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-if [ $shell -eq 1 ]; then
-	scenario=${1:-/dev/null}
-else
-	[ $# -ge 1 ] || { usage >&2; exit 2; }
-	scenario=$1
-fi
-shift || true
+# Scenarios that taint the kernel ('# mt-taints: WHY' in their leading
+# comment block: a forced unload turns lockdep off) run after the others.
+scenarios=() last=()
+while [ $# -gt 0 ] && [ "$1" != -- ]; do
+	if [ -f "$1" ] && sed -n '/^[^#]/q; p' "$1" | grep -q '^# mt-taints:'; then
+		last+=("$1")
+	else
+		scenarios+=("$1")
+	fi
+	shift
+done
+scenarios+=("${last[@]}")
 [ "${1:-}" != -- ] || shift
-[ -f "$scenario" ] || { mt_say "no scenario file $scenario"; exit 2; }
-# What the scenario's leading comment block asks for: '# mt-append:' kernel
-# options, '# mt-timeout:' a longer limit than the default (300 s).
-append_extra= scenario_timeout=
-while IFS= read -r line; do
-	case $line in
-	'# mt-append: '*) append_extra+=" ${line#'# mt-append: '}" ;;
-	'# mt-timeout: '*) scenario_timeout=${line#'# mt-timeout: '} ;;
-	'#'* | '') ;;
-	*) break ;;
-	esac
-done <"$scenario"
-timeout=${timeout:-${scenario_timeout:-300}}
-[[ $timeout =~ ^[0-9]+$ ]] || { mt_say "--timeout takes seconds"; exit 2; }
-name=$(basename "$scenario" .sh)
+if [ $shell -eq 1 ]; then
+	[ ${#scenarios[@]} -gt 0 ] || scenarios=(/dev/null)
+else
+	[ ${#scenarios[@]} -ge 1 ] || { usage >&2; exit 2; }
+fi
+[ -z "$timeout" ] || [[ $timeout =~ ^[0-9]+$ ]] || { mt_say "--timeout takes seconds"; exit 2; }
 for b in "${bins[@]}"; do [ -x "$b" ] || { mt_say "no program $b"; exit 2; }; done
-
 eval "$("$MT_TOP/scripts/kernel.sh" --quiet "$kernel")"
 "$MT_TOP/scripts/build-modules.sh" --quiet "$kernel" >/dev/null
+# A kernel with sanitizers (KASAN, lockdep, kmemleak) runs everything
+# several times slower: twice the default limits, and MT_SLOW for scenarios.
+slow=0
+case $kernel/$release in *-debug/* | *mtdebug*) slow=1 ;; esac
+
+# What each scenario's leading comment block asks for: '# mt-append:' kernel
+# options, '# mt-timeout:' a longer limit than the default (300 s).
+names=() limits=() append_extra= total=0
+for scenario in "${scenarios[@]}"; do
+	[ -f "$scenario" ] || [ "$scenario" = /dev/null ] || { mt_say "no scenario file $scenario"; exit 2; }
+	scenario_timeout=
+	while IFS= read -r line; do
+		case $line in
+		'# mt-append: '*)
+			opt=${line#'# mt-append: '}
+			case " $append_extra " in *" $opt "*) ;; *) append_extra+=" $opt" ;; esac ;;
+		'# mt-timeout: '*) scenario_timeout=${line#'# mt-timeout: '} ;;
+		'#'* | '') ;;
+		*) break ;;
+		esac
+	done <"$scenario"
+	limit=${scenario_timeout:-300}
+	[ $slow -eq 0 ] || limit=$((limit * 2))
+	limit=${timeout:-$limit}
+	name=$(basename "$scenario" .sh)
+	case " ${names[*]} " in *" $name "*) mt_say "two scenarios named $name"; exit 2 ;; esac
+	names+=("$name")
+	limits+=("$limit")
+	total=$((total + limit))
+done
+if [ ${#names[@]} -eq 1 ]; then name=${names[0]}; else name=all; fi
 out=${out:-$MT_BUILD/guest/$kernel/$name}
 rm -rf "$out"
 mkdir -p "$out"
@@ -156,13 +192,18 @@ printf 'root:x:0:0:root:/root:/bin/sh\nlab:x:1000:1000:lab:/tmp:/bin/sh\n' >"$ro
 printf 'root:x:0:\nlab:x:1000:\n' >"$root/etc/group"
 cp "$MT_TOP/scripts/guest-init.sh" "$root/init"
 cp "$MT_TOP/tests/guest/lib.sh" "$root/lib/mt/lib.sh"
-cp "$scenario" "$root/scenario.sh"
+mkdir -p "$root/scenarios"
+plan=
+for i in "${!names[@]}"; do
+	cp "${scenarios[$i]}" "$root/scenarios/${names[$i]}.sh"
+	plan+="${names[$i]}:${limits[$i]} "
+done
 {
-	printf 'MT_RELEASE=%q\nMT_FLAVOUR=%q\nMT_TIMEOUT=%q\nMT_LIVE=%q\nMT_SHELL=%q\n' \
-		"$release" "$kernel" "$timeout" "$live" "$shell"
+	printf 'MT_RELEASE=%q\nMT_FLAVOUR=%q\nMT_PLAN=%q\nMT_LIVE=%q\nMT_SHELL=%q\nMT_SLOW=%q\n' \
+		"$release" "$kernel" "$plan" "$live" "$shell" "$slow"
 	printf 'MT_ARGS=%q\n' "$*"
 } >"$root/etc/mt.env"
-chmod +x "$root/init" "$root/scenario.sh"
+chmod +x "$root/init"
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out/initramfs.cpio"
 rm -rf "$root"
 
@@ -196,7 +237,7 @@ BOOT_ATTEMPTS=3
 INIT_MARK='mt-init: running the scenario'
 for attempt in $(seq 1 $BOOT_ATTEMPTS); do
 	rm -f "$out/results.tar"
-	timeout --kill-after=10 $((timeout + 120)) "${qemu[@]}" </dev/null 2>"$out/qemu.log" || true
+	timeout --kill-after=10 $((total + 120)) "${qemu[@]}" </dev/null 2>"$out/qemu.log" || true
 	[ -s "$out/results.tar" ] && break
 	grep -q "$INIT_MARK" "$out/console.log" 2>/dev/null && break
 	[ "$attempt" -lt $BOOT_ATTEMPTS ] || break
@@ -207,33 +248,61 @@ done
 elapsed=$(($(date +%s) - start))
 
 # --- the verdict -----------------------------------------------------------
-verdict() { # pass|fail, then the reason
-	local what=$1
-	shift
-	printf '%s: %s on %s (%s): %s (%ds, results in %s)\n' \
-		"$what" "$name" "$kernel" "$release" "$*" "$elapsed" "$out" >&2
+# One line per scenario: PASS or FAIL, and why.
+verdict() { # PASS|FAIL, scenario, its time, then the reason
+	local what=$1 scen=$2 secs=$3
+	shift 3
+	printf '%s: %s on %s (%s): %s (%ss, results in %s/%s)\n' \
+		"$what" "$scen" "$kernel" "$release" "$*" "$secs" "$out" "$scen" >&2
 }
 mkdir -p "$out/results"
-if ! tar -C "$out/results" -xf "$out/results.tar" 2>/dev/null || [ ! -f "$out/results/exit_status" ]; then
-	verdict FAIL "the guest delivered no results (crashed or hung?); console: $out/console.log"
+if ! tar -C "$out/results" -xf "$out/results.tar" 2>/dev/null; then
+	for n in "${names[@]}"; do
+		verdict FAIL "$n" "$elapsed" "the guest delivered no results (crashed or hung?); console: $out/console.log"
+	done
 	tail -n 30 "$out/console.log" >&2 || true
 	exit 1
 fi
-status=$(cat "$out/results/exit_status")
-bad=$(grep -E "$DMESG_BAD" "$out/results/dmesg.txt" || true)
+failed=0
+for i in "${!names[@]}"; do
+	n=${names[$i]}
+	rm -rf "${out:?}/$n"
+	mv "$out/results/$n" "$out/$n" 2>/dev/null || mkdir -p "$out/$n"
+	r=$out/$n
+	secs=$(cat "$r/seconds" 2>/dev/null || echo "?")
+	if [ ! -f "$r/exit_status" ]; then
+		verdict FAIL "$n" "$secs" "it did not finish: the guest crashed or hung before (console: $out/console.log)"
+		tail -n 10 "$r/scenario.log" 2>/dev/null | sed 's/^/  | /' >&2 || true
+		failed=1
+		continue
+	fi
+	status=$(cat "$r/exit_status")
+	bad=$(grep -E "$DMESG_BAD" "$r/dmesg.txt" || true)
+	if [ -n "$bad" ]; then
+		verdict FAIL "$n" "$secs" "the kernel reported problems while it ran (dmesg: $r/dmesg.txt):"
+		printf '  %s\n' "$bad" | head -n 20 >&2
+		failed=1
+	elif [ "$status" != 0 ]; then
+		case $status in
+		124 | 137 | 143) reason="timed out after ${limits[$i]}s" ;;
+		*) reason="exited $status" ;;
+		esac
+		verdict FAIL "$n" "$secs" "the scenario $reason; its output ends:"
+		tail -n 25 "$r/scenario.log" | sed 's/^/  | /' >&2
+		grep '^FAIL' "$r/scenario.log" | head -n 10 | sed 's/^/  /' >&2 || true
+		failed=1
+	else
+		verdict PASS "$n" "$secs" "$(grep -c '^ok ' "$r/scenario.log" || true) checks"
+	fi
+done
+# What the kernel said after the last scenario (the leak scan).
+bad=$(grep -E "$DMESG_BAD" "$out/results/dmesg-end.txt" 2>/dev/null || true)
 if [ -n "$bad" ]; then
-	verdict FAIL "the kernel reported problems (dmesg: $out/results/dmesg.txt):"
+	printf 'FAIL: on %s (%s) the kernel reported problems after the scenarios (dmesg: %s):\n' \
+		"$kernel" "$release" "$out/results/dmesg-end.txt" >&2
 	printf '  %s\n' "$bad" | head -n 20 >&2
-	exit 1
+	failed=1
 fi
-if [ "$status" != 0 ]; then
-	case $status in
-	124 | 137 | 143) reason="timed out after ${timeout}s" ;;
-	*) reason="exited $status" ;;
-	esac
-	verdict FAIL "the scenario $reason; its output ends:"
-	tail -n 25 "$out/results/scenario.log" | sed 's/^/  | /' >&2
-	grep '^FAIL' "$out/results/scenario.log" | head -n 10 | sed 's/^/  /' >&2 || true
-	exit 1
-fi
-verdict PASS "$(grep -c '^ok ' "$out/results/scenario.log" || true) checks"
+[ ${#names[@]} -eq 1 ] || printf '%s on %s: %d scenarios in %ds\n' \
+	"$([ $failed -eq 0 ] && echo PASS || echo FAIL)" "$kernel" ${#names[@]} "$elapsed" >&2
+exit $failed

@@ -50,7 +50,7 @@ for kernel in "$@"; do
 			verdict=FAIL
 			failed=1
 		fi
-		figures=$(grep -h '^figures:' "$out/results/scenario.log" 2>/dev/null | sed 's/^figures: //')
+		figures=$(grep -h '^figures:' "$out/$scenario/scenario.log" 2>/dev/null | sed 's/^figures: //')
 		summary+=("$verdict $scenario on $kernel: ${figures:-no figures}")
 	done
 done

@@ -20,7 +20,9 @@
  * for one exception (MODTRACE_RECORD_F_DEFERRED); a reader should order by
  * seq rather than by arrival.
  *
- * Unload: the module sends MODTRACE_REC_SHUTDOWN to every subscriber
+ * Unload: the delete_module(2) call that unloads the module has its return
+ * record (RET 0) made by the module's exit, as the last record; then the
+ * module sends MODTRACE_REC_SHUTDOWN to every subscriber
  * (best effort: it is lost if the reader's socket is full), then unregisters
  * the family, which the generic netlink controller announces as
  * CTRL_CMD_DELFAMILY on its "notify" multicast group.
@@ -331,6 +333,10 @@ enum modtrace_attr {
 						 * socket refused is lost
 						 * (SOCKET_FULL)
 						 */
+	MODTRACE_ATTR_PARAM_LOCKED,	/* u8, 1: modtrace cannot be unloaded
+					 * until reboot (module parameter
+					 * "locked"); absent from older modules
+					 */
 
 	__MODTRACE_ATTR_MAX
 };

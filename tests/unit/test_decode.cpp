@@ -785,6 +785,17 @@ TEST(DecodeStatus, EveryField) {
     EXPECT_EQ(s->counters.readers_gone, 109U);
 }
 
+TEST(DecodeStatus, LockedWhenTheModuleSaysSo) {
+    auto unsaid = decode_status(status());
+    ASSERT_TRUE(unsaid) << unsaid.error().message;
+    EXPECT_FALSE(unsaid->params.locked); // an older module
+    MessageBuilder b = status();
+    b.u8(MODTRACE_ATTR_PARAM_LOCKED, 1);
+    auto locked = decode_status(b);
+    ASSERT_TRUE(locked) << locked.error().message;
+    EXPECT_EQ(locked->params.locked, true);
+}
+
 TEST(DecodeStatus, MissingCounterIsAnError) {
     auto s = decode_status(status(MODTRACE_COUNTER_ATTR_LOST_NOMEM));
     ASSERT_FALSE(s);

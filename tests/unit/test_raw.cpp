@@ -371,7 +371,7 @@ modtrace::Status status() {
     s.readers = 2;
     s.backlog_bytes = 4096;
     s.backlog_max_bytes = 1048576;
-    s.params = {4096, 256, 1024};
+    s.params = {4096, 256, 1024, true};
     s.probes.push_back({Probe::InitModule, "__do_sys_init_module", modtrace::ProbeState::Attached,
                         3, 0, std::nullopt});
     s.probes.push_back({Probe::NiSyscall, std::nullopt, modtrace::ProbeState::Missing, 0, 0, 2});
@@ -400,7 +400,8 @@ TEST(StatusToJson, OneObject) {
     EXPECT_EQ(modtrace::status_to_json(status()),
               R"({"version":1,"instance":"0x00c0ffee12345678","next_seq":43,"readers":2,)"
               R"("backlog_bytes":4096,"backlog_max_bytes":1048576,)"
-              R"("params":{"buffer_records":4096,"reserved_records":256,"string_max":1024},)"
+              R"("params":{"buffer_records":4096,"reserved_records":256,"string_max":1024,)"
+              R"("locked":true},)"
               R"("probes":[{"probe":"init_module","points":[{"symbol":"__do_sys_init_module",)"
               R"("state":"attached","hits":3,"nmissed":0,"register_error":null}]},)"
               R"({"probe":"ni_syscall","points":[{"symbol":null,"state":"missing","hits":0,)"
@@ -458,6 +459,7 @@ TEST(StatusToText, AlignedColumns) {
               "  backlog   4096 of 1048576 bytes\n"
               "  buffer    4096 records, 256 of them kept for module loads\n"
               "  strings   up to 1024 bytes\n"
+              "  locked    yes: it cannot be unloaded until reboot\n"
               "\n"
               "probe        state     hits  missed  symbol\n"
               "init_module  attached     3       0  __do_sys_init_module\n"

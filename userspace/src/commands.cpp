@@ -2,12 +2,14 @@
 #include "commands.hpp"
 
 #include "raw.hpp"
+#include "self_unload.hpp"
 
 #include <variant>
 
 namespace modtrace {
 
 Result<void> print_raw(RecordSource& source, std::ostream& out) {
+    SelfUnloadWitness witness;
     for (;;) {
         auto next = source.next();
         if (!next)
@@ -15,13 +17,14 @@ Result<void> print_raw(RecordSource& source, std::ostream& out) {
         if (!*next)
             return {};
         const Record& record = **next;
+        witness.feed(record);
         out << record_to_json(record) << '\n';
         if (!source.at_hand())
             out.flush();
         if (!out)
             return Error{"cannot write the output"};
         if (record.type == RecordType::Shutdown)
-            return Error{"the kernel module was unloaded"};
+            return Error{witness.unloaded_line()};
     }
 }
 
@@ -57,6 +60,7 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
             count_reached = true;
     };
     Correlator correlator(config.correlator, print);
+    SelfUnloadWitness witness;
 
     if (config.header && !config.json) {
         out << text_header(config.colour) << '\n' << std::flush;
@@ -110,6 +114,7 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
             time = config.clock();
             burst_start = false;
         }
+        witness.feed(record);
         correlator.feed(record);
         if (record.loss && record.loss->any())
             err << loss_line(*record.loss) << '\n' << std::flush;
@@ -127,7 +132,7 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
     } else if (failure) {
         err << "modtrace: " << failure->message << '\n';
     } else if (result.end == WatchEnd::Shutdown) {
-        err << "modtrace: the kernel module was unloaded\n";
+        err << "modtrace: " << witness.unloaded_line() << '\n';
     }
 
     CorrelatorSummary shown = correlator.summary();

@@ -53,6 +53,7 @@ constexpr auto kTopNames = [] {
     n[MODTRACE_ATTR_READERS] = "READERS";
     n[MODTRACE_ATTR_BACKLOG_BYTES] = "BACKLOG_BYTES";
     n[MODTRACE_ATTR_BACKLOG_MAX_BYTES] = "BACKLOG_MAX_BYTES";
+    n[MODTRACE_ATTR_PARAM_LOCKED] = "PARAM_LOCKED";
     return n;
 }();
 
@@ -668,6 +669,7 @@ Result<Status> decode_status(const GenlMessage& message) {
     f.required(MODTRACE_ATTR_READERS, s.readers);
     f.optional(MODTRACE_ATTR_BACKLOG_BYTES, s.backlog_bytes);
     f.optional(MODTRACE_ATTR_BACKLOG_MAX_BYTES, s.backlog_max_bytes);
+    f.optional(MODTRACE_ATTR_PARAM_LOCKED, s.params.locked);
     if (auto ok = f.result(); !ok)
         return in(context, ok.error());
     for (const Attribute* attr : nest.find_all(MODTRACE_ATTR_PROBE_STATUS)) {

@@ -59,6 +59,7 @@ struct StatusParams {
     std::uint32_t buffer_records = 0;
     std::uint32_t reserved_records = 0;
     std::uint32_t string_max = 0;
+    std::optional<bool> locked; // absent from older modules
 };
 
 // The reply to MODTRACE_CMD_GET_STATUS.

@@ -341,6 +341,11 @@ std::string status_to_json(const Status& s) {
     w.key("buffer_records").value(s.params.buffer_records);
     w.key("reserved_records").value(s.params.reserved_records);
     w.key("string_max").value(s.params.string_max);
+    w.key("locked");
+    if (s.params.locked)
+        w.value(*s.params.locked);
+    else
+        w.null();
     w.end_object();
     w.key("probes").begin_array();
     for (const auto& points : by_probe(s.probes))
@@ -370,6 +375,9 @@ std::string status_to_text(const Status& s) {
                             std::to_string(s.params.reserved_records) +
                             " of them kept for module loads"});
     head.row({"strings", "up to " + std::to_string(s.params.string_max) + " bytes"});
+    if (s.params.locked)
+        head.row({"locked", *s.params.locked ? "yes: it cannot be unloaded until reboot"
+                                             : "no: root can unload it"});
     return "modtrace kernel module\n" + head.str("  ") + "\n" + probes_text(s.probes) +
            "\ncounters\n" + counters_text(s.counters);
 }

@@ -1,5 +1,4 @@
 # mt-append: syscall.x32=y
-# mt-timeout: 600
 # What `modtrace --json` makes of real load attempts: one event per attempt,
 # each compared whole, key for key, with what this scenario did (process,
 # arguments, the module the kernel loaded, result; lib.sh's mt_event masks

@@ -1,4 +1,3 @@
-# mt-timeout: 600
 # modtrace changes no syscall's result. One sequence of module syscalls is
 # made twice in one boot, the same way: first without modtrace, then with
 # modtrace loaded and a `modtrace --json` reader attached. It holds every

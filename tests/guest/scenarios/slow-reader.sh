@@ -3,7 +3,6 @@
 # are joined correctly again. A reader stopped while modtrace unloads finds
 # out once it runs again. Readers that never read stay within the cap on
 # what the kernel holds for them.
-# mt-timeout: 600
 . /lib/mt/lib.sh
 P=$MT_PAYLOADS
 J=$MT_RESULTS/events.jsonl
