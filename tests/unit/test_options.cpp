@@ -281,3 +281,31 @@ TEST(Options, RawWithStatusIsUsageError) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Options, InputAndRecordTakeAFileForEventsAndRaw) {
+    Options o = options({"--input", "bug.nlraw", "--json", "--failed"});
+    EXPECT_EQ(o.input, "bug.nlraw");
+    EXPECT_FALSE(o.record);
+    o = options({"--raw", "--input", "-"});
+    EXPECT_EQ(o.mode, Mode::Raw);
+    EXPECT_EQ(o.input, "-");
+    o = options({"--record", "bug.nlraw", "--raw"});
+    EXPECT_EQ(o.record, "bug.nlraw");
+}
+
+TEST(Options, InputAndRecordConflicts) {
+    const std::vector<std::pair<std::vector<const char*>, std::string>> cases = {
+        {{"--input", "f", "--status"}, "--input applies to events and --raw"},
+        {{"--record", "f", "--version"}, "--record applies to events and --raw"},
+        {{"--input", "f", "--record", "g"}, "cannot be combined with --input"},
+        {{"--input", "f", "--baseline"}, "--baseline lists this machine's modules"},
+        {{"--input", ""}, "--input needs a file name"},
+        {{"--record", "-"}, "--record needs a file name"},
+    };
+    for (const auto& [args, expected] : cases)
+        EXPECT_NE(usage_error(args).find(expected), std::string::npos) << expected;
+}
+
+} // namespace

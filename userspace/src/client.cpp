@@ -83,6 +83,7 @@ struct NetlinkClient::Impl {
     FamilyInfo family;
     int stop_fd = -1;
     std::function<void(const Error&)> warn;
+    std::function<Result<void>(Bytes)> recorder;
     std::vector<std::uint8_t> buffer = std::vector<std::uint8_t>(kReceiveBytes);
     // Messages received but not handed out yet, in arrival order: records that arrived while a
     // request waited for its answer.
@@ -183,7 +184,12 @@ Result<std::vector<Message>> NetlinkClient::Impl::receive() {
             Error{"skipping a message longer than " + std::to_string(buffer.size()) + " bytes"});
         return std::vector<Message>{};
     }
-    auto split = split_datagram(Bytes(buffer.data(), static_cast<std::size_t>(got)));
+    const Bytes datagram(buffer.data(), static_cast<std::size_t>(got));
+    if (recorder) {
+        if (auto recorded = recorder(datagram); !recorded)
+            return recorded.error();
+    }
+    auto split = split_datagram(datagram);
     if (!split) {
         warning(with_context("skipping a malformed datagram", split.error()));
         return std::vector<Message>{};
@@ -528,6 +534,10 @@ void NetlinkClient::set_stop_fd(int fd) {
 void NetlinkClient::set_warning_handler(std::function<void(const Error&)> handler) {
     impl_->stream.set_warning_handler(handler);
     impl_->warn = std::move(handler);
+}
+
+void NetlinkClient::set_recorder(std::function<Result<void>(Bytes)> recorder) {
+    impl_->recorder = std::move(recorder);
 }
 
 Error permission_denied(std::string_view what) {

@@ -63,6 +63,9 @@ public:
     // Where messages that are skipped (malformed records, foreign senders) are reported;
     // without a handler they are skipped silently.
     void set_warning_handler(std::function<void(const Error&)> handler);
+    // Hands every datagram the kernel sends to `recorder` as received, before it is parsed
+    // (modtrace --record): replies and acknowledgements too. An Error from it fails the receive.
+    void set_recorder(std::function<Result<void>(Bytes)> recorder);
 
 private:
     struct Impl;

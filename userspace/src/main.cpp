@@ -3,6 +3,7 @@
 #include "baseline.hpp"
 #include "client.hpp"
 #include "commands.hpp"
+#include "file_source.hpp"
 #include "options.hpp"
 #include "raw.hpp"
 #include "stop_signals.hpp"
@@ -46,12 +47,47 @@ Result<Session> open_session() {
     return Session{std::move(*signals), std::move(*client)};
 }
 
-// Subscribes and prints records until a signal (exit 0) or the module's unload (exit 1).
-int run_raw() {
+Result<FileSource> open_input(const std::string& path) {
+    auto source = FileSource::open(path);
+    if (source)
+        source->set_warning_handler(warn);
+    return source;
+}
+
+// --record: the file, once the client is open (so that a failed start leaves none), with the
+// time base it starts with. The client only hands it datagrams while it receives.
+Result<std::optional<StreamRecorder>> start_recording(const Options& options) {
+    if (!options.record)
+        return std::optional<StreamRecorder>();
+    auto recorder = StreamRecorder::open(*options.record, TimeBase::from_clocks());
+    if (!recorder)
+        return recorder.error();
+    return std::optional<StreamRecorder>(std::move(*recorder));
+}
+
+void attach_recorder(std::optional<StreamRecorder>& recorder, NetlinkClient& client) {
+    if (recorder)
+        client.set_recorder([r = &*recorder](Bytes datagram) { return r->write(datagram); });
+}
+
+// Subscribes and prints records until a signal (exit 0) or the module's unload (exit 1); with
+// --input, the file's records until its end (exit 0).
+int run_raw(const Options& options) {
+    if (options.input) {
+        auto source = open_input(*options.input);
+        if (!source)
+            return fail(source.error());
+        auto printed = print_raw(*source, std::cout);
+        return printed ? 0 : fail(printed.error());
+    }
     auto session = open_session();
     if (!session)
         return fail(session.error());
     NetlinkClient* client = &session->client;
+    auto recorder = start_recording(options);
+    if (!recorder)
+        return fail(recorder.error());
+    attach_recorder(*recorder, *client);
     if (auto subscribed = client->subscribe(); !subscribed)
         return fail(subscribed.error());
     auto printed = print_raw(*client, std::cout);
@@ -116,15 +152,45 @@ bool print_baseline(const Options& options) {
     return static_cast<bool>(std::cout);
 }
 
+// How events are shown, wherever they come from.
+WatchConfig output_config(const Options& options) {
+    WatchConfig config;
+    const bool tty = isatty(STDOUT_FILENO) == 1;
+    config.json = options.json;
+    config.colour = !options.json && colour_enabled(options.color, tty, std::getenv("NO_COLOR"));
+    config.header = !options.json && tty;
+    config.filter = options.filter;
+    config.count = options.count;
+    return config;
+}
+
+// Event mode on a recording (--input): its events, on the recording's wall clock, until its end
+// (exit 0), the module's unload or a malformed file (exit 1), then the summary.
+int replay_events(const Options& options) {
+    auto source = open_input(*options.input);
+    if (!source)
+        return fail(source.error());
+    WatchConfig config = output_config(options);
+    FileSource* file = &*source;
+    config.clock = [file] { return file->time_base(); };
+    return watch_events(*source, std::cout, std::cerr, config).status();
+}
+
 // Event mode: subscribes, then prints events until a signal or --count (exit 0), or the
 // module's unload or a failure (exit 1). The summary on stderr ends every run that subscribed.
 int run_watch(const Options& options) {
+    if (options.input)
+        return replay_events(options);
     auto session = open_session();
     if (!session)
         return fail(session.error());
     NetlinkClient* client = &session->client;
+    auto recorder = start_recording(options);
+    if (!recorder)
+        return fail(recorder.error());
+    attach_recorder(*recorder, *client);
 
-    WatchConfig config;
+    WatchConfig config = output_config(options);
     // The status says whether loads have init records. Any failure but EPERM is left to
     // subscribe(), whose errors (a protocol mismatch, an unload under way) say more.
     auto status = client->get_status();
@@ -145,12 +211,6 @@ int run_watch(const Options& options) {
     // Taken again at every burst of records (see WatchConfig::clock).
     config.clock = &TimeBase::from_clocks;
     config.time = TimeBase::from_clocks();
-    const bool tty = isatty(STDOUT_FILENO) == 1;
-    config.json = options.json;
-    config.colour = !options.json && colour_enabled(options.color, tty, std::getenv("NO_COLOR"));
-    config.header = !options.json && tty;
-    config.filter = options.filter;
-    config.count = options.count;
 
     if (options.baseline && !print_baseline(options)) {
         // Subscribed: the run ends with its summary like any other.
@@ -169,7 +229,7 @@ int run_watch(const Options& options) {
 int run(const Options& options) {
     switch (options.mode) {
     case Mode::Raw:
-        return run_raw();
+        return run_raw(options);
     case Mode::Status:
         return run_status(options.json);
     case Mode::Version:

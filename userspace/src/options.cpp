@@ -110,6 +110,19 @@ const OptionSpec kEventSpecs[] = {
      "modtrace --color=never"},
 };
 
+// For events and --raw alike.
+const OptionSpec kStreamSpecs[] = {
+    {"input", Takes::One, "FILE",
+     "read a recorded stream (--record's file; '-': standard input) instead of the kernel, "
+     "print what the kernel's records would have printed, and exit at its end; needs neither "
+     "root nor the kernel module",
+     "modtrace --input bug.nlraw --json"},
+    {"record", Takes::One, "FILE",
+     "also write every netlink message received from the kernel, exactly as received, to FILE "
+     "(for a bug report: --input replays it)",
+     "sudo modtrace --record bug.nlraw"},
+};
+
 const OptionSpec kModeSpecs[] = {
     {"raw", Takes::Nothing, "",
      "print every record from the kernel as it arrives, one JSON object per line",
@@ -197,6 +210,14 @@ std::string help_text() {
     out << "\n  Filters of one kind match any of their values; filters of different kinds must\n"
            "  all match.\n"
            "\n";
+    list_specs(out, "recording and replay (events and --raw)", std::begin(kStreamSpecs),
+               std::end(kStreamSpecs));
+    out << "\n  A recording is the datagrams the reader's socket received, one after the other,\n"
+           "  each padded to a multiple of 4 bytes: a sequence of netlink messages, each\n"
+           "  starting with its nlmsghdr (nlmsg_len says how long it is). The first one, an\n"
+           "  NLMSG_NOOP, carries the recording machine's CLOCK_REALTIME - CLOCK_MONOTONIC\n"
+           "  (s64, ns), so that a replay prints the times the events happened.\n"
+           "\n";
     list_specs(out, "other modes", std::begin(kModeSpecs), std::end(kModeSpecs));
     out << "\n"
            "output:\n"
@@ -218,14 +239,18 @@ std::string help_text() {
            "exit status:\n"
            "  0  done: interrupted, --count reached, or --status/--version/--help printed\n"
            "  1  runtime failure: the kernel module not loaded or unloaded while watching,\n"
-           "     permission denied, protocol mismatch, output not writable\n"
+           "     permission denied, protocol mismatch, output not writable, an --input file\n"
+           "     that cannot be read or is truncated or malformed (what came before the\n"
+           "     fault is printed; the error names its byte offset)\n"
            "  2  usage error\n"
            "\n"
            "examples:\n"
            "  sudo modtrace                             every attempt, as text\n"
            "  sudo modtrace --json --baseline >f.jsonl  loaded modules, then events, as JSON\n"
            "  sudo modtrace --failed --uid 1000         failed attempts by uid 1000\n"
-           "  sudo modtrace --module 8021q --count 1    8021q's next load or unload\n";
+           "  sudo modtrace --module 8021q --count 1    8021q's next load or unload\n"
+           "  sudo modtrace --record bug.nlraw          events, and the stream kept in a file\n"
+           "  modtrace --input bug.nlraw --json         the same events again, as JSON\n";
     return out.str();
 }
 
@@ -258,6 +283,7 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
     using strings = std::vector<std::string>;
     po::options_description all;
     add_specs(all, std::begin(kEventSpecs), std::end(kEventSpecs));
+    add_specs(all, std::begin(kStreamSpecs), std::end(kStreamSpecs));
     add_specs(all, std::begin(kModeSpecs), std::end(kModeSpecs));
     // No positional arguments: a stray word is an error, not silently ignored.
     const po::positional_options_description none;
@@ -290,11 +316,31 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
                 return usage("--" + std::string(name) +
                              " applies to events only; it cannot be combined with --" + mode);
         }
+        for (const char* name : {"input", "record"}) {
+            if (vm.count(name) && mode != "raw")
+                return usage("--" + std::string(name) +
+                             " applies to events and --raw; it cannot be combined with --" + mode);
+        }
         if (vm.count("json") && mode == "version")
             return usage("--version has no JSON form; it cannot be combined with --json");
     }
     if (vm.count("json") && vm.count("color"))
         return usage("--color applies to text output; it cannot be combined with --json");
+
+    if (vm.count("input") && vm.count("record"))
+        return usage("--record keeps what the kernel sends; it cannot be combined with --input");
+    if (vm.count("input") && vm.count("baseline"))
+        return usage("--baseline lists this machine's modules; it cannot be combined with --input");
+    if (vm.count("input")) {
+        opts.input = vm["input"].as<std::string>();
+        if (opts.input->empty())
+            return usage("--input needs a file name ('-' for standard input)");
+    }
+    if (vm.count("record")) {
+        opts.record = vm["record"].as<std::string>();
+        if (opts.record->empty() || *opts.record == "-")
+            return usage("--record needs a file name (standard output carries the events)");
+    }
 
     // The version needs to ask the kernel too, so it is a mode rather than an Exit.
     if (vm.count("version"))

@@ -27,6 +27,10 @@ struct Options {
     std::optional<std::uint64_t> count;
     bool baseline = false;
     ColorMode color = ColorMode::Auto;
+    // Events and raw mode: records from a recorded stream instead of the kernel (--input; "-"
+    // is standard input), or every datagram from the kernel also written to a file (--record).
+    std::optional<std::string> input;
+    std::optional<std::string> record;
 };
 
 // Whether text output is coloured: Always, Never; Auto when stdout is a terminal and NO_COLOR
