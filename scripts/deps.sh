@@ -18,8 +18,9 @@ packages=(
 	qemu-system-x86 busybox-static kmod cpio
 )
 if [ "${1:-}" = --bench ]; then
-	# the peers, Google Benchmark for the reader alone, perf for the profile
-	packages+=(bpftrace auditd libbenchmark-dev linux-perf)
+	# the peers, Google Benchmark for the reader alone, perf for the profile,
+	# RapidJSON for the JSON writer's comparison (choices_bench, CODING.md)
+	packages+=(bpftrace auditd libbenchmark-dev linux-perf rapidjson-dev)
 fi
 
 missing=()

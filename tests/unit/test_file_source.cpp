@@ -1,3 +1,4 @@
+// FileSource and StreamRecorder: recorded netlink streams read back as records, and written.
 #include "file_source.hpp"
 #include "modtrace.h"
 #include "nl_builder.hpp"
