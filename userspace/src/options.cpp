@@ -212,11 +212,11 @@ std::string help_text() {
            "\n";
     list_specs(out, "recording and replay (events and --raw)", std::begin(kStreamSpecs),
                std::end(kStreamSpecs));
-    out << "\n  A recording is the datagrams the reader's socket received, one after the other,\n"
-           "  each padded to a multiple of 4 bytes: a sequence of netlink messages, each\n"
-           "  starting with its nlmsghdr (nlmsg_len says how long it is). The first one, an\n"
-           "  NLMSG_NOOP, carries the recording machine's CLOCK_REALTIME - CLOCK_MONOTONIC\n"
-           "  (s64, ns), so that a replay prints the times the events happened.\n"
+    out << "\n  A recording is the datagrams the reader's socket received, one after the\n"
+           "  other, each padded to a multiple of 4 bytes: a sequence of netlink messages,\n"
+           "  each starting with its nlmsghdr (nlmsg_len says how long it is). The first,\n"
+           "  an NLMSG_NOOP, carries the recording machine's CLOCK_REALTIME minus\n"
+           "  CLOCK_MONOTONIC (s64, ns), so that a replay prints when the events happened.\n"
            "\n";
     list_specs(out, "other modes", std::begin(kModeSpecs), std::end(kModeSpecs));
     out << "\n"
@@ -249,7 +249,7 @@ std::string help_text() {
            "  sudo modtrace --json --baseline >f.jsonl  loaded modules, then events, as JSON\n"
            "  sudo modtrace --failed --uid 1000         failed attempts by uid 1000\n"
            "  sudo modtrace --module 8021q --count 1    8021q's next load or unload\n"
-           "  sudo modtrace --record bug.nlraw          events, and the stream kept in a file\n"
+           "  sudo modtrace --record bug.nlraw          events, and their records kept\n"
            "  modtrace --input bug.nlraw --json         the same events again, as JSON\n";
     return out.str();
 }
