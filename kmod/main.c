@@ -28,6 +28,11 @@ module_param_named(reserved_records, mt_reserved_records, uint, 0444);
 MODULE_PARM_DESC(reserved_records,
 		 "of those, kept for the records of module loads (at most half, default 64)");
 
+unsigned int mt_history_records = 2048;
+module_param_named(history_records, mt_history_records, uint, 0444);
+MODULE_PARM_DESC(history_records,
+		 "records kept after they were sent, for readers that ask for them later (0-65536, default 2048)");
+
 unsigned int mt_string_max = 1024;
 module_param_named(string_max, mt_string_max, uint, 0444);
 MODULE_PARM_DESC(string_max,
@@ -100,6 +105,11 @@ static int __init mt_check_params(void)
 		       mt_reserved_records);
 		return -EINVAL;
 	}
+	if (mt_history_records > 65536) {
+		pr_err("history_records=%u: must be 0-65536\n",
+		       mt_history_records);
+		return -EINVAL;
+	}
 	if (mt_string_max < 64 || mt_string_max > 16384) {
 		pr_err("string_max=%u: must be 64-16384\n", mt_string_max);
 		return -EINVAL;
@@ -118,9 +128,12 @@ static int __init modtrace_init(void)
 	err = mt_ring_init();
 	if (err)
 		return err;
-	err = mt_netlink_init();
+	err = mt_history_init();
 	if (err)
 		goto free_ring;
+	err = mt_netlink_init();
+	if (err)
+		goto free_history;
 	err = mt_probes_register();
 	if (err)
 		goto stop_netlink;
@@ -141,6 +154,8 @@ unregister_probes:
 stop_netlink:
 	mt_netlink_stop();
 	mt_netlink_exit();
+free_history:
+	mt_history_free();
 free_ring:
 	mt_ring_free();
 	return err;
@@ -157,6 +172,7 @@ static void __exit modtrace_exit(void)
 	mt_probes_self_exit();
 	mt_netlink_stop();
 	mt_netlink_exit();
+	mt_history_free();
 	mt_ring_free();
 	pr_info("unloaded\n");
 }

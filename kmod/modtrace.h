@@ -111,8 +111,15 @@ struct mt_ring_stats {
 	u64 busy;	/* lock not had in NMI context: no seq */
 };
 
+struct mt_history_stats {
+	u32 held;
+	u64 added;		/* entries ever added */
+	u64 first_seq;		/* of the oldest entry, 0 if none */
+};
+
 /* module parameters, fixed once loaded */
 extern unsigned int mt_buffer_records;
+extern unsigned int mt_history_records;
 extern unsigned int mt_reserved_records;
 extern unsigned int mt_string_max;
 extern u64 mt_instance;
@@ -130,6 +137,22 @@ bool mt_ring_commit(struct mt_record *rec);
 struct mt_record *mt_ring_peek(void);
 void mt_ring_pop(void);
 void mt_ring_stats(struct mt_ring_stats *st);
+
+/* history.c: the worker and the commands only, under the readers' lock */
+struct mt_hist_entry;
+int mt_history_init(void);
+void mt_history_free(void);
+size_t mt_history_bytes(void);
+struct mt_hist_entry *mt_history_victim(void);
+void mt_history_evict(struct mt_hist_entry *e);
+void mt_history_add(const struct mt_record *rec, const void *attrs, u32 len);
+struct mt_hist_entry *mt_history_first(void);
+struct mt_hist_entry *mt_history_last(void);
+struct mt_hist_entry *mt_history_next(struct mt_hist_entry *e);
+const void *mt_history_data(const struct mt_hist_entry *e, u32 *len);
+u64 mt_history_seq(const struct mt_hist_entry *e);
+u64 mt_history_ord(const struct mt_hist_entry *e);
+void mt_history_stats(struct mt_history_stats *st);
 
 /* probes.c */
 int mt_probes_register(void);

@@ -20,6 +20,16 @@
  * if the call turns out to be a load; otherwise it is dropped and counted.
  * Loss notices wait for the backlog, so that a reader does not give up a
  * record that is still coming.
+ *
+ * Every record the worker takes from the buffer also goes into the history
+ * (history.c), as the message it makes. A reader that subscribes with
+ * FROM_SEQ replays it: until it has caught up, it gets nothing live, and the
+ * worker sends it history entries from its cursor while its socket takes
+ * them (the records made meanwhile join the history and reach it that way);
+ * at the end of the history it is live, from the next record the worker
+ * takes. An entry pushed out of the history before a replaying reader got
+ * it is counted lost for it (history), as is every seq it asked for from
+ * before it subscribed that it did not get.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -77,6 +87,18 @@ struct mt_reader {
 	struct sk_buff_head backlog;	/* load messages its socket refused */
 	unsigned int nr_kept;
 	struct mt_kept kept[MT_KEPT_MAX];	/* oldest first */
+	/*
+	 * Replaying the history (SUBSCRIBE with FROM_SEQ): it gets every
+	 * record the history holds from @cursor on, those made before it
+	 * subscribed only from @from_seq, and nothing live until it has
+	 * reached the end (see mt_replay()).
+	 */
+	bool replaying;
+	u64 from_seq;
+	u64 reply_seq;		/* NEXT_SEQ its SUBSCRIBE reply said */
+	struct mt_hist_entry *cursor;	/* the next entry to send, or NULL */
+	u64 sent_before;	/* of those with from_seq <= seq < start_seq */
+	u64 history;		/* loss not yet reported: MODTRACE_LOSS_ATTR_HISTORY */
 };
 
 static LIST_HEAD(mt_readers);
@@ -160,7 +182,11 @@ static const struct nla_policy mt_policy[MODTRACE_ATTR_MAX + 1] = {
 	[MODTRACE_ATTR_SUBSCRIBE_FLAGS] =
 		NLA_POLICY_MASK(NLA_U32, MODTRACE_SUBSCRIBE_F_ALL),
 	/* everything else only goes from the kernel to readers */
-	[MODTRACE_ATTR_NEXT_SEQ ... MODTRACE_ATTR_MAX] = { .type = NLA_REJECT },
+	[MODTRACE_ATTR_NEXT_SEQ ... MODTRACE_ATTR_PARAM_LOCKED] = {
+		.type = NLA_REJECT },
+	[MODTRACE_ATTR_FROM_SEQ] = NLA_POLICY_MIN(NLA_U64, 1),
+	[MODTRACE_ATTR_HISTORY_FIRST_SEQ ... MODTRACE_ATTR_MAX] = {
+		.type = NLA_REJECT },
 };
 
 static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info);
@@ -270,7 +296,36 @@ static int mt_put_identity(struct sk_buff *skb, u64 next_seq)
 /* SUBSCRIBE's reply: NEXT_SEQ is the reader's own start */
 static int mt_fill_subscribed(struct sk_buff *skb, u64 start_seq)
 {
-	return mt_put_identity(skb, start_seq);
+	struct mt_history_stats hs;
+	struct mt_ring_stats st;
+
+	mt_ring_stats(&st);
+	mutex_lock(&mt_readers_lock);
+	mt_history_stats(&hs);
+	mutex_unlock(&mt_readers_lock);
+	if (mt_put_identity(skb, start_seq) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_HISTORY_FIRST_SEQ,
+		       hs.held ? hs.first_seq : st.next_seq))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Start @r's replay from @from (at most its start_seq): from the oldest
+ * entry, those before it skipped as they come. With nothing held at all,
+ * what it asked for is lost at once and it is live.
+ */
+static void mt_start_replay(struct mt_reader *r, u64 from)
+{
+	r->from_seq = min(from, r->start_seq);
+	r->reply_seq = r->from_seq;
+	if (r->from_seq == r->start_seq)
+		return;
+	r->cursor = mt_history_first();
+	if (r->cursor)
+		r->replaying = true;
+	else
+		r->history = r->start_seq - r->from_seq;
 }
 
 static int mt_reply(struct genl_info *info,
@@ -302,6 +357,7 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **attrs = info->attrs;
 	struct mt_ring_stats st;
 	struct mt_reader *r;
+	bool replay = false;
 	u64 start_seq = 0;
 	u32 flags = 0;
 	int err = 0;
@@ -320,7 +376,7 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 		err = -ESHUTDOWN;
 	} else if (r) {
 		r->flags = flags;
-		start_seq = r->start_seq;
+		start_seq = r->reply_seq;
 	} else if (mt_nr_readers >= MT_MAX_READERS) {
 		GENL_SET_ERR_MSG(info, "too many readers");
 		err = -EBUSY;
@@ -343,17 +399,25 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 			r->seen_buffer_full = st.lost;
 			r->seen_busy = st.busy;
 			r->seen_nmissed = mt_probes_nmissed();
+			r->reply_seq = r->start_seq;
+			if (attrs[MODTRACE_ATTR_FROM_SEQ])
+				mt_start_replay(r, nla_get_u64(attrs[MODTRACE_ATTR_FROM_SEQ]));
 			list_add_tail(&r->node, &mt_readers);
 			mt_nr_readers++;
-			start_seq = r->start_seq;
+			start_seq = r->reply_seq;
 		} else {
 			err = -ENOMEM;
 		}
 	}
+	replay = r && r->replaying;
 	mutex_unlock(&mt_readers_lock);
 	if (err)
 		return err;
-	return mt_reply(info, mt_fill_subscribed, start_seq);
+	err = mt_reply(info, mt_fill_subscribed, start_seq);
+	/* the worker sends the history, after the reply */
+	if (replay)
+		queue_work(mt_wq, &mt_work);
+	return err;
 }
 
 static int mt_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info)
@@ -374,10 +438,12 @@ static int mt_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info)
 static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 {
 	u64 sent, socket_full, nomem, gone, held;
+	struct mt_history_stats hs;
 	struct nlattr *nest;
 	u32 readers;
 
 	mutex_lock(&mt_readers_lock);
+	mt_history_stats(&hs);
 	sent = mt_counters.sent;
 	socket_full = mt_counters.lost_socket_full;
 	nomem = mt_counters.lost_nomem;
@@ -387,6 +453,9 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 	mutex_unlock(&mt_readers_lock);
 
 	if (nla_put_u32(skb, MODTRACE_ATTR_READERS, readers) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_HISTORY_HELD, hs.held) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_HISTORY_FIRST_SEQ,
+		       hs.held ? hs.first_seq : st->next_seq) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_BACKLOG_BYTES, held) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_BACKLOG_MAX_BYTES,
 			MT_BACKLOG_BYTES_MAX))
@@ -425,7 +494,10 @@ static int mt_fill_status(struct sk_buff *skb, u64 unused)
 	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_RESERVED_RECORDS,
 			mt_reserved_records) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_STRING_MAX, mt_string_max) ||
-	    nla_put_u8(skb, MODTRACE_ATTR_PARAM_LOCKED, mt_is_locked()))
+	    nla_put_u8(skb, MODTRACE_ATTR_PARAM_LOCKED, mt_is_locked()) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_HISTORY_RECORDS,
+			mt_history_records) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_HISTORY_BYTES, mt_history_bytes()))
 		return -EMSGSIZE;
 	err = mt_probes_put_status(skb);
 	if (err)
@@ -469,6 +541,7 @@ struct mt_loss {
 	u64 busy;
 	u64 socket_full;
 	u64 nomem;
+	u64 history;
 	/* the global counts these were computed from */
 	u64 total_buffer_full;
 	u64 total_nmissed;
@@ -489,8 +562,9 @@ static bool mt_pending_loss(const struct mt_reader *r, struct mt_loss *l)
 	l->nmissed = l->total_nmissed - r->seen_nmissed;
 	l->socket_full = r->socket_full;
 	l->nomem = r->nomem;
+	l->history = r->history;
 	return l->buffer_full || l->nmissed || l->busy || l->socket_full ||
-	       l->nomem;
+	       l->nomem || l->history;
 }
 
 static int mt_put_loss(struct sk_buff *skb, const struct mt_loss *l)
@@ -512,6 +586,9 @@ static int mt_put_loss(struct sk_buff *skb, const struct mt_loss *l)
 			       MODTRACE_LOSS_ATTR_PAD)) ||
 	    (l->busy &&
 	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_BUSY, l->busy,
+			       MODTRACE_LOSS_ATTR_PAD)) ||
+	    (l->history &&
+	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_HISTORY, l->history,
 			       MODTRACE_LOSS_ATTR_PAD)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -669,6 +746,7 @@ static size_t mt_str_size(const char *str)
 
 #define MT_U32_SIZE	nla_total_size(sizeof(u32))
 #define MT_U64_SIZE	nla_total_size_64bit(sizeof(u64))
+#define MT_LOSS_SIZE	(nla_total_size(0) + 6 * MT_U64_SIZE)	/* every cause */
 
 /*
  * The room @rec's message takes, attribute by attribute as mt_put_record()
@@ -684,7 +762,7 @@ static size_t mt_record_msg_size(struct mt_record *rec)
 	size = 4 * MT_U32_SIZE + 2 * MT_U64_SIZE;	/* type ... flags */
 	size += nla_total_size(0) + 11 * MT_U32_SIZE + MT_U64_SIZE +
 		mt_str_size(rec->task.comm);		/* task */
-	size += nla_total_size(0) + 5 * MT_U64_SIZE;	/* loss */
+	size += MT_LOSS_SIZE;
 	switch (rec->type) {
 	case MODTRACE_REC_INIT_MODULE_ENTER:
 		return size + MT_U64_SIZE + str;
@@ -779,6 +857,7 @@ static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 	r->seen_busy = loss.total_busy;
 	r->socket_full = 0;
 	r->nomem = 0;
+	r->history = 0;
 	return 0;
 }
 
@@ -1037,6 +1116,9 @@ static bool mt_send_all(size_t size,
 
 	lockdep_assert_held(&mt_readers_lock);
 	list_for_each_entry_safe(r, tmp, &mt_readers, node) {
+		/* it gets this from the history, in its turn */
+		if (r->replaying)
+			continue;
 		if (only_flags && (!(r->flags & only_flags) ||
 				   !mt_pending_loss(r, &loss)))
 			continue;
@@ -1064,6 +1146,124 @@ static bool mt_send_all(size_t size,
 }
 
 /*
+ * Keep @rec, whose message takes @size, in the history. The entry pushed
+ * out for it is lost to the replaying readers that had not been sent it
+ * (counted for them if it was made after they subscribed; before, it is
+ * counted when they reach the end).
+ */
+static void mt_history_keep(struct mt_record *rec, size_t size)
+{
+	struct mt_hist_entry *victim;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+	struct mt_reader *r;
+
+	if (!mt_history_records)
+		return;
+	/* not held for want of memory: a replaying reader counts it lost */
+	skb = mt_build(size, mt_fill_record, rec, NULL);
+	if (!skb)
+		return;
+	victim = mt_history_victim();
+	if (victim) {
+		list_for_each_entry(r, &mt_readers, node) {
+			if (!r->replaying ||
+			    mt_history_ord(victim) < mt_history_ord(r->cursor))
+				continue;
+			if (mt_history_seq(victim) >= r->start_seq)
+				r->history++;
+			if (r->cursor == victim)
+				r->cursor = mt_history_next(victim);
+		}
+		mt_history_evict(victim);
+	}
+	nlh = nlmsg_hdr(skb);
+	mt_history_add(rec, nlmsg_data(nlh) + GENL_HDRLEN,
+		       nlmsg_len(nlh) - GENL_HDRLEN);
+	nlmsg_free(skb);
+	/* a reader whose next entry was pushed out at the end: this one */
+	list_for_each_entry(r, &mt_readers, node)
+		if (r->replaying && !r->cursor)
+			r->cursor = mt_history_last();
+}
+
+/*
+ * Send @r history entry @e as a record. Losses of the buffer and the
+ * probes wait for the live stream: they concern records made after it
+ * subscribed, which come later.
+ */
+static int mt_send_entry(struct mt_reader *r, const struct mt_hist_entry *e)
+{
+	struct mt_loss loss;
+	struct sk_buff *skb;
+	const void *attrs;
+	bool lossy;
+	void *hdr;
+	u32 len;
+	int err;
+
+	mt_pending_loss(r, &loss);
+	loss.buffer_full = 0;
+	loss.nmissed = 0;
+	loss.busy = 0;
+	lossy = loss.socket_full || loss.nomem || loss.history;
+	attrs = mt_history_data(e, &len);
+	skb = genlmsg_new(len + MT_LOSS_SIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &mt_family, 0, MODTRACE_CMD_RECORD);
+	if (WARN_ON_ONCE(!hdr)) {
+		nlmsg_free(skb);
+		return -ENOMEM;
+	}
+	skb_put_data(skb, attrs, len);
+	if (WARN_ON_ONCE(lossy && mt_put_loss(skb, &loss))) {
+		nlmsg_free(skb);
+		return -ENOMEM;
+	}
+	genlmsg_end(skb, hdr);
+	err = mt_unicast(r, skb);
+	if (err)
+		return err;
+	mt_counters.sent++;
+	r->socket_full = 0;
+	r->nomem = 0;
+	r->history = 0;
+	return 0;
+}
+
+/*
+ * Send @r the history from its cursor while its socket takes it; at the
+ * end, it is live: what it asked for from before it subscribed and did not
+ * get is counted lost (history). Return: 0, or the error that stopped it.
+ */
+static int mt_replay(struct mt_reader *r)
+{
+	struct mt_hist_entry *e;
+	bool before;
+	u64 seq;
+	int err;
+
+	while ((e = r->cursor)) {
+		seq = mt_history_seq(e);
+		before = seq < r->start_seq;
+		if (seq >= r->from_seq) {
+			err = mt_send_entry(r, e);
+			if (err == -EAGAIN || err == -ECONNREFUSED)
+				return err;
+			if (err)
+				mt_count_lost(r, err);
+			if (before)
+				r->sent_before++;
+		}
+		r->cursor = mt_history_next(e);
+	}
+	r->replaying = false;
+	r->history += r->start_seq - r->from_seq - r->sent_before;
+	return 0;
+}
+
+/*
  * Send what the probes committed, oldest first, then the loss notices.
  * Runs on the ordered workqueue, and once more from module exit. A notice
  * a full socket refused is tried again shortly: no record may come to
@@ -1078,14 +1278,21 @@ static void mt_drain(unsigned int budget)
 
 	mutex_lock(&mt_readers_lock);
 	while (budget-- && (rec = mt_ring_peek())) {
-		mt_send_all(mt_record_msg_size(rec), mt_fill_record, rec, 0);
+		size_t size = mt_record_msg_size(rec);
+
+		mt_history_keep(rec, size);
+		mt_send_all(size, mt_fill_record, rec, 0);
 		mt_ring_pop();
 		cond_resched();
 	}
 	list_for_each_entry_safe(r, tmp, &mt_readers, node) {
-		if (skb_queue_empty(&r->backlog))
+		if (r->replaying) {
+			err = mt_replay(r);
+		} else if (skb_queue_empty(&r->backlog)) {
 			continue;
-		err = mt_flush_backlog(r);
+		} else {
+			err = mt_flush_backlog(r);
+		}
 		if (err == -ECONNREFUSED) {
 			mt_counters.readers_gone++;
 			mt_remove_reader(r);
@@ -1187,7 +1394,9 @@ static void mt_tell_shutdown(void)
 		list_for_each_entry_safe(r, tmp, &mt_readers, node) {
 			if (r->told_shutdown)
 				continue;
-			err = mt_flush_backlog(r);
+			err = r->replaying ? mt_replay(r) : 0;
+			if (!err)
+				err = mt_flush_backlog(r);
 			if (!err)
 				err = mt_send(r, NLMSG_GOODSIZE,
 					      mt_fill_shutdown, NULL);

@@ -20,11 +20,13 @@ failing-call rate without loss, and modtrace's latency and footprint. Then
 Google Benchmark on the reader alone. Results:
 build/bench/bench-K.json (all measurements, the table, the targets) and
 build/bench/reader.json. --configs picks configurations (none modtrace
-modtrace_reader tracefs audit bpftrace: all by default).
+modtrace_nohistory modtrace_reader tracefs audit bpftrace: all by default;
+modtrace_nohistory is modtrace with history_records=0, so that the two
+probe-cost rows show what the history costs per call).
 USAGE
 }
 
-kernel=6.1 calls=20000 reps=5 loads=40 configs="none modtrace modtrace_reader tracefs audit bpftrace"
+kernel=6.1 calls=20000 reps=5 loads=40 configs="none modtrace modtrace_nohistory modtrace_reader tracefs audit bpftrace"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;

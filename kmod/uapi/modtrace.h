@@ -52,13 +52,22 @@
  *	MODTRACE_ATTR_VERSION, MODTRACE_ATTR_INSTANCE and MODTRACE_ATTR_NEXT_SEQ:
  *	every record with a seq at or above NEXT_SEQ is delivered or counted
  *	as lost for this reader, and none with a lower seq is sent to it.
- *	Subscribing again only updates the flags.
+ *	With MODTRACE_ATTR_FROM_SEQ (optional, u64 from 1), the reader first
+ *	gets the records the module's history still holds with a seq at or
+ *	above FROM_SEQ, in the order the module made them; then the live
+ *	stream, with no gap and no duplicate between the two. The reply's
+ *	NEXT_SEQ is then FROM_SEQ (at most the next seq to be assigned), and
+ *	every seq from it on is delivered or counted lost: what the history no
+ *	longer held is counted as MODTRACE_LOSS_ATTR_HISTORY. The reply also
+ *	carries MODTRACE_ATTR_HISTORY_FIRST_SEQ. Subscribing again only updates
+ *	the flags.
  * @MODTRACE_CMD_UNSUBSCRIBE: reader -> kernel, no attributes. ENOENT if the
  *	sender was not subscribed.
  * @MODTRACE_CMD_GET_STATUS: reader -> kernel, no attributes. The reply
  *	(same command) carries VERSION, INSTANCE, NEXT_SEQ, the PARAM_*
  *	attributes, one MODTRACE_ATTR_PROBE_STATUS nest per probe, the
- *	MODTRACE_ATTR_COUNTERS nest and MODTRACE_ATTR_READERS.
+ *	MODTRACE_ATTR_COUNTERS nest, MODTRACE_ATTR_READERS and the history's
+ *	HISTORY_HELD, HISTORY_BYTES and HISTORY_FIRST_SEQ.
  * @MODTRACE_CMD_RECORD: kernel -> reader, one record (MODTRACE_ATTR_TYPE).
  */
 enum modtrace_cmd {
@@ -338,6 +347,20 @@ enum modtrace_attr {
 					 * "locked"); absent from older modules
 					 */
 
+	/* the history (SUBSCRIBE with FROM_SEQ; GET_STATUS) */
+	MODTRACE_ATTR_FROM_SEQ,		/* u64, SUBSCRIBE: replay the history
+					 * from this seq (1: all of it)
+					 */
+	MODTRACE_ATTR_HISTORY_FIRST_SEQ,	/* u64, the oldest seq the history
+						 * holds (the next seq to be
+						 * assigned when it is empty)
+						 */
+	MODTRACE_ATTR_PARAM_HISTORY_RECORDS,	/* u32, records the history
+						 * holds at most (0: none)
+						 */
+	MODTRACE_ATTR_HISTORY_HELD,	/* u32, records it holds now */
+	MODTRACE_ATTR_HISTORY_BYTES,	/* u32, its memory, allocated at load */
+
 	__MODTRACE_ATTR_MAX
 };
 
@@ -460,6 +483,13 @@ enum modtrace_loss_attr {
 					 * buffer's lock could not be had from
 					 * NMI context (held too long by another
 					 * CPU); these have no seq
+					 */
+	MODTRACE_LOSS_ATTR_HISTORY,	/* u64, records a reader that asked
+					 * for them (SUBSCRIBE FROM_SEQ) could
+					 * not get from the history: made before
+					 * it subscribed and no longer held (or
+					 * never held: lost then), or pushed
+					 * out of it before it was sent them
 					 */
 
 	__MODTRACE_LOSS_ATTR_MAX

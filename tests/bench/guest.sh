@@ -15,7 +15,7 @@ T=/sys/kernel/tracing
 # (every monitor keeps its default buffer sizes; audit has Debian's -b 8192).
 STEP_SECONDS=10
 if [ $# -ge 3 ]; then shift 3; else set --; fi
-CONFIGS=${*:-none modtrace modtrace_reader tracefs audit bpftrace}
+CONFIGS=${*:-none modtrace modtrace_nohistory modtrace_reader tracefs audit bpftrace}
 : >"$OUT"
 
 line_count() { # FILE: its non-empty lines; 0 when there are none or no file
@@ -65,6 +65,7 @@ start_monitor() { # CONFIG: attach it, fail if it cannot
 	case $1 in
 	none) ;;
 	modtrace) $MODPROBE modtrace ;;
+	modtrace_nohistory) $MODPROBE modtrace history_records=0 ;;
 	modtrace_reader)
 		$MODPROBE modtrace || return 1
 		mt_reader_start /tmp/reader.jsonl --json || return 1
@@ -131,7 +132,7 @@ start_monitor() { # CONFIG: attach it, fail if it cannot
 
 stop_monitor() { # CONFIG
 	case $1 in
-	modtrace) $RMMOD modtrace ;;
+	modtrace | modtrace_nohistory) $RMMOD modtrace ;;
 	modtrace_reader)
 		kill "$READER"
 		wait "$READER"

@@ -349,6 +349,18 @@ TEST(DecodeRecord, BusyLossIsCountedLikeNmissed) {
     EXPECT_EQ(r->loss->with_seq(), 1U);
 }
 
+TEST(DecodeRecord, HistoryLossTookSeqs) {
+    MessageBuilder b = minimal(RecordType::DeleteModuleExit);
+    b.begin(MODTRACE_ATTR_LOSS).u64(MODTRACE_LOSS_ATTR_HISTORY, 4).end();
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r->loss);
+    EXPECT_EQ(r->loss->history, 4U);
+    EXPECT_EQ(r->loss->total(), 4U);
+    // Records the history no longer held had their seqs: they explain gaps.
+    EXPECT_EQ(r->loss->with_seq(), 4U);
+}
+
 TEST(DecodeRecord, ModuleFreeCarriesTheKernelsName) {
     auto r = decode(minimal(RecordType::ModuleFree));
     ASSERT_TRUE(r) << r.error().message;
@@ -877,6 +889,19 @@ TEST(DecodeSubscription, VersionInstanceNextSeq) {
     EXPECT_EQ(s->version, 1U);
     EXPECT_EQ(s->instance, 77U);
     EXPECT_EQ(s->next_seq, 5U);
+    EXPECT_FALSE(s->history_first_seq); // an older module
+}
+
+TEST(DecodeSubscription, TheHistorysFirstSeq) {
+    MessageBuilder b;
+    b.u32(MODTRACE_ATTR_VERSION, 1)
+        .u64(MODTRACE_ATTR_INSTANCE, 77)
+        .u64(MODTRACE_ATTR_NEXT_SEQ, 1)
+        .u64(MODTRACE_ATTR_HISTORY_FIRST_SEQ, 40);
+    auto s = decode_subscription(b);
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->next_seq, 1U);
+    EXPECT_EQ(s->history_first_seq, 40U);
 }
 
 TEST(DecodeSubscription, AnotherVersionNeedsNothingElse) {

@@ -83,7 +83,7 @@ TEST(RecordToJson, DoInitEnterWithModuleAndLoss) {
               R"("cpu":1,)" +
                   kTask +
                   R"(,"flags":[],"loss":{"buffer_full":1,"socket_full":0,"nmissed":2,)"
-                  R"("nomem":0,"busy":3},"module":{"name":"mt_clean","version":"1.0",)"
+                  R"("nomem":0,"busy":3,"history":0},"module":{"name":"mt_clean","version":"1.0",)"
                   R"("srcversion":"ABC","taints":4096,"sig_ok":false,"args":"x=1",)"
                   R"("text_size":100,"total_size":200}})");
 }
@@ -147,7 +147,7 @@ TEST(RecordToJson, ShutdownAndLossHaveNoTimeOrCpu) {
     loss.loss = modtrace::Loss{0, 2, 0, 0, 0};
     EXPECT_EQ(modtrace::record_to_json(loss),
               R"({"type":"loss","flags":[],"loss":{"buffer_full":0,"socket_full":2,)"
-              R"("nmissed":0,"nomem":0,"busy":0}})");
+              R"("nmissed":0,"nomem":0,"busy":0,"history":0}})");
 }
 
 TEST(RecordToJson, HostileStringsStayOnOneLineInTheirField) {
@@ -331,6 +331,30 @@ TEST(PrintRaw, PrintsEveryRecordThenEnds) {
     EXPECT_EQ(out.str(), modtrace::record_to_json(a) + "\n" + modtrace::record_to_json(b) + "\n");
 }
 
+TEST(PrintRaw, ResumeLeavesOutWhatWasPrintedAndSavesTheCursor) {
+    std::vector<Record> records;
+    for (std::uint64_t seq = 1; seq <= 3; ++seq) {
+        Record r = probed(RecordType::DeleteModuleExit, seq, Probe::DeleteModule);
+        records.push_back(r);
+    }
+    modtrace::ListSource source(records);
+    std::vector<modtrace::Cursor> saved;
+    modtrace::ResumeConfig resume;
+    resume.instance = 7;
+    resume.done = 2; // a run before printed seqs 1 and 2
+    resume.interval = std::chrono::milliseconds(0);
+    resume.save = [&saved](const modtrace::Cursor& c) -> modtrace::Result<void> {
+        saved.push_back(c);
+        return {};
+    };
+    std::ostringstream out;
+    auto done = modtrace::print_raw(source, out, &resume);
+    ASSERT_TRUE(done) << done.error().message;
+    EXPECT_EQ(out.str(), modtrace::record_to_json(records[2]) + "\n");
+    ASSERT_FALSE(saved.empty());
+    EXPECT_EQ(saved.back(), (modtrace::Cursor{7, 4, 3}));
+}
+
 TEST(PrintRaw, ShutdownIsPrintedThenReportedAsUnload) {
     Record shutdown;
     shutdown.type = RecordType::Shutdown;
@@ -371,7 +395,8 @@ modtrace::Status status() {
     s.readers = 2;
     s.backlog_bytes = 4096;
     s.backlog_max_bytes = 1048576;
-    s.params = {4096, 256, 1024, true};
+    s.params = {4096, 256, 1024, true, 2048};
+    s.history = {2000, 3170304, 7};
     s.probes.push_back({Probe::InitModule, "__do_sys_init_module", modtrace::ProbeState::Attached,
                         3, 0, std::nullopt});
     s.probes.push_back({Probe::NiSyscall, std::nullopt, modtrace::ProbeState::Missing, 0, 0, 2});
@@ -401,7 +426,8 @@ TEST(StatusToJson, OneObject) {
               R"({"version":1,"instance":"0x00c0ffee12345678","next_seq":43,"readers":2,)"
               R"("backlog_bytes":4096,"backlog_max_bytes":1048576,)"
               R"("params":{"buffer_records":4096,"reserved_records":256,"string_max":1024,)"
-              R"("locked":true},)"
+              R"("locked":true,"history_records":2048},)"
+              R"("history":{"held":2000,"bytes":3170304,"first_seq":7},)"
               R"("probes":[{"probe":"init_module","points":[{"symbol":"__do_sys_init_module",)"
               R"("state":"attached","hits":3,"nmissed":0,"register_error":null}]},)"
               R"({"probe":"ni_syscall","points":[{"symbol":null,"state":"missing","hits":0,)"
@@ -442,10 +468,10 @@ TEST(StatusToJson, ReadsBack) {
         const std::string json = modtrace::status_to_json(s);
         const modtrace::test::JsonCheck check(json);
         EXPECT_TRUE(check.ok()) << check.error() << ": " << json;
-        EXPECT_EQ(
-            check.top_keys(),
-            (std::vector<std::string>{"version", "instance", "next_seq", "readers", "backlog_bytes",
-                                      "backlog_max_bytes", "params", "probes", "counters"}));
+        EXPECT_EQ(check.top_keys(),
+                  (std::vector<std::string>{"version", "instance", "next_seq", "readers",
+                                            "backlog_bytes", "backlog_max_bytes", "params",
+                                            "history", "probes", "counters"}));
     }
 }
 
@@ -460,6 +486,7 @@ TEST(StatusToText, AlignedColumns) {
               "  buffer    4096 records, 256 of them kept for module loads\n"
               "  strings   up to 1024 bytes\n"
               "  locked    yes: it cannot be unloaded until reboot\n"
+              "  history   2000 of 2048 records held, from seq 7, 3170304 bytes\n"
               "\n"
               "probe        state     hits  missed  symbol\n"
               "init_module  attached     3       0  __do_sys_init_module\n"

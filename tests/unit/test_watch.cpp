@@ -482,6 +482,121 @@ TEST(Watch, WithoutAClockOneTimeBaseServesTheRun) {
     EXPECT_EQ(parse_json(out[2]).get<std::string>("time"), "1970-01-01T00:00:05.000003000Z");
 }
 
+// --- --resume ----------------------------------------------------------------------------------
+
+// A ResumeConfig whose saves land in `saved`, every one of them (no interval).
+ResumeConfig resume_into(std::vector<Cursor>& saved, std::uint64_t done = 0) {
+    ResumeConfig r;
+    r.instance = 0xabc;
+    r.done = done;
+    r.interval = std::chrono::milliseconds(0);
+    r.save = [&saved](const Cursor& c) -> Result<void> {
+        saved.push_back(c);
+        return {};
+    };
+    return r;
+}
+
+std::vector<std::string> pids_of(const std::string& out) {
+    std::vector<std::string> pids;
+    for (const auto& line : lines(out))
+        pids.push_back(parse_json(line).get<std::string>("pid"));
+    return pids;
+}
+
+TEST(WatchResume, TheCursorFollowsWhatWasPrinted) {
+    std::vector<Cursor> saved;
+    WatchConfig config = json_config();
+    config.resume = resume_into(saved);
+    const Watched run = watch(three_calls(), config);
+    EXPECT_EQ(pids_of(run.out), (std::vector<std::string>{"100", "200", "300"}));
+    ASSERT_FALSE(saved.empty());
+    // After the last record: everything printed, the next run starts after seq 10.
+    EXPECT_EQ(saved.back(), (Cursor{0xabc, 11, 10}));
+}
+
+TEST(WatchResume, AStopLeavesOpenCallsToTheNextRun) {
+    std::vector<Cursor> saved;
+    WatchConfig config = json_config();
+    config.resume = resume_into(saved);
+    // pid 100's load is open (its init sleeps) when the reader is stopped; pid 200's failure
+    // after it is complete.
+    const Watched first =
+        watch({finit_enter(1, 100, 1000), do_init_enter(2, 100, 1100, "mt_sleep"),
+               finit_enter(3, 200, 1200), finit_exit(4, 200, 1300, 3, EEXIST_, 100)},
+              config);
+    EXPECT_EQ(pids_of(first.out), (std::vector<std::string>{"200"})); // no reader_stopped fragment
+    EXPECT_EQ(first.result.end, WatchEnd::Stopped);
+    ASSERT_FALSE(saved.empty());
+    const Cursor at = saved.back();
+    EXPECT_EQ(at, (Cursor{0xabc, 1, 4})); // from the open call's entry; 4 seen
+
+    // The next run gets the history from seq 1 and prints the load, whole, and not pid 200's
+    // call again.
+    std::vector<Cursor> saved2;
+    WatchConfig again = json_config();
+    again.resume = resume_into(saved2, at.done);
+    again.correlator.first_seq = at.from;
+    const Watched second = watch(
+        {finit_enter(1, 100, 1000), do_init_enter(2, 100, 1100, "mt_sleep"),
+         finit_enter(3, 200, 1200), finit_exit(4, 200, 1300, 3, EEXIST_, 100),
+         do_init_exit(5, 100, 5000, 2, 0, "mt_sleep", 3900), finit_exit(6, 100, 5100, 1, 0, 4100)},
+        again);
+    const auto out = lines(second.out);
+    ASSERT_EQ(out.size(), 1U);
+    const auto ev = parse_json(out[0]);
+    EXPECT_EQ(ev.get<std::string>("pid"), "100");
+    EXPECT_EQ(ev.get<std::string>("outcome"), "loaded");
+    EXPECT_EQ(ev.get<std::string>("complete"), "true");
+    EXPECT_EQ(second.err,
+              "modtrace: 1 events (0 incomplete), no records lost, 1 printed before (--resume)\n");
+    EXPECT_EQ(saved2.back(), (Cursor{0xabc, 7, 6}));
+}
+
+TEST(WatchResume, AShutdownStillEndsOpenCalls) {
+    std::vector<Cursor> saved;
+    WatchConfig config = json_config();
+    config.resume = resume_into(saved);
+    const Watched run = watch({finit_enter(1, 100, 1000), shutdown_record(2)}, config);
+    // The instance is gone: nothing will finish the call, so it is printed now.
+    EXPECT_EQ(parse_json(last_line(run.out)).get<std::string>("incomplete_reason"), "shutdown");
+    EXPECT_EQ(run.result.end, WatchEnd::Shutdown);
+}
+
+TEST(WatchResume, ACursorThatCannotBeSavedEndsTheRun) {
+    WatchConfig config = json_config();
+    ResumeConfig r;
+    r.instance = 1;
+    r.interval = std::chrono::milliseconds(0);
+    r.save = [](const Cursor&) -> Result<void> { return Error{"cannot write the resume file x"}; };
+    config.resume = r;
+    const Watched run = watch(three_calls(), config);
+    EXPECT_EQ(run.result.end, WatchEnd::Failed);
+    EXPECT_EQ(run.result.status(), 1);
+    EXPECT_NE(run.err.find("modtrace: cannot write the resume file x\n"), std::string::npos)
+        << run.err;
+}
+
+TEST(WatchReplay, HistoryThenLiveIsOneStream) {
+    // A reader that asked for the history from seq 1: seqs 1-3 were pushed out of it (reported
+    // as lost, cause history, at the switch to live), then what it still held (4-7), then live.
+    Record switched = finit_exit(11, 500, 9000, 8, 0, 1000);
+    switched.loss = Loss{};
+    switched.loss->history = 3;
+    WatchConfig config = json_config();
+    config.correlator.first_seq = 1;
+    const Watched run =
+        watch({finit_enter(4, 300, 4000), finit_exit(5, 300, 4100, 4, EEXIST_, 10),
+               delete_enter(6, 400, 5000, "mt_clean"), delete_exit(7, 400, 5100, 6, 0, 10),
+               finit_enter(8, 500, 8000), SourceIdle{}, do_init_enter(9, 500, 8500, "mt_clean"),
+               do_init_exit(10, 500, 8900, 9, 0, "mt_clean", 400), switched},
+              config);
+    EXPECT_EQ(pids_of(run.out), (std::vector<std::string>{"300", "400", "500"}));
+    EXPECT_EQ(parse_json(last_line(run.out)).get<std::string>("complete"), "true");
+    EXPECT_EQ(run.err, "modtrace: 3 records lost (history 3)\n"
+                       "modtrace: 3 events (0 incomplete), 3 records lost (history 3)\n");
+}
+
 TEST(WatchBrokenPipe, AClosedOutputEndsTheRunWithItsSummary) {
     // `modtrace --json | head -n1`: the output's reader is gone. In a child, as main() sets it
     // up: the write fails, the reader says so and prints its summary, exit 1, no SIGPIPE.

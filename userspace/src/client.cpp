@@ -75,6 +75,12 @@ Result<void> put_u32(nl_msg* message, int type, std::uint32_t value) {
     return {};
 }
 
+Result<void> put_u64(nl_msg* message, int type, std::uint64_t value) {
+    if (int err = nla_put_u64(message, type, value); err < 0)
+        return Error{std::string("cannot build a netlink message: ") + nl_geterror(err)};
+    return {};
+}
+
 } // namespace
 
 struct NetlinkClient::Impl {
@@ -338,7 +344,7 @@ std::uint32_t NetlinkClient::family_version() const {
     return impl_->family.version;
 }
 
-Result<Subscription> NetlinkClient::subscribe() {
+Result<Subscription> NetlinkClient::subscribe(std::optional<std::uint64_t> from_seq) {
     Impl& s = *impl_;
     if (auto ok = s.join_notify_group(); !ok)
         return ok.error();
@@ -351,6 +357,10 @@ Result<Subscription> NetlinkClient::subscribe() {
         if (auto ok = put_u32(message->get(), MODTRACE_ATTR_SUBSCRIBE_FLAGS,
                               MODTRACE_SUBSCRIBE_F_LOSS_NOTICE);
             !ok)
+            return ok.error();
+    }
+    if (from_seq) {
+        if (auto ok = put_u64(message->get(), MODTRACE_ATTR_FROM_SEQ, *from_seq); !ok)
             return ok.error();
     }
     auto reply = s.request(std::move(*message), {s.family.id, MODTRACE_CMD_SUBSCRIBE, true},

@@ -42,8 +42,9 @@ public:
     std::uint32_t family_version() const;
 
     // Makes this socket a subscriber, after joining the controller's "notify" group so that an
-    // unload is noticed even when the SHUTDOWN record is lost.
-    Result<Subscription> subscribe();
+    // unload is noticed even when the SHUTDOWN record is lost. With `from_seq`, the kernel
+    // first sends what its history holds from that seq on (SUBSCRIBE's FROM_SEQ).
+    Result<Subscription> subscribe(std::optional<std::uint64_t> from_seq = std::nullopt);
     Result<void> unsubscribe();
     Result<Status> get_status();
 

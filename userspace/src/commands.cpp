@@ -8,19 +8,61 @@
 
 namespace modtrace {
 
-Result<void> print_raw(RecordSource& source, std::ostream& out) {
+Result<void> CursorSaver::update(const Cursor& cursor, bool now) {
+    if (!config_)
+        return {};
+    if (cursor != last_)
+        pending_ = true;
+    if (!pending_)
+        return {};
+    const auto t = std::chrono::steady_clock::now();
+    if (!now && t - saved_at_ < config_->interval)
+        return {};
+    if (auto ok = config_->save(cursor); !ok)
+        return ok;
+    last_ = cursor;
+    saved_at_ = t;
+    pending_ = false;
+    return {};
+}
+
+Result<void> print_raw(RecordSource& source, std::ostream& out, const ResumeConfig* resume) {
     SelfUnloadWitness witness;
+    CursorSaver saver(resume);
+    Cursor at = resume ? Cursor{resume->instance, resume->done + 1, resume->done} : Cursor{};
+    // The cursor after what was written and flushed.
+    const auto save = [&](bool now) -> Result<void> {
+        if (auto ok = saver.update(at, now); !ok)
+            return ok;
+        return {};
+    };
     for (;;) {
-        auto next = source.next();
-        if (!next)
-            return next.error();
-        if (!*next)
-            return {};
-        const Record& record = **next;
+        auto got = source.next_for(std::chrono::milliseconds(500));
+        if (!got)
+            return got.error();
+        if (std::holds_alternative<SourceIdle>(*got)) {
+            if (auto ok = save(true); !ok)
+                return ok;
+            continue;
+        }
+        if (std::holds_alternative<SourceEnded>(*got))
+            return save(true);
+        const Record& record = std::get<Record>(*got);
         witness.feed(record);
-        out << record_to_json(record) << '\n';
-        if (!source.at_hand())
+        const bool again = resume && record.seq && *record.seq <= resume->done;
+        if (!again)
+            out << record_to_json(record) << '\n';
+        if (record.seq && *record.seq >= at.from) {
+            at.done = std::max(at.done, *record.seq);
+            at.from = at.done + 1;
+        }
+        if (!source.at_hand() || record.type == RecordType::Shutdown) {
             out.flush();
+            if (!out)
+                return Error{"cannot write the output"};
+            if (auto ok = save(record.type == RecordType::Shutdown); !ok)
+                return ok;
+        }
         if (!out)
             return Error{"cannot write the output"};
         if (record.type == RecordType::Shutdown)
@@ -36,10 +78,16 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
     bool write_failed = false;
     bool unflushed = false;
     bool count_reached = false;
+    std::uint64_t again = 0; // events a run before printed (--resume)
+    const ResumeConfig* resume = config.resume ? &*config.resume : nullptr;
 
     const auto print = [&](Event&& event) {
         if (write_failed || count_reached)
             return;
+        if (resume && event.last_seq != 0 && event.last_seq <= resume->done) {
+            ++again;
+            return;
+        }
         if (!config.filter.matches(event)) {
             ++result.filtered;
             return;
@@ -61,6 +109,24 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
     };
     Correlator correlator(config.correlator, print);
     SelfUnloadWitness witness;
+    CursorSaver saver(resume);
+    std::optional<Error> failure;
+    // Where a run after this one starts to print nothing twice and miss nothing.
+    const auto cursor = [&] {
+        const std::uint64_t done =
+            std::max(resume->done, correlator.processed_through().value_or(0));
+        return Cursor{resume->instance, correlator.resume_seq().value_or(done + 1), done};
+    };
+    bool save_failed = false;
+    const auto save = [&](bool now) {
+        if (!resume || save_failed)
+            return;
+        if (auto ok = saver.update(cursor(), now); !ok) {
+            save_failed = true;
+            if (!failure)
+                failure = ok.error();
+        }
+    };
 
     if (config.header && !config.json) {
         out << text_header(config.colour) << '\n' << std::flush;
@@ -77,14 +143,15 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
         write_failed = !out;
     };
 
-    std::optional<Error> failure;
     bool burst_start = true;
     for (;;) {
         if (!source.at_hand()) {
             flush();
+            if (!write_failed)
+                save(false);
             burst_start = true;
         }
-        if (write_failed) {
+        if (write_failed || failure) {
             result.end = WatchEnd::Failed;
             break;
         }
@@ -94,18 +161,23 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
         }
         auto got = source.next_for(config.idle);
         if (!got) {
-            // What is open will not be finished: show it rather than lose it.
-            correlator.flush(IncompleteReason::ReaderStopped);
+            // What is open will not be finished: show it rather than lose it (or, resuming,
+            // leave it to the next run).
+            if (!resume)
+                correlator.flush(IncompleteReason::ReaderStopped);
             failure = got.error();
             result.end = WatchEnd::Failed;
             break;
         }
         if (std::holds_alternative<SourceIdle>(*got)) {
             correlator.expire();
+            flush();
+            save(true);
             continue;
         }
         if (std::holds_alternative<SourceEnded>(*got)) {
-            correlator.flush(IncompleteReason::ReaderStopped);
+            if (!resume)
+                correlator.flush(IncompleteReason::ReaderStopped);
             result.end = WatchEnd::Stopped;
             break;
         }
@@ -126,10 +198,13 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
     }
 
     flush();
+    if (!write_failed)
+        save(true);
     if (write_failed) {
         result.end = WatchEnd::Failed;
         err << "modtrace: cannot write the output\n";
     } else if (failure) {
+        result.end = WatchEnd::Failed;
         err << "modtrace: " << failure->message << '\n';
     } else if (result.end == WatchEnd::Shutdown) {
         err << "modtrace: " << witness.unloaded_line() << '\n';
@@ -141,6 +216,8 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
     err << summary_line(shown, correlator.totals());
     if (result.filtered != 0)
         err << ", " << result.filtered << " filtered out";
+    if (again != 0)
+        err << ", " << again << " printed before (--resume)";
     err << '\n' << std::flush;
     return result;
 }

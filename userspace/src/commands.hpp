@@ -3,6 +3,7 @@
 #pragma once
 
 #include "correlate.hpp"
+#include "cursor.hpp"
 #include "event_format.hpp"
 #include "filter.hpp"
 #include "record_source.hpp"
@@ -16,10 +17,42 @@
 
 namespace modtrace {
 
+// --resume: where the output of the reader that used the cursor file got to, and how to save
+// where this one gets to. Saved after a burst of output is flushed, at most every `interval`
+// (a burst that comes sooner is saved once the source is idle or the run ends).
+struct ResumeConfig {
+    std::uint64_t instance = 0; // the kernel module instance read
+    // What was printed before: events whose records are all at or below it (records, in raw
+    // mode) are not printed again. 0: nothing.
+    std::uint64_t done = 0;
+    std::function<Result<void>(const Cursor&)> save;
+    std::chrono::milliseconds interval{100};
+};
+
+// Saves the cursor for a run: when due, and only when it moved.
+class CursorSaver {
+public:
+    explicit CursorSaver(const ResumeConfig* config) : config_(config) {
+        if (config_)
+            last_ = Cursor{config_->instance, config_->done + 1, config_->done};
+    }
+    // A new position; saved now when `now` or the interval has passed since the last save.
+    Result<void> update(const Cursor& cursor, bool now);
+    bool pending() const { return pending_; }
+
+private:
+    const ResumeConfig* config_;
+    Cursor last_;
+    bool pending_ = false;
+    std::chrono::steady_clock::time_point saved_at_{};
+};
+
 // `modtrace --raw`: every record of `source` as one JSON line, flushed line by line (the output
 // may be a file that another process reads while it grows). Succeeds when the source ends; a
 // SHUTDOWN record is printed and then reported as the Error "the kernel module was unloaded".
-Result<void> print_raw(RecordSource& source, std::ostream& out);
+// With `resume`, records at or below its `done` are not printed again, and the cursor is saved.
+Result<void> print_raw(RecordSource& source, std::ostream& out,
+                       const ResumeConfig* resume = nullptr);
 
 // How event mode prints.
 struct WatchConfig {
@@ -39,6 +72,10 @@ struct WatchConfig {
     // When the source has given no record for this long, missing seqs stop holding finished
     // events back (Correlator::expire()).
     std::chrono::milliseconds idle{500};
+    // --resume: events printed before are left out, the cursor is saved as output is flushed,
+    // and when the source ends (the reader was stopped) calls still open are not printed as
+    // incomplete: the next run, from the cursor, prints them whole.
+    std::optional<ResumeConfig> resume;
 };
 
 enum class WatchEnd {

@@ -139,7 +139,15 @@ struct Correlator::Call {
     std::uint64_t losses_at_open = 0; // Correlator::losses_reported_ when it opened
     bool assume_lost = false;         // records of it may be lost where no seq shows it
 
+    std::uint64_t last_seq = 0; // the highest seq of a record joined to it
+
     bool has_init() const { return has_init_enter || has_init_exit; }
+    // `r` is one of this call's records.
+    void joined(const Record& r) {
+        ++event.records;
+        if (r.seq)
+            last_seq = std::max(last_seq, *r.seq);
+    }
     // The file the kernel de-duplicates loads on: the one it read, else the fd's at entry.
     std::optional<FileId> file_id() const {
         if (auto id = id_of(exit_file))
@@ -185,6 +193,23 @@ std::size_t Correlator::held_events() const {
     return held_.size();
 }
 
+std::optional<std::uint64_t> Correlator::resume_seq() const {
+    if (!next_seq_)
+        return std::nullopt;
+    std::uint64_t seq = *next_seq_;
+    if (!open_.empty())
+        seq = std::min(seq, open_.begin()->first);
+    for (const Held& h : held_)
+        seq = std::min(seq, h.call->key);
+    return seq;
+}
+
+std::optional<std::uint64_t> Correlator::processed_through() const {
+    if (!next_seq_ || *next_seq_ == 0)
+        return std::nullopt;
+    return *next_seq_ - 1;
+}
+
 std::vector<Event> Correlator::drain() {
     return std::exchange(done_, {});
 }
@@ -205,6 +230,7 @@ void Correlator::take(const Record& rec) {
         loss_.nmissed += l.nmissed;
         loss_.nomem += l.nomem;
         loss_.busy += l.busy;
+        loss_.history += l.history;
         // nmissed and busy probe hits never took a seq, so they explain no gap.
         loss_credit_ += l.with_seq();
         losses_reported_ += l.total();
@@ -384,7 +410,7 @@ void Correlator::fill_entry(Call& c, const Record& rec) {
     c.has_entry = true;
     c.entry_seq = rec.seq;
     c.entry_flags = rec.flags;
-    ++c.event.records;
+    c.joined(rec);
     Event& ev = c.event;
     ev.kind = *syscall_kind(rec.type);
     ev.time_ns = rec.ts_ns;
@@ -465,7 +491,7 @@ void Correlator::on_init_enter(const Record& rec) {
     c->has_init_enter = true;
     c->init_enter_seq = rec.seq;
     c->init_seq = c->init_seq.value_or(*rec.seq);
-    ++c->event.records;
+    c->joined(rec);
     by_init_seq_[*rec.seq] = c->key;
 
     EventModule m;
@@ -523,7 +549,7 @@ void Correlator::on_init_exit(const Record& rec) {
     }
     c->has_init_exit = true;
     c->init_seq = c->init_seq.value_or(*rec.seq);
-    ++c->event.records;
+    c->joined(rec);
     c->event.init_duration_ns = rec.duration_ns;
     if (!c->event.module) {
         c->event.module = EventModule{};
@@ -590,7 +616,7 @@ void Correlator::on_exit(const Record& rec) {
     c->exit_ts = rec.ts_ns;
     c->exit_file = rec.file;
     c->exit_flags = rec.flags;
-    ++c->event.records;
+    c->joined(rec);
     c->event.ret = rec.ret;
     c->event.duration_ns = rec.duration_ns;
     if (!c->has_entry) {
@@ -615,12 +641,12 @@ void Correlator::on_module_free(const Record& rec) {
             if (rec.module)
                 c->event.module->name = rec.module->name;
         }
-        ++c->event.records;
+        c->joined(rec);
         return;
     }
     if (c && is_load(c->event.kind)) {
         // A load whose init failed: its init records already tell.
-        ++c->event.records;
+        c->joined(rec);
         return;
     }
     // No call open on this thread: the records of the one that freed the module before this
@@ -632,7 +658,7 @@ void Correlator::on_module_free(const Record& rec) {
     c->event.module = EventModule{};
     if (rec.module)
         c->event.module->name = rec.module->name;
-    ++c->event.records;
+    c->joined(rec);
 }
 
 void Correlator::on_obsolete(const Record& rec) {
@@ -651,6 +677,7 @@ void Correlator::on_obsolete(const Record& rec) {
     ev.ret = -enosys;
     ev.outcome = Outcome::Enosys;
     ev.records = 1;
+    ev.last_seq = *rec.seq;
     emit(std::move(ev));
 }
 
@@ -693,6 +720,7 @@ void Correlator::finish(std::uint64_t key, IncompleteReason reason) {
 void Correlator::close(std::unique_ptr<Call> c, IncompleteReason reason) {
     Event& ev = c->event;
     ev.seq = c->entry_seq.value_or(c->key);
+    ev.last_seq = std::max(c->key, c->last_seq);
     EventArgs& a = ev.args;
 
     if (ev.kind == EventKind::FinitModule) {

@@ -136,6 +136,12 @@ public:
     std::size_t open_calls() const;
     // Calls finished whose events wait for the next record (see "6.12 de-duplication").
     std::size_t held_events() const;
+    // Where a reader that stops now would start again to miss nothing (--resume): the lowest seq
+    // of a call not yet emitted, else the next seq to process. None before the first record.
+    std::optional<std::uint64_t> resume_seq() const;
+    // The highest seq processed: every event whose records are all at or below it that is not
+    // open has been emitted.
+    std::optional<std::uint64_t> processed_through() const;
 
 private:
     struct Call;

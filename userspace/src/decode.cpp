@@ -54,6 +54,11 @@ constexpr auto kTopNames = [] {
     n[MODTRACE_ATTR_BACKLOG_BYTES] = "BACKLOG_BYTES";
     n[MODTRACE_ATTR_BACKLOG_MAX_BYTES] = "BACKLOG_MAX_BYTES";
     n[MODTRACE_ATTR_PARAM_LOCKED] = "PARAM_LOCKED";
+    n[MODTRACE_ATTR_FROM_SEQ] = "FROM_SEQ";
+    n[MODTRACE_ATTR_HISTORY_FIRST_SEQ] = "HISTORY_FIRST_SEQ";
+    n[MODTRACE_ATTR_PARAM_HISTORY_RECORDS] = "PARAM_HISTORY_RECORDS";
+    n[MODTRACE_ATTR_HISTORY_HELD] = "HISTORY_HELD";
+    n[MODTRACE_ATTR_HISTORY_BYTES] = "HISTORY_BYTES";
     return n;
 }();
 
@@ -114,6 +119,7 @@ constexpr auto kLossNames = [] {
     n[MODTRACE_LOSS_ATTR_NMISSED] = "NMISSED";
     n[MODTRACE_LOSS_ATTR_NOMEM] = "NOMEM";
     n[MODTRACE_LOSS_ATTR_BUSY] = "BUSY";
+    n[MODTRACE_LOSS_ATTR_HISTORY] = "HISTORY";
     return n;
 }();
 
@@ -175,7 +181,7 @@ struct FieldName {
 };
 
 // The most attribute types of any nest, so a Nest indexes its attributes by type in place.
-constexpr std::size_t kMaxTypes = 40;
+constexpr std::size_t kMaxTypes = 64;
 static_assert(kTopNames.size() <= kMaxTypes && kTaskNames.size() <= kMaxTypes &&
               kFileNames.size() <= kMaxTypes && kModuleNames.size() <= kMaxTypes &&
               kSyscallArgNames.size() <= kMaxTypes && kLossNames.size() <= kMaxTypes &&
@@ -392,13 +398,14 @@ Result<Loss> read_as(const Attribute& attr, const FieldName& name, Loss*) {
     if (auto ok = nest.parse(attr.payload); !ok)
         return ok.error();
     // Only non-zero counts are sent: absent is zero.
-    std::optional<std::uint64_t> buffer_full, socket_full, nmissed, nomem, busy;
+    std::optional<std::uint64_t> buffer_full, socket_full, nmissed, nomem, busy, history;
     Fields f(nest);
     f.optional(MODTRACE_LOSS_ATTR_BUFFER_FULL, buffer_full);
     f.optional(MODTRACE_LOSS_ATTR_SOCKET_FULL, socket_full);
     f.optional(MODTRACE_LOSS_ATTR_NMISSED, nmissed);
     f.optional(MODTRACE_LOSS_ATTR_NOMEM, nomem);
     f.optional(MODTRACE_LOSS_ATTR_BUSY, busy);
+    f.optional(MODTRACE_LOSS_ATTR_HISTORY, history);
     if (auto ok = f.result(); !ok)
         return ok.error();
     Loss loss;
@@ -407,6 +414,7 @@ Result<Loss> read_as(const Attribute& attr, const FieldName& name, Loss*) {
     loss.nmissed = nmissed.value_or(0);
     loss.nomem = nomem.value_or(0);
     loss.busy = busy.value_or(0);
+    loss.history = history.value_or(0);
     return loss;
 }
 
@@ -670,6 +678,10 @@ Result<Status> decode_status(const GenlMessage& message) {
     f.optional(MODTRACE_ATTR_BACKLOG_BYTES, s.backlog_bytes);
     f.optional(MODTRACE_ATTR_BACKLOG_MAX_BYTES, s.backlog_max_bytes);
     f.optional(MODTRACE_ATTR_PARAM_LOCKED, s.params.locked);
+    f.optional(MODTRACE_ATTR_PARAM_HISTORY_RECORDS, s.params.history_records);
+    f.optional(MODTRACE_ATTR_HISTORY_HELD, s.history.held);
+    f.optional(MODTRACE_ATTR_HISTORY_BYTES, s.history.bytes);
+    f.optional(MODTRACE_ATTR_HISTORY_FIRST_SEQ, s.history.first_seq);
     if (auto ok = f.result(); !ok)
         return in(context, ok.error());
     for (const Attribute* attr : nest.find_all(MODTRACE_ATTR_PROBE_STATUS)) {
@@ -697,6 +709,7 @@ Result<Subscription> decode_subscription(const GenlMessage& message) {
         return s;
     f.required(MODTRACE_ATTR_INSTANCE, s.instance);
     f.required(MODTRACE_ATTR_NEXT_SEQ, s.next_seq);
+    f.optional(MODTRACE_ATTR_HISTORY_FIRST_SEQ, s.history_first_seq);
     if (auto ok = f.result(); !ok)
         return in(context, ok.error());
     return s;

@@ -60,6 +60,14 @@ struct StatusParams {
     std::uint32_t reserved_records = 0;
     std::uint32_t string_max = 0;
     std::optional<bool> locked; // absent from older modules
+    std::optional<std::uint32_t> history_records;
+};
+
+// What the kernel's history holds now (absent from older modules).
+struct StatusHistory {
+    std::optional<std::uint32_t> held;
+    std::optional<std::uint32_t> bytes; // allocated at load
+    std::optional<std::uint64_t> first_seq;
 };
 
 // The reply to MODTRACE_CMD_GET_STATUS.
@@ -68,6 +76,7 @@ struct Status {
     std::uint64_t instance = 0;
     std::uint64_t next_seq = 0;
     StatusParams params;
+    StatusHistory history;
     std::vector<ProbeStatus> probes;
     Counters counters;
     std::uint32_t readers = 0;
@@ -81,6 +90,7 @@ struct Subscription {
     std::uint32_t version = 0;
     std::uint64_t instance = 0;
     std::uint64_t next_seq = 0;
+    std::optional<std::uint64_t> history_first_seq; // the oldest seq the history holds
 };
 
 // A MODTRACE_CMD_RECORD message. Errors name the record and the attribute, e.g.

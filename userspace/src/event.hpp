@@ -140,6 +140,8 @@ struct Event {
     std::optional<WaitedOn> waited_on; // Outcome::Waited
     // The records joined into this event.
     std::uint32_t records = 0;
+    // The highest seq among them (not printed: --resume tells by it what was printed before).
+    std::uint64_t last_seq = 0;
 
     // The call ended in failure: a non-zero return, a failed init, an obsolete syscall.
     bool failed() const;

@@ -253,6 +253,7 @@ void append_loss_causes(std::string& out, const Loss& loss, std::uint64_t unrepo
         {"nomem", loss.nomem},
         {"nmissed", loss.nmissed},
         {"busy", loss.busy},
+        {"history", loss.history},
         {"unreported", unreported},
     };
     bool first = true;

@@ -70,6 +70,63 @@ void attach_recorder(std::optional<StreamRecorder>& recorder, NetlinkClient& cli
         client.set_recorder([r = &*recorder](Bytes datagram) { return r->write(datagram); });
 }
 
+// Where --replay and --resume start: the seq to subscribe from, and what --resume remembers.
+struct StartPoint {
+    std::optional<std::uint64_t> from_seq;
+    std::optional<ResumeConfig> resume;
+};
+
+// --resume FILE: read where the last run got to in which module instance (`instance`, from
+// GET_STATUS). Another instance's cursor, or none, starts from the oldest record held.
+Result<StartPoint> start_point(const Options& options, std::uint64_t instance) {
+    StartPoint start;
+    if (options.replay)
+        start.from_seq = 1;
+    if (!options.resume)
+        return start;
+    const std::string path = *options.resume;
+    if (auto ok = check_cursor_writable(path); !ok)
+        return ok.error();
+    auto cursor = read_cursor(path);
+    if (!cursor)
+        return cursor.error();
+    ResumeConfig resume;
+    resume.instance = instance;
+    resume.save = [path](const Cursor& c) { return write_cursor(path, c); };
+    start.from_seq = 1;
+    if (*cursor && (*cursor)->instance == instance) {
+        start.from_seq = (*cursor)->from;
+        resume.done = (*cursor)->done;
+    } else if (*cursor) {
+        warn(Error{path + " is from another instance of the kernel module (it was unloaded, or "
+                          "the machine rebooted since): starting from the oldest record it "
+                          "holds; the end of the previous instance may be missing"});
+    }
+    start.resume = std::move(resume);
+    return start;
+}
+
+// The module instance, for --resume (GET_STATUS); 0 when it is not needed.
+Result<std::uint64_t> instance_for(const Options& options, NetlinkClient& client) {
+    if (!options.resume)
+        return std::uint64_t{0};
+    auto status = client.get_status();
+    if (!status)
+        return status.error();
+    return status->instance;
+}
+
+// Subscribes from `start` and checks that the instance is the one --resume read the cursor
+// for (the module could have been reloaded in between).
+Result<Subscription> subscribe_from(NetlinkClient& client, const StartPoint& start) {
+    auto subscription = client.subscribe(start.from_seq);
+    if (!subscription)
+        return subscription.error();
+    if (start.resume && subscription->instance != start.resume->instance)
+        return Error{"the kernel module was reloaded while the reader started; start it again"};
+    return subscription;
+}
+
 // Subscribes and prints records until a signal (exit 0) or the module's unload (exit 1); with
 // --input, the file's records until its end (exit 0).
 int run_raw(const Options& options) {
@@ -88,9 +145,15 @@ int run_raw(const Options& options) {
     if (!recorder)
         return fail(recorder.error());
     attach_recorder(*recorder, *client);
-    if (auto subscribed = client->subscribe(); !subscribed)
+    auto instance = instance_for(options, *client);
+    if (!instance)
+        return fail(instance.error());
+    auto start = start_point(options, *instance);
+    if (!start)
+        return fail(start.error());
+    if (auto subscribed = subscribe_from(*client, *start); !subscribed)
         return fail(subscribed.error());
-    auto printed = print_raw(*client, std::cout);
+    auto printed = print_raw(*client, std::cout, start->resume ? &*start->resume : nullptr);
     if (!printed)
         return fail(printed.error());
     // Stopped by a signal: leave politely (closing the socket would unsubscribe us too).
@@ -196,9 +259,15 @@ int run_watch(const Options& options) {
     auto status = client->get_status();
     if (!status && status.error().code == EPERM)
         return fail(permission_denied("receiving records"));
-    auto subscription = client->subscribe();
+    auto start = start_point(options, status ? status->instance : 0);
+    if (!start)
+        return fail(start.error());
+    if (options.resume && !status)
+        return fail(status.error());
+    auto subscription = subscribe_from(*client, *start);
     if (!subscription)
         return fail(subscription.error());
+    config.resume = start->resume;
     if (!status) {
         warn(Error{status.error().message + "; assuming the do_init_module probe is attached"});
     } else if (!init_probe_attached(*status)) {

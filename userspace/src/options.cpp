@@ -123,6 +123,20 @@ const OptionSpec kStreamSpecs[] = {
      "sudo modtrace --record bug.nlraw"},
 };
 
+// The kernel's history: for events and --raw alike.
+const OptionSpec kHistorySpecs[] = {
+    {"replay", Takes::Nothing, "",
+     "first every record the kernel module still holds in its history (what happened since it "
+     "loaded, as far back as it keeps), then the live stream, with no gap and nothing twice",
+     "sudo modtrace --replay --json"},
+    {"resume", Takes::One, "FILE",
+     "continue where the reader that used FILE stopped: from its place in the history if the "
+     "same kernel module instance is loaded, else from the oldest record held (with a warning); "
+     "everything held when FILE does not exist. FILE is rewritten after each burst of output; "
+     "calls still open when the reader stops are left for the next run",
+     "sudo modtrace --json --resume /var/lib/modtrace/cursor"},
+};
+
 const OptionSpec kModeSpecs[] = {
     {"raw", Takes::Nothing, "",
      "print every record from the kernel as it arrives, one JSON object per line",
@@ -218,6 +232,15 @@ std::string help_text() {
            "  an NLMSG_NOOP, carries the recording machine's CLOCK_REALTIME minus\n"
            "  CLOCK_MONOTONIC (s64, ns), so that a replay prints when the events happened.\n"
            "\n";
+    list_specs(out, "the kernel's history (events and --raw)", std::begin(kHistorySpecs),
+               std::end(kHistorySpecs));
+    out << "\n  The kernel module keeps its latest records (history_records, default 2048;\n"
+           "  loads are kept over failed calls). A reader stopped by SIGINT or SIGTERM and\n"
+           "  started again with the same --resume FILE prints nothing twice and misses\n"
+           "  nothing the history still held; after SIGKILL, the events since FILE was last\n"
+           "  written may come again (their seq tells). Records asked for but no longer held\n"
+           "  are reported lost (history).\n"
+           "\n";
     list_specs(out, "other modes", std::begin(kModeSpecs), std::end(kModeSpecs));
     out << "\n"
            "output:\n"
@@ -284,6 +307,7 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
     po::options_description all;
     add_specs(all, std::begin(kEventSpecs), std::end(kEventSpecs));
     add_specs(all, std::begin(kStreamSpecs), std::end(kStreamSpecs));
+    add_specs(all, std::begin(kHistorySpecs), std::end(kHistorySpecs));
     add_specs(all, std::begin(kModeSpecs), std::end(kModeSpecs));
     // No positional arguments: a stray word is an error, not silently ignored.
     const po::positional_options_description none;
@@ -316,7 +340,7 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
                 return usage("--" + std::string(name) +
                              " applies to events only; it cannot be combined with --" + mode);
         }
-        for (const char* name : {"input", "record"}) {
+        for (const char* name : {"input", "record", "replay", "resume"}) {
             if (vm.count(name) && mode != "raw")
                 return usage("--" + std::string(name) +
                              " applies to events and --raw; it cannot be combined with --" + mode);
@@ -327,6 +351,21 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
     if (vm.count("json") && vm.count("color"))
         return usage("--color applies to text output; it cannot be combined with --json");
 
+    if (vm.count("replay") && vm.count("resume"))
+        return usage("--resume replays the history already; it cannot be combined with --replay");
+    for (const char* name : {"replay", "resume"}) {
+        if (vm.count("input") && vm.count(name))
+            return usage("--" + std::string(name) +
+                         " reads the kernel's history; it cannot be combined with --input");
+    }
+    if (vm.count("resume") && vm.count("count"))
+        return usage("--resume follows the stream across runs; it cannot be combined with --count");
+    opts.replay = vm.count("replay") > 0;
+    if (vm.count("resume")) {
+        opts.resume = vm["resume"].as<std::string>();
+        if (opts.resume->empty())
+            return usage("--resume needs a file name");
+    }
     if (vm.count("input") && vm.count("record"))
         return usage("--record keeps what the kernel sends; it cannot be combined with --input");
     if (vm.count("input") && vm.count("baseline"))

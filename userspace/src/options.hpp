@@ -31,6 +31,10 @@ struct Options {
     // is standard input), or every datagram from the kernel also written to a file (--record).
     std::optional<std::string> input;
     std::optional<std::string> record;
+    // Events and raw mode: the kernel's history first (--replay), or from where the reader that
+    // used a cursor file stopped (--resume FILE).
+    bool replay = false;
+    std::optional<std::string> resume;
 };
 
 // Whether text output is coloured: Always, Never; Auto when stdout is a terminal and NO_COLOR

@@ -22,6 +22,16 @@ template <class T> void put(JsonWriter& w, std::string_view key, const std::opti
         w.key(key).value(*value);
 }
 
+// The key always, null when the value is absent (a status field an older module lacks).
+template <class T>
+void put_or_null(JsonWriter& w, std::string_view key, const std::optional<T>& value) {
+    w.key(key);
+    if (value)
+        w.value(*value);
+    else
+        w.null();
+}
+
 // An enum value by its name, or by its number when this reader does not know it (a newer kernel
 // module's): kept rather than dropped.
 void name_or_number(JsonWriter& w, std::string_view name, std::uint32_t value) {
@@ -75,6 +85,7 @@ void write_loss(JsonWriter& w, const Loss& loss) {
     w.key("nmissed").value(loss.nmissed);
     w.key("nomem").value(loss.nomem);
     w.key("busy").value(loss.busy);
+    w.key("history").value(loss.history);
     w.end_object();
 }
 
@@ -300,6 +311,12 @@ std::string backlog_text(const Status& s) {
     return text_or_dash(s.backlog_bytes) + " of " + text_or_dash(s.backlog_max_bytes) + " bytes";
 }
 
+std::string history_text(const Status& s) {
+    return text_or_dash(s.history.held) + " of " + text_or_dash(s.params.history_records) +
+           " records held, from seq " + text_or_dash(s.history.first_seq) + ", " +
+           text_or_dash(s.history.bytes) + " bytes";
+}
+
 } // namespace
 
 std::string record_to_json(const Record& r) {
@@ -341,11 +358,13 @@ std::string status_to_json(const Status& s) {
     w.key("buffer_records").value(s.params.buffer_records);
     w.key("reserved_records").value(s.params.reserved_records);
     w.key("string_max").value(s.params.string_max);
-    w.key("locked");
-    if (s.params.locked)
-        w.value(*s.params.locked);
-    else
-        w.null();
+    put_or_null(w, "locked", s.params.locked);
+    put_or_null(w, "history_records", s.params.history_records);
+    w.end_object();
+    w.key("history").begin_object();
+    put_or_null(w, "held", s.history.held);
+    put_or_null(w, "bytes", s.history.bytes);
+    put_or_null(w, "first_seq", s.history.first_seq);
     w.end_object();
     w.key("probes").begin_array();
     for (const auto& points : by_probe(s.probes))
@@ -378,6 +397,8 @@ std::string status_to_text(const Status& s) {
     if (s.params.locked)
         head.row({"locked", *s.params.locked ? "yes: it cannot be unloaded until reboot"
                                              : "no: root can unload it"});
+    if (s.params.history_records)
+        head.row({"history", history_text(s)});
     return "modtrace kernel module\n" + head.str("  ") + "\n" + probes_text(s.probes) +
            "\ncounters\n" + counters_text(s.counters);
 }

@@ -72,16 +72,20 @@ struct Task {
 
 // Records this reader missed since the previous one it received, by cause, as the kernel counted
 // them. nmissed and busy are probe hits that never took a seq; the others are records that did.
+// history: records a replaying reader asked for that the kernel's history no longer held.
 struct Loss {
     std::uint64_t buffer_full = 0;
     std::uint64_t socket_full = 0;
     std::uint64_t nmissed = 0;
     std::uint64_t nomem = 0;
     std::uint64_t busy = 0;
+    std::uint64_t history = 0;
 
-    std::uint64_t total() const { return buffer_full + socket_full + nmissed + nomem + busy; }
+    std::uint64_t total() const {
+        return buffer_full + socket_full + nmissed + nomem + busy + history;
+    }
     // The records among them that took a seq: what explains missing seqs.
-    std::uint64_t with_seq() const { return buffer_full + socket_full + nomem; }
+    std::uint64_t with_seq() const { return buffer_full + socket_full + nomem + history; }
     bool any() const { return total() != 0; }
 };
 
