@@ -96,7 +96,8 @@ struct mt_reader {
 	bool replaying;
 	u64 from_seq;
 	u64 reply_seq;		/* NEXT_SEQ its SUBSCRIBE reply said */
-	struct mt_hist_entry *cursor;	/* the next entry to send, or NULL */
+	/* the next entry to send; NULL: the next one added */
+	struct mt_hist_entry *cursor;
 	u64 sent_before;	/* of those with from_seq <= seq < start_seq */
 	u64 history;		/* loss not yet reported: MODTRACE_LOSS_ATTR_HISTORY */
 };
@@ -312,8 +313,8 @@ static int mt_fill_subscribed(struct sk_buff *skb, u64 start_seq)
 
 /*
  * Start @r's replay from @from (at most its start_seq): from the oldest
- * entry, those before it skipped as they come. With nothing held at all,
- * what it asked for is lost at once and it is live.
+ * entry, those before @from skipped as they come; with nothing held yet,
+ * from the first entry added.
  */
 static void mt_start_replay(struct mt_reader *r, u64 from)
 {
@@ -322,10 +323,7 @@ static void mt_start_replay(struct mt_reader *r, u64 from)
 	if (r->from_seq == r->start_seq)
 		return;
 	r->cursor = mt_history_first();
-	if (r->cursor)
-		r->replaying = true;
-	else
-		r->history = r->start_seq - r->from_seq;
+	r->replaying = true;
 }
 
 static int mt_reply(struct genl_info *info,
@@ -1167,7 +1165,8 @@ static void mt_history_keep(struct mt_record *rec, size_t size)
 	victim = mt_history_victim();
 	if (victim) {
 		list_for_each_entry(r, &mt_readers, node) {
-			if (!r->replaying ||
+			/* sent already, or all of it sent (no cursor) */
+			if (!r->replaying || !r->cursor ||
 			    mt_history_ord(victim) < mt_history_ord(r->cursor))
 				continue;
 			if (mt_history_seq(victim) >= r->start_seq)
@@ -1181,7 +1180,7 @@ static void mt_history_keep(struct mt_record *rec, size_t size)
 	mt_history_add(rec, nlmsg_data(nlh) + GENL_HDRLEN,
 		       nlmsg_len(nlh) - GENL_HDRLEN);
 	nlmsg_free(skb);
-	/* a reader whose next entry was pushed out at the end: this one */
+	/* a reader waiting for the next entry added: this one */
 	list_for_each_entry(r, &mt_readers, node)
 		if (r->replaying && !r->cursor)
 			r->cursor = mt_history_last();
@@ -1258,6 +1257,14 @@ static int mt_replay(struct mt_reader *r)
 		}
 		r->cursor = mt_history_next(e);
 	}
+	/*
+	 * Records still wait in the buffer (this round's budget ran out): they
+	 * come through the history too, so that none made before it
+	 * subscribed is skipped by the live stream. Its cursor is then the
+	 * next entry added.
+	 */
+	if (mt_ring_peek())
+		return 0;
 	r->replaying = false;
 	r->history += r->start_seq - r->from_seq - r->sent_before;
 	return 0;
@@ -1286,13 +1293,12 @@ static void mt_drain(unsigned int budget)
 		cond_resched();
 	}
 	list_for_each_entry_safe(r, tmp, &mt_readers, node) {
-		if (r->replaying) {
+		if (r->replaying)
 			err = mt_replay(r);
-		} else if (skb_queue_empty(&r->backlog)) {
+		else if (skb_queue_empty(&r->backlog))
 			continue;
-		} else {
+		else
 			err = mt_flush_backlog(r);
-		}
 		if (err == -ECONNREFUSED) {
 			mt_counters.readers_gone++;
 			mt_remove_reader(r);

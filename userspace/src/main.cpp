@@ -116,6 +116,17 @@ Result<std::uint64_t> instance_for(const Options& options, NetlinkClient& client
     return status->instance;
 }
 
+// What a reader that starts live missed by starting late, and where to find it.
+std::string before_start_line(const Subscription& s) {
+    const std::uint64_t before = s.next_seq - 1;
+    std::string line = std::to_string(before) + (before == 1 ? " record was" : " records were") +
+                       " made before this reader started";
+    if (s.history_first_seq && *s.history_first_seq < s.next_seq)
+        line += "; the kernel still holds those from seq " + std::to_string(*s.history_first_seq) +
+                " (--replay prints them)";
+    return line;
+}
+
 // Subscribes from `start` and checks that the instance is the one --resume read the cursor
 // for (the module could have been reloaded in between).
 Result<Subscription> subscribe_from(NetlinkClient& client, const StartPoint& start) {
@@ -276,6 +287,8 @@ int run_watch(const Options& options) {
                    "failed loads are not told apart (see modtrace --status)"});
     }
     config.correlator.first_seq = subscription->next_seq;
+    if (!start->from_seq && subscription->next_seq > 1)
+        std::cerr << "modtrace: " << before_start_line(*subscription) << '\n';
 
     // Taken again at every burst of records (see WatchConfig::clock).
     config.clock = &TimeBase::from_clocks;

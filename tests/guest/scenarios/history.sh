@@ -94,6 +94,16 @@ mt_check "a live unload after the replay" mt_wait_json r4.jsonl ".pid == $(pid d
 kill "$r4"
 wait "$r4"
 
+# --- a reader that starts live is told what it missed -----------------------------
+made=$(modtrace --status --json | jq .counters.records)
+if mt_reader_start plain.jsonl --json; then mt_ok "a reader without --replay subscribes"; else mt_fail "a reader without --replay subscribes" "readers did not rise"; fi
+plain=$MT_READER
+kill "$plain"
+wait "$plain"
+mt_eq "it says how many records came before it, and where they are" \
+	"modtrace: $made records were made before this reader started; the kernel still holds those from seq 1 (--replay prints them)" \
+	"$(head -n 1 plain.jsonl.err)"
+
 # --- --replay: everything, in every output mode --------------------------------
 cat r1.jsonl r2.jsonl r3.jsonl r4.jsonl | calls | sort >seen.txt
 mt_eq "the runs printed each call once" "$(sort -u seen.txt)" "$(cat seen.txt)"
