@@ -34,6 +34,68 @@
  * probe, ABI or other enum value it does not know (and shows the number),
  * and ignores record flags it does not know; a module ignores nothing it is
  * sent (strict validation) and answers EINVAL to what it does not know.
+ *
+ * The attributes of each command, as trees (optional ones in brackets; the
+ * enums below say what each holds):
+ *
+ * MODTRACE_CMD_SUBSCRIBE, reader -> kernel:
+ *	[MODTRACE_ATTR_VERSION]: u32
+ *	[MODTRACE_ATTR_SUBSCRIBE_FLAGS]: u32, enum modtrace_subscribe_flags
+ *	[MODTRACE_ATTR_FROM_SEQ]: u64, from 1
+ * and its reply:
+ *	MODTRACE_ATTR_VERSION: u32
+ *	MODTRACE_ATTR_INSTANCE: u64
+ *	MODTRACE_ATTR_NEXT_SEQ: u64
+ *	MODTRACE_ATTR_HISTORY_FIRST_SEQ: u64
+ *
+ * MODTRACE_CMD_UNSUBSCRIBE, reader -> kernel: no attributes; an ack.
+ *
+ * MODTRACE_CMD_GET_STATUS, reader -> kernel: no attributes. The reply:
+ *	MODTRACE_ATTR_VERSION: u32
+ *	MODTRACE_ATTR_INSTANCE: u64
+ *	MODTRACE_ATTR_NEXT_SEQ: u64
+ *	MODTRACE_ATTR_PARAM_BUFFER_RECORDS: u32
+ *	MODTRACE_ATTR_PARAM_RESERVED_RECORDS: u32
+ *	MODTRACE_ATTR_PARAM_STRING_MAX: u32
+ *	MODTRACE_ATTR_PARAM_LOCKED: u8
+ *	MODTRACE_ATTR_PARAM_HISTORY_RECORDS: u32
+ *	MODTRACE_ATTR_HISTORY_BYTES: u32
+ *	MODTRACE_ATTR_PROBE_STATUS: nest, one per point a probe tried
+ *		MODTRACE_PROBE_ATTR_ID: u32, enum modtrace_probe_id
+ *		MODTRACE_PROBE_ATTR_STATE: u32, enum modtrace_probe_state
+ *		MODTRACE_PROBE_ATTR_HITS: u64
+ *		MODTRACE_PROBE_ATTR_NMISSED: u64
+ *		[MODTRACE_PROBE_ATTR_SYMBOL]: string
+ *		[MODTRACE_PROBE_ATTR_REGISTER_ERROR]: u32
+ *	MODTRACE_ATTR_READERS: u32
+ *	MODTRACE_ATTR_HISTORY_HELD: u32
+ *	MODTRACE_ATTR_HISTORY_FIRST_SEQ: u64
+ *	MODTRACE_ATTR_BACKLOG_BYTES: u32
+ *	MODTRACE_ATTR_BACKLOG_MAX_BYTES: u32
+ *	MODTRACE_ATTR_COUNTERS: nest, enum modtrace_counter_attr, each u64
+ *
+ * MODTRACE_CMD_RECORD, kernel -> reader, one record:
+ *	MODTRACE_ATTR_TYPE: u32, enum modtrace_record_type
+ *	then, for LOSS, [MODTRACE_ATTR_LOSS]; for SHUTDOWN, NEXT_SEQ and
+ *	[MODTRACE_ATTR_LOSS]; for the records a probe made:
+ *	MODTRACE_ATTR_SEQ: u64
+ *	MODTRACE_ATTR_PROBE: u32, enum modtrace_probe_id
+ *	MODTRACE_ATTR_TS: u64
+ *	MODTRACE_ATTR_CPU: u32
+ *	MODTRACE_ATTR_TASK: nest
+ *		MODTRACE_TASK_ATTR_TGID, _TID, _PPID, _UID, _EUID, _GID,
+ *		_LOGINUID, _SESSIONID: u32
+ *		MODTRACE_TASK_ATTR_COMM: string
+ *		MODTRACE_TASK_ATTR_CGROUP_ID: u64
+ *		MODTRACE_TASK_ATTR_PIDNS_INO, _MNTNS_INO: u32
+ *		[MODTRACE_TASK_ATTR_ABI]: u32, enum modtrace_abi (syscalls)
+ *	MODTRACE_ATTR_RECORD_FLAGS: u32, enum modtrace_record_flags
+ *	[MODTRACE_ATTR_LOSS]: nest, enum modtrace_loss_attr, each u64
+ *	and what its type carries (enum modtrace_record_type): for entries
+ *	IMAGE_LEN, PARAMS, FD, FINIT_FLAGS, NAME, DELETE_FLAGS, SYSCALL_NR,
+ *	SYSCALL_ARGS (nest of u64), FILE (nest: PATH, DEV, INO); for returns
+ *	ENTRY_SEQ, RET, DURATION, FILE, MODULE; for do_init_module and
+ *	module_free MODULE (nest, enum modtrace_module_attr).
  */
 #ifndef _UAPI_LINUX_MODTRACE_H
 #define _UAPI_LINUX_MODTRACE_H
