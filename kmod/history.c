@@ -249,6 +249,23 @@ static enum mt_hist_class mt_classify(const struct mt_record *rec)
 }
 
 /*
+ * The calls of the open entries with seqs below @seq have ended without a
+ * return record (lost to a full buffer): they are loads if their init ran.
+ */
+void mt_history_forget_open(u64 seq)
+{
+	unsigned int i = 0;
+
+	while (i < mt_hist.nr_open) {
+		if (mt_hist.open[i]->seq < seq)
+			mt_open_close(i, mt_hist.open[i]->in_init ?
+					 MT_HIST_LOAD : MT_HIST_OTHER);
+		else
+			i++;
+	}
+}
+
+/*
  * Keep @len bytes of @rec's message attributes at @attrs; call
  * mt_history_victim() first and evict what it names.
  */

@@ -137,6 +137,7 @@ bool mt_ring_commit(struct mt_record *rec);
 struct mt_record *mt_ring_peek(void);
 void mt_ring_pop(void);
 void mt_ring_stats(struct mt_ring_stats *st);
+bool mt_ring_empty(void);
 
 /* history.c: the worker and the commands only, under the readers' lock */
 struct mt_hist_entry;
@@ -145,6 +146,7 @@ void mt_history_free(void);
 size_t mt_history_bytes(void);
 struct mt_hist_entry *mt_history_victim(void);
 void mt_history_evict(struct mt_hist_entry *e);
+void mt_history_forget_open(u64 seq);
 void mt_history_add(const struct mt_record *rec, const void *attrs, u32 len);
 struct mt_hist_entry *mt_history_first(void);
 struct mt_hist_entry *mt_history_last(void);
@@ -159,6 +161,7 @@ int mt_probes_register(void);
 void mt_probes_unregister(void);
 void mt_probes_self_exit(void);
 u64 mt_probes_nmissed(void);
+bool mt_probes_calls_open(void);
 int mt_probes_put_status(struct sk_buff *skb);
 
 /* netlink.c */

@@ -17,7 +17,9 @@
  * takes messages again; other records are dropped meanwhile. A load's entry
  * cannot be told from a failing call's when it is refused, so the latest
  * one of each thread is kept aside, flagged DEFERRED, and joins the backlog
- * if the call turns out to be a load; otherwise it is dropped and counted.
+ * if the call turns out to be a load; otherwise it is dropped and counted,
+ * as it is when its return was lost to a full buffer (known once no call
+ * is open and the buffer is empty: mt_drain()).
  * Loss notices wait for the backlog, so that a reader does not give up a
  * record that is still coming.
  *
@@ -61,6 +63,7 @@
 /* A thread's call as far as one reader's backlog needs to know */
 struct mt_kept {
 	u32 tid;
+	u64 seq;		/* of the call's latest record seen */
 	bool in_init;		/* do_init_module seen since the entry */
 	struct sk_buff *entry;	/* refused entry, flagged DEFERRED, or NULL */
 };
@@ -124,6 +127,8 @@ static DECLARE_WORK(mt_work, mt_work_fn);
 #define MT_RETRY_MS	20
 /* How often unload tries to tell a reader with a full socket: 2 s in all */
 #define MT_SHUTDOWN_TRIES	100
+/* How often kept entries are looked at again while calls are open */
+#define MT_KEPT_MS	100
 static void mt_retry_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(mt_retry_work, mt_retry_fn);
 
@@ -966,7 +971,7 @@ static void mt_kept_drop(struct mt_reader *r, struct mt_kept *k, bool load)
 	r->nr_kept--;
 }
 
-static struct mt_kept *mt_kept_add(struct mt_reader *r, u32 tid)
+static struct mt_kept *mt_kept_add(struct mt_reader *r, u32 tid, u64 seq)
 {
 	struct mt_kept *k;
 
@@ -974,9 +979,28 @@ static struct mt_kept *mt_kept_add(struct mt_reader *r, u32 tid)
 		mt_kept_drop(r, &r->kept[0], false);
 	k = &r->kept[r->nr_kept++];
 	k->tid = tid;
+	k->seq = seq;
 	k->in_init = false;
 	k->entry = NULL;
 	return k;
+}
+
+/*
+ * Forget what @r keeps of calls whose records all have seqs below @seq and
+ * that have ended: a kept entry whose return never came (lost to a full
+ * buffer) is lost. Return: whether @r still keeps some.
+ */
+static bool mt_kept_forget(struct mt_reader *r, u64 seq)
+{
+	unsigned int i = 0;
+
+	while (i < r->nr_kept) {
+		if (r->kept[i].seq < seq)
+			mt_kept_drop(r, &r->kept[i], false);
+		else
+			i++;
+	}
+	return r->nr_kept;
 }
 
 /* Keep a DEFERRED copy of @rec, a syscall entry @r's socket refused. */
@@ -998,7 +1022,7 @@ static void mt_keep_entry(struct mt_reader *r, struct mt_record *rec,
 		mt_count_lost(r, -EAGAIN);
 		return;
 	}
-	mt_kept_add(r, rec->task.tid)->entry = skb;
+	mt_kept_add(r, rec->task.tid, rec->seq)->entry = skb;
 }
 
 /*
@@ -1022,7 +1046,8 @@ static bool mt_is_load(struct mt_reader *r, struct mt_record *rec,
 		return !*entry;
 	case MODTRACE_REC_DO_INIT_ENTER:
 		if (!k)
-			k = mt_kept_add(r, rec->task.tid);
+			k = mt_kept_add(r, rec->task.tid, rec->seq);
+		k->seq = rec->seq;
 		k->in_init = true;
 		if (k->entry) {
 			mt_hold_kept(r, k->entry);
@@ -1279,11 +1304,19 @@ static int mt_replay(struct mt_reader *r)
 static void mt_drain(unsigned int budget)
 {
 	struct mt_reader *r, *tmp;
+	struct mt_ring_stats st;
 	struct mt_record *rec;
-	bool retry = false;
+	bool retry = false, kept = false, ended;
 	int err;
 
 	mutex_lock(&mt_readers_lock);
+	/*
+	 * The seq first, then the open calls: if none is open, every call
+	 * with records below that seq has ended (mt_probes_calls_open()), and
+	 * once the buffer is empty, what is kept of them waits for nothing.
+	 */
+	mt_ring_stats(&st);
+	ended = !mt_probes_calls_open();
 	while (budget-- && (rec = mt_ring_peek())) {
 		size_t size = mt_record_msg_size(rec);
 
@@ -1292,7 +1325,12 @@ static void mt_drain(unsigned int budget)
 		mt_ring_pop();
 		cond_resched();
 	}
+	ended = ended && mt_ring_empty();
+	if (ended)
+		mt_history_forget_open(st.next_seq);
 	list_for_each_entry_safe(r, tmp, &mt_readers, node) {
+		if (r->nr_kept)
+			kept |= !ended || mt_kept_forget(r, st.next_seq);
 		if (r->replaying)
 			err = mt_replay(r);
 		else if (skb_queue_empty(&r->backlog))
@@ -1308,9 +1346,10 @@ static void mt_drain(unsigned int budget)
 	}
 	retry |= mt_send_all(NLMSG_GOODSIZE, mt_fill_loss, NULL,
 			     MODTRACE_SUBSCRIBE_F_LOSS_NOTICE);
-	if (retry && !mt_stopping)
+	if ((retry || kept) && !mt_stopping)
 		queue_delayed_work(mt_wq, &mt_retry_work,
-				   msecs_to_jiffies(MT_RETRY_MS));
+				   msecs_to_jiffies(retry ? MT_RETRY_MS :
+						    MT_KEPT_MS));
 	mutex_unlock(&mt_readers_lock);
 }
 

@@ -275,6 +275,29 @@ static unsigned int mt_nr_files;
 static atomic_t mt_works = ATOMIC_INIT(0);
 
 /*
+ * init_module() and finit_module() calls from their entry handler until
+ * their return record is committed or lost. While none is open, every
+ * record such a call made is in the buffer or counted lost, which tells the
+ * worker that an entry still waiting for its return will wait in vain
+ * (mt_probes_calls_open()).
+ */
+static atomic_t mt_open_calls = ATOMIC_INIT(0);
+
+static bool mt_counts_open(const struct mt_probe *p)
+{
+	return p->id == MODTRACE_PROBE_INIT_MODULE ||
+	       p->id == MODTRACE_PROBE_FINIT_MODULE;
+}
+
+/* A call mt_counts_open() counts has its return record in place, or lost. */
+static void mt_call_closed(void)
+{
+	/* Pairs with the acquire in mt_probes_calls_open(): the record first. */
+	smp_mb__before_atomic();
+	atomic_dec(&mt_open_calls);
+}
+
+/*
  * The kernel's copy of a module's parameters. load_module() hands mod->args
  * to parse_args(), which cuts it up in place (NULs for spaces and '=',
  * quotes removed), before do_init_module() runs. So the parse_args probe
@@ -650,6 +673,9 @@ static int mt_entry_handler(struct kretprobe_instance *ri,
 	struct mt_record *rec;
 
 	atomic64_inc(&pt->hits);
+	/* before the seq is given out: see mt_probes_calls_open() */
+	if (mt_counts_open(p))
+		atomic_inc(&mt_open_calls);
 	call->seq = 0;
 	call->deferred = false;
 	call->name[0] = '\0';
@@ -761,6 +787,7 @@ static void mt_path_work(struct callback_head *head)
 	} else {
 		fput(file);
 	}
+	mt_call_closed();
 	mt_file_release(slot);
 	/* module exit waits for mt_works, then for this RCU section */
 	rcu_read_lock();
@@ -853,15 +880,17 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 	rec = mt_begin(p, p->enter_type + 1,
 		       ret == 0 || p->id == MODTRACE_PROBE_DO_INIT_MODULE,
 		       false, &seq, call->ts + elapsed);
-	if (!rec)
-		return 0;
-	rec->exit.ret = ret;
-	rec->exit.entry_seq = call->seq;
-	rec->exit.duration = elapsed;
-	strscpy(rec->exit.name, call->name, sizeof(rec->exit.name));
-	if (p->id == MODTRACE_PROBE_FINIT_MODULE)
-		rec->flags |= MODTRACE_RECORD_F_PATH_UNAVAILABLE;
-	mt_commit(rec);
+	if (rec) {
+		rec->exit.ret = ret;
+		rec->exit.entry_seq = call->seq;
+		rec->exit.duration = elapsed;
+		strscpy(rec->exit.name, call->name, sizeof(rec->exit.name));
+		if (p->id == MODTRACE_PROBE_FINIT_MODULE)
+			rec->flags |= MODTRACE_RECORD_F_PATH_UNAVAILABLE;
+		mt_commit(rec);
+	}
+	if (mt_counts_open(p))
+		mt_call_closed();
 	return 0;
 }
 
@@ -1243,6 +1272,17 @@ static u64 mt_point_nmissed(const struct mt_probe *p,
 	return n;
 }
 
+/*
+ * Whether an init_module() or finit_module() call may still make a record.
+ * Read after a seq was taken from the buffer (mt_ring_stats()): if none is
+ * open, every such call whose records have lower seqs has ended, and its
+ * records are committed or counted lost.
+ */
+bool mt_probes_calls_open(void)
+{
+	return atomic_read_acquire(&mt_open_calls) != 0;
+}
+
 u64 mt_probes_nmissed(void)
 {
 	unsigned int i, j;
@@ -1323,6 +1363,8 @@ NOKPROBE_SYMBOL(mt_is_syscall);
 NOKPROBE_SYMBOL(mt_fill_common);
 NOKPROBE_SYMBOL(mt_begin);
 NOKPROBE_SYMBOL(mt_commit);
+NOKPROBE_SYMBOL(mt_counts_open);
+NOKPROBE_SYMBOL(mt_call_closed);
 NOKPROBE_SYMBOL(mt_may_defer);
 NOKPROBE_SYMBOL(mt_file_claim);
 NOKPROBE_SYMBOL(mt_file_release);

@@ -223,6 +223,18 @@ void mt_ring_pop(void)
 	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
 }
 
+/* Whether every slot handed out has been consumed. Worker only. */
+bool mt_ring_empty(void)
+{
+	unsigned long flags;
+	bool empty;
+
+	raw_spin_lock_irqsave(&mt_ring.lock, flags);
+	empty = !mt_ring.used;
+	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
+	return empty;
+}
+
 void mt_ring_stats(struct mt_ring_stats *st)
 {
 	unsigned long flags;

@@ -252,6 +252,16 @@ mt_wait_quiet() {
 	done
 }
 
+# mt_raw_accounted FILE: the records a `modtrace --raw` reader's output
+# FILE accounts for: those it received (distinct seqs) and those its loss
+# notices counted (a buffer or socket that was full, memory). Once the
+# reader has caught up, this is every record made while it was subscribed.
+mt_raw_accounted() {
+	jq -s '([.[] | .seq // empty] | unique | length) +
+		([.[] | .loss // {} | (.buffer_full // 0) + (.socket_full // 0) +
+		  (.nomem // 0)] | add // 0)' "$1"
+}
+
 # mt_readers: how many readers the module has subscribed.
 mt_readers() {
 	modtrace --status --json 2>/dev/null | jq -r '.readers' 2>/dev/null
