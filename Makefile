@@ -17,7 +17,7 @@ KVER ?= $(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),6.1)
 export MODTRACE_BUILD := $(abspath $(BUILD))
 
 .PHONY: all help deps reader module modules-lab check unit guest demo shell \
-	checkpatch sparse format-check fuzz soak bench dkms-test dkms-install install install-reader uninstall clean
+	checkpatch sparse format-check ynl-check fuzz soak bench dkms-test dkms-install install install-reader uninstall clean
 
 all: reader module
 
@@ -32,6 +32,8 @@ help:
 	@echo 'make checkpatch    checkpatch.pl --strict over the kernel code'
 	@echo 'make sparse        sparse over the module, built for 6.1 and 6.12'
 	@echo 'make format-check  the C++ against .clang-format (make format fixes it)'
+	@echo 'make ynl-check     kmod/uapi/modtrace.h against what the kernel'"'"'s YNL generator makes'
+	@echo '                   of kmod/modtrace.yaml (scripts/ynl-check.sh --write regenerates it)'
 	@echo 'make fuzz          libFuzzer on the decoder and the correlator, FUZZ_SECONDS each (30)'
 	@echo 'make bench         modtrace against tracefs, audit and bpftrace in a BENCH_KERNEL (6.1)'
 	@echo '                   guest, and the reader alone; table and JSON in build/bench'
@@ -60,7 +62,7 @@ module:
 modules-lab:
 	@for k in $(KERNELS); do scripts/build-modules.sh $$k >/dev/null || exit 1; done
 
-check: deps reader modules-lab checkpatch sparse format-check fuzz
+check: deps reader modules-lab checkpatch sparse format-check ynl-check fuzz
 	@cd $(CMAKE_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 unit: reader
@@ -93,6 +95,9 @@ soak: deps reader
 
 checkpatch:
 	@scripts/checkpatch.sh
+
+ynl-check:
+	@scripts/ynl-check.sh
 
 dkms-test: reader
 	@scripts/dkms.sh --cleanup 6.1 6.12

@@ -3,8 +3,8 @@
  * modtrace: records every attempt to load or unload a kernel module
  * (init_module, finit_module, delete_module and the obsolete module
  * syscalls) with who made it and what the kernel did with it, and streams
- * the records to readers over generic netlink. See uapi/modtrace.h for the
- * protocol.
+ * the records to readers over generic netlink. See modtrace.yaml for the
+ * protocol (uapi/modtrace.h is generated from it).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

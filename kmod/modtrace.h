@@ -19,6 +19,13 @@
 #define MT_VERSION_MAX		64
 #define MT_NR_SYSCALL_ARGS	6
 
+/*
+ * The SUBSCRIBE flags this module implements, for the policy's mask: a bit
+ * outside it is answered with EINVAL. A flag added to the protocol
+ * (kmod/modtrace.yaml) is accepted once it is added here.
+ */
+#define MT_SUBSCRIBE_F_ALL	MODTRACE_SUBSCRIBE_F_LOSS_NOTICE
+
 /* Who made the call, as seen from the initial namespaces */
 struct mt_task {
 	u64 cgroup_id;

@@ -186,7 +186,7 @@ static const struct nla_policy mt_policy[MODTRACE_ATTR_MAX + 1] = {
 	[MODTRACE_ATTR_VERSION] = { .type = NLA_U32 },
 	[MODTRACE_ATTR_INSTANCE] = { .type = NLA_REJECT },
 	[MODTRACE_ATTR_SUBSCRIBE_FLAGS] =
-		NLA_POLICY_MASK(NLA_U32, MODTRACE_SUBSCRIBE_F_ALL),
+		NLA_POLICY_MASK(NLA_U32, MT_SUBSCRIBE_F_ALL),
 	/* everything else only goes from the kernel to readers */
 	[MODTRACE_ATTR_NEXT_SEQ ... MODTRACE_ATTR_PARAM_LOCKED] = {
 		.type = NLA_REJECT },

@@ -14,6 +14,9 @@ packages=(
 	libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev jq gcc-multilib
 	# kernel module builds (kbuild of 6.12 wants pahole) and checks
 	bc bison flex libelf-dev libssl-dev dwarves sparse dkms xz-utils zstd
+	# the protocol header, generated from kmod/modtrace.yaml by the kernel's
+	# YNL generator (scripts/ynl-check.sh)
+	linux-source-6.12 python3-yaml python3-jsonschema
 	# guest lab
 	qemu-system-x86 busybox-static kmod cpio
 )

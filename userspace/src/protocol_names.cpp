@@ -83,8 +83,9 @@ std::vector<std::string> record_flag_names(std::uint32_t flags) {
         "name_truncated",   "name_unreadable",   "args_truncated", "version_truncated",
         "deferred",         "args_unavailable",  "file_changed",
     };
-    static_assert(MODTRACE_RECORD_F_ALL == (1U << known.size()) - 1,
-                  "a record flag without a name");
+    static_assert(static_cast<std::uint32_t>(MODTRACE_RECORD_F_FILE_CHANGED) ==
+                      1U << (known.size() - 1),
+                  "the names follow the header's bits, up to its last flag");
     std::vector<std::string> names;
     for (unsigned bit = 0; bit < 32; ++bit) {
         if (!(flags & (1U << bit)))
