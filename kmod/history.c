@@ -67,10 +67,10 @@ static struct {
 /* The largest message attributes a record makes: one string at most. */
 static size_t mt_history_slot_size(void)
 {
-	return 512 + nla_total_size(mt_string_max + 1);
+	return 512 + nla_total_size(modtrace_string_max + 1);
 }
 
-int mt_history_init(void)
+int modtrace_history_init(void)
 {
 	unsigned int i;
 
@@ -78,34 +78,34 @@ int mt_history_init(void)
 	INIT_LIST_HEAD(&mt_hist.other);
 	INIT_LIST_HEAD(&mt_hist.free);
 	mt_hist.next_ord = 1;
-	if (!mt_history_records)
+	if (!modtrace_history_records)
 		return 0;
 	mt_hist.slot = mt_history_slot_size();
-	mt_hist.entries = kvcalloc(mt_history_records,
+	mt_hist.entries = kvcalloc(modtrace_history_records,
 				   sizeof(*mt_hist.entries), GFP_KERNEL);
 	if (!mt_hist.entries)
 		return -ENOMEM;
-	mt_hist.data = vmalloc(array_size(mt_history_records, mt_hist.slot));
+	mt_hist.data = vmalloc(array_size(modtrace_history_records, mt_hist.slot));
 	if (!mt_hist.data) {
 		kvfree(mt_hist.entries);
 		return -ENOMEM;
 	}
-	for (i = 0; i < mt_history_records; i++)
+	for (i = 0; i < modtrace_history_records; i++)
 		list_add_tail(&mt_hist.entries[i].all, &mt_hist.free);
 	return 0;
 }
 
-void mt_history_free(void)
+void modtrace_history_free(void)
 {
 	vfree(mt_hist.data);
 	kvfree(mt_hist.entries);
 }
 
-size_t mt_history_bytes(void)
+size_t modtrace_history_bytes(void)
 {
-	if (!mt_history_records)
+	if (!modtrace_history_records)
 		return 0;
-	return mt_history_records * (sizeof(*mt_hist.entries) + mt_hist.slot);
+	return modtrace_history_records * (sizeof(*mt_hist.entries) + mt_hist.slot);
 }
 
 static u8 *mt_entry_data(const struct mt_hist_entry *e)
@@ -113,45 +113,45 @@ static u8 *mt_entry_data(const struct mt_hist_entry *e)
 	return mt_hist.data + (e - mt_hist.entries) * mt_hist.slot;
 }
 
-const void *mt_history_data(const struct mt_hist_entry *e, u32 *len)
+const void *modtrace_history_data(const struct mt_hist_entry *e, u32 *len)
 {
 	*len = e->len;
 	return mt_entry_data(e);
 }
 
-u64 mt_history_seq(const struct mt_hist_entry *e)
+u64 modtrace_history_seq(const struct mt_hist_entry *e)
 {
 	return e->seq;
 }
 
-u64 mt_history_ord(const struct mt_hist_entry *e)
+u64 modtrace_history_ord(const struct mt_hist_entry *e)
 {
 	return e->ord;
 }
 
-struct mt_hist_entry *mt_history_first(void)
+struct mt_hist_entry *modtrace_history_first(void)
 {
 	return list_first_entry_or_null(&mt_hist.all, struct mt_hist_entry,
 					all);
 }
 
-struct mt_hist_entry *mt_history_last(void)
+struct mt_hist_entry *modtrace_history_last(void)
 {
 	if (list_empty(&mt_hist.all))
 		return NULL;
 	return list_last_entry(&mt_hist.all, struct mt_hist_entry, all);
 }
 
-struct mt_hist_entry *mt_history_next(struct mt_hist_entry *e)
+struct mt_hist_entry *modtrace_history_next(struct mt_hist_entry *e)
 {
 	if (list_is_last(&e->all, &mt_hist.all))
 		return NULL;
 	return list_next_entry(e, all);
 }
 
-void mt_history_stats(struct mt_history_stats *st)
+void modtrace_history_stats(struct mt_history_stats *st)
 {
-	struct mt_hist_entry *first = mt_history_first();
+	struct mt_hist_entry *first = modtrace_history_first();
 
 	st->held = mt_hist.held;
 	st->added = mt_hist.added;
@@ -189,19 +189,19 @@ static void mt_open_close(unsigned int i, enum mt_hist_class class)
 /*
  * The entry that must go for a record to be added, or NULL if there is room
  * (or no history). The caller may look at it, then calls
- * mt_history_evict().
+ * modtrace_history_evict().
  */
-struct mt_hist_entry *mt_history_victim(void)
+struct mt_hist_entry *modtrace_history_victim(void)
 {
-	if (!mt_history_records || !list_empty(&mt_hist.free))
+	if (!modtrace_history_records || !list_empty(&mt_hist.free))
 		return NULL;
 	if (!list_empty(&mt_hist.other))
 		return list_first_entry(&mt_hist.other, struct mt_hist_entry,
 					other);
-	return mt_history_first();
+	return modtrace_history_first();
 }
 
-void mt_history_evict(struct mt_hist_entry *e)
+void modtrace_history_evict(struct mt_hist_entry *e)
 {
 	int i;
 
@@ -252,7 +252,7 @@ static enum mt_hist_class mt_classify(const struct mt_record *rec)
  * The calls of the open entries with seqs below @seq have ended without a
  * return record (lost to a full buffer): they are loads if their init ran.
  */
-void mt_history_forget_open(u64 seq)
+void modtrace_history_forget_open(u64 seq)
 {
 	unsigned int i = 0;
 
@@ -267,14 +267,15 @@ void mt_history_forget_open(u64 seq)
 
 /*
  * Keep @len bytes of @rec's message attributes at @attrs; call
- * mt_history_victim() first and evict what it names.
+ * modtrace_history_victim() first and evict what it names.
  */
-void mt_history_add(const struct mt_record *rec, const void *attrs, u32 len)
+void modtrace_history_add(const struct mt_record *rec, const void *attrs,
+			  u32 len)
 {
 	struct mt_hist_entry *e;
 	enum mt_hist_class class;
 
-	if (!mt_history_records)
+	if (!modtrace_history_records)
 		return;
 	e = list_first_entry_or_null(&mt_hist.free, struct mt_hist_entry,
 				     all);

@@ -18,27 +18,27 @@
 
 #include "modtrace.h"
 
-unsigned int mt_buffer_records = 1024;
-module_param_named(buffer_records, mt_buffer_records, uint, 0444);
+unsigned int modtrace_buffer_records = 1024;
+module_param_named(buffer_records, modtrace_buffer_records, uint, 0444);
 MODULE_PARM_DESC(buffer_records,
 		 "records the buffer between probes and readers holds (16-65536, default 1024)");
 
-unsigned int mt_reserved_records = 64;
-module_param_named(reserved_records, mt_reserved_records, uint, 0444);
+unsigned int modtrace_reserved_records = 64;
+module_param_named(reserved_records, modtrace_reserved_records, uint, 0444);
 MODULE_PARM_DESC(reserved_records,
 		 "of those, kept for the records of module loads (at most half, default 64)");
 
-unsigned int mt_history_records = 2048;
-module_param_named(history_records, mt_history_records, uint, 0444);
+unsigned int modtrace_history_records = 2048;
+module_param_named(history_records, modtrace_history_records, uint, 0444);
 MODULE_PARM_DESC(history_records,
 		 "records kept after they were sent, for readers that ask for them later (0-65536, default 2048)");
 
-unsigned int mt_string_max = 1024;
-module_param_named(string_max, mt_string_max, uint, 0444);
+unsigned int modtrace_string_max = 1024;
+module_param_named(string_max, modtrace_string_max, uint, 0444);
 MODULE_PARM_DESC(string_max,
 		 "bytes kept of each parameter string and path (64-16384, default 1024)");
 
-u64 mt_instance;
+u64 modtrace_instance;
 
 /*
  * locked: while 1, modtrace holds a reference on itself, so delete_module()
@@ -71,7 +71,7 @@ static int mt_set_locked(const char *val, const struct kernel_param *kp)
 
 static int mt_get_locked(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%d\n", mt_is_locked());
+	return sysfs_emit(buf, "%d\n", modtrace_is_locked());
 }
 
 static const struct kernel_param_ops mt_locked_ops = {
@@ -83,7 +83,7 @@ module_param_cb(locked, &mt_locked_ops, NULL, 0644);
 MODULE_PARM_DESC(locked,
 		 "1: modtrace cannot be unloaded until reboot; can be set from 0 to 1, never back (default 0)");
 
-bool mt_is_locked(void)
+bool modtrace_is_locked(void)
 {
 	bool locked;
 
@@ -95,23 +95,23 @@ bool mt_is_locked(void)
 
 static int __init mt_check_params(void)
 {
-	if (mt_buffer_records < 16 || mt_buffer_records > 65536) {
+	if (modtrace_buffer_records < 16 || modtrace_buffer_records > 65536) {
 		pr_err("buffer_records=%u: must be 16-65536\n",
-		       mt_buffer_records);
+		       modtrace_buffer_records);
 		return -EINVAL;
 	}
-	if (mt_reserved_records > mt_buffer_records / 2) {
+	if (modtrace_reserved_records > modtrace_buffer_records / 2) {
 		pr_err("reserved_records=%u: must be at most buffer_records/2\n",
-		       mt_reserved_records);
+		       modtrace_reserved_records);
 		return -EINVAL;
 	}
-	if (mt_history_records > 65536) {
+	if (modtrace_history_records > 65536) {
 		pr_err("history_records=%u: must be 0-65536\n",
-		       mt_history_records);
+		       modtrace_history_records);
 		return -EINVAL;
 	}
-	if (mt_string_max < 64 || mt_string_max > 16384) {
-		pr_err("string_max=%u: must be 64-16384\n", mt_string_max);
+	if (modtrace_string_max < 64 || modtrace_string_max > 16384) {
+		pr_err("string_max=%u: must be 64-16384\n", modtrace_string_max);
 		return -EINVAL;
 	}
 	return 0;
@@ -124,20 +124,20 @@ static int __init modtrace_init(void)
 	err = mt_check_params();
 	if (err)
 		return err;
-	mt_instance = get_random_u64();
-	err = mt_ring_init();
+	modtrace_instance = get_random_u64();
+	err = modtrace_ring_init();
 	if (err)
 		return err;
-	err = mt_history_init();
+	err = modtrace_history_init();
 	if (err)
 		goto free_ring;
-	err = mt_netlink_init();
+	err = modtrace_netlink_init();
 	if (err)
 		goto free_history;
-	err = mt_probes_register();
+	err = modtrace_probes_register();
 	if (err)
 		goto stop_netlink;
-	err = mt_netlink_register();
+	err = modtrace_netlink_register();
 	if (err)
 		goto unregister_probes;
 	mutex_lock(&mt_lock_mutex);
@@ -150,14 +150,14 @@ static int __init modtrace_init(void)
 	return 0;
 
 unregister_probes:
-	mt_probes_unregister();
+	modtrace_probes_unregister();
 stop_netlink:
-	mt_netlink_stop();
-	mt_netlink_exit();
+	modtrace_netlink_stop();
+	modtrace_netlink_exit();
 free_history:
-	mt_history_free();
+	modtrace_history_free();
 free_ring:
-	mt_ring_free();
+	modtrace_ring_free();
 	return err;
 }
 
@@ -168,12 +168,12 @@ free_ring:
  */
 static void __exit modtrace_exit(void)
 {
-	mt_probes_unregister();
-	mt_probes_self_exit();
-	mt_netlink_stop();
-	mt_netlink_exit();
-	mt_history_free();
-	mt_ring_free();
+	modtrace_probes_unregister();
+	modtrace_probes_self_exit();
+	modtrace_netlink_stop();
+	modtrace_netlink_exit();
+	modtrace_history_free();
+	modtrace_ring_free();
 	pr_info("unloaded\n");
 }
 

@@ -58,9 +58,9 @@ struct mt_module_info {
 /*
  * One record. A probe fills it in its buffer slot and the worker turns it
  * into one message per reader. Each slot is followed by two string areas of
- * mt_string_max + 1 bytes: mt_rec_str() (the caller's parameters, or
- * mod->args) and mt_rec_path() (finit_module's file path, resolved as the
- * call returns to user space).
+ * modtrace_string_max + 1 bytes: modtrace_rec_str() (the caller's
+ * parameters, or mod->args) and modtrace_rec_path() (finit_module's file
+ * path, resolved as the call returns to user space).
  */
 struct mt_record {
 	u64 seq;
@@ -125,57 +125,58 @@ struct mt_history_stats {
 };
 
 /* module parameters, fixed once loaded */
-extern unsigned int mt_buffer_records;
-extern unsigned int mt_history_records;
-extern unsigned int mt_reserved_records;
-extern unsigned int mt_string_max;
-extern u64 mt_instance;
-bool mt_is_locked(void);
+extern unsigned int modtrace_buffer_records;
+extern unsigned int modtrace_history_records;
+extern unsigned int modtrace_reserved_records;
+extern unsigned int modtrace_string_max;
+extern u64 modtrace_instance;
+bool modtrace_is_locked(void);
 
 /* ring.c */
-int mt_ring_init(void);
-void mt_ring_free(void);
-char *mt_rec_str(struct mt_record *rec);
-char *mt_rec_path(struct mt_record *rec);
-struct mt_record *mt_ring_reserve(u32 type, bool may_use_reserve,
-				  bool may_defer, u64 *seq);
-void mt_ring_count_lost(void);
-bool mt_ring_commit(struct mt_record *rec);
-struct mt_record *mt_ring_peek(void);
-void mt_ring_pop(void);
-void mt_ring_stats(struct mt_ring_stats *st);
-bool mt_ring_empty(void);
+int modtrace_ring_init(void);
+void modtrace_ring_free(void);
+char *modtrace_rec_str(struct mt_record *rec);
+char *modtrace_rec_path(struct mt_record *rec);
+struct mt_record *modtrace_ring_reserve(u32 type, bool may_use_reserve,
+					bool may_defer, u64 *seq);
+void modtrace_ring_count_lost(void);
+bool modtrace_ring_commit(struct mt_record *rec);
+struct mt_record *modtrace_ring_peek(void);
+void modtrace_ring_pop(void);
+void modtrace_ring_stats(struct mt_ring_stats *st);
+bool modtrace_ring_empty(void);
 
 /* history.c: the worker and the commands only, under the readers' lock */
 struct mt_hist_entry;
-int mt_history_init(void);
-void mt_history_free(void);
-size_t mt_history_bytes(void);
-struct mt_hist_entry *mt_history_victim(void);
-void mt_history_evict(struct mt_hist_entry *e);
-void mt_history_forget_open(u64 seq);
-void mt_history_add(const struct mt_record *rec, const void *attrs, u32 len);
-struct mt_hist_entry *mt_history_first(void);
-struct mt_hist_entry *mt_history_last(void);
-struct mt_hist_entry *mt_history_next(struct mt_hist_entry *e);
-const void *mt_history_data(const struct mt_hist_entry *e, u32 *len);
-u64 mt_history_seq(const struct mt_hist_entry *e);
-u64 mt_history_ord(const struct mt_hist_entry *e);
-void mt_history_stats(struct mt_history_stats *st);
+int modtrace_history_init(void);
+void modtrace_history_free(void);
+size_t modtrace_history_bytes(void);
+struct mt_hist_entry *modtrace_history_victim(void);
+void modtrace_history_evict(struct mt_hist_entry *e);
+void modtrace_history_forget_open(u64 seq);
+void modtrace_history_add(const struct mt_record *rec, const void *attrs,
+			  u32 len);
+struct mt_hist_entry *modtrace_history_first(void);
+struct mt_hist_entry *modtrace_history_last(void);
+struct mt_hist_entry *modtrace_history_next(struct mt_hist_entry *e);
+const void *modtrace_history_data(const struct mt_hist_entry *e, u32 *len);
+u64 modtrace_history_seq(const struct mt_hist_entry *e);
+u64 modtrace_history_ord(const struct mt_hist_entry *e);
+void modtrace_history_stats(struct mt_history_stats *st);
 
 /* probes.c */
-int mt_probes_register(void);
-void mt_probes_unregister(void);
-void mt_probes_self_exit(void);
-u64 mt_probes_nmissed(void);
-bool mt_probes_calls_open(void);
-int mt_probes_put_status(struct sk_buff *skb);
+int modtrace_probes_register(void);
+void modtrace_probes_unregister(void);
+void modtrace_probes_self_exit(void);
+u64 modtrace_probes_nmissed(void);
+bool modtrace_probes_calls_open(void);
+int modtrace_probes_put_status(struct sk_buff *skb);
 
 /* netlink.c */
-int mt_netlink_init(void);
-int mt_netlink_register(void);
-void mt_netlink_stop(void);
-void mt_netlink_exit(void);
-void mt_kick(bool now);
+int modtrace_netlink_init(void);
+int modtrace_netlink_register(void);
+void modtrace_netlink_stop(void);
+void modtrace_netlink_exit(void);
+void modtrace_kick(bool now);
 
 #endif /* _MODTRACE_H */

@@ -5,10 +5,11 @@
  *
  * Probes kick the worker through irq_work, which may be queued from any
  * context, NMI included; its callback queues the work item. The kick waits
- * for the next timer tick unless the buffer is filling up (mt_kick()). The
- * worker sends each record to every reader by unicast and never blocks on
- * a reader: a full socket drops the message, and the loss is counted for
- * that reader and reported with the next record it does get.
+ * for the next timer tick unless the buffer is filling up
+ * (modtrace_kick()). The worker sends each record to every reader by
+ * unicast and never blocks on a reader: a full socket drops the message,
+ * and the loss is counted for that reader and reported with the next record
+ * it does get.
  *
  * Except the records of loads: a reader that falls behind a flood must
  * still see every load. Records a full socket refused that belong to a load
@@ -159,7 +160,7 @@ static atomic_t mt_kicked = ATOMIC_INIT(MT_KICK_NONE);
  * Have the worker look at the buffer, soon or (@now) at once; any
  * context. Called after a record is committed.
  */
-void mt_kick(bool now)
+void modtrace_kick(bool now)
 {
 	int want = now ? MT_KICK_NOW : MT_KICK_TICK;
 	int old;
@@ -293,7 +294,7 @@ static int mt_put_counter(struct sk_buff *skb, int type, u64 value)
 static int mt_put_identity(struct sk_buff *skb, u64 next_seq)
 {
 	if (nla_put_u32(skb, MODTRACE_ATTR_VERSION, MODTRACE_GENL_VERSION) ||
-	    mt_put_u64(skb, MODTRACE_ATTR_INSTANCE, mt_instance) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_INSTANCE, modtrace_instance) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_NEXT_SEQ, next_seq))
 		return -EMSGSIZE;
 	return 0;
@@ -305,9 +306,9 @@ static int mt_fill_subscribed(struct sk_buff *skb, u64 start_seq)
 	struct mt_history_stats hs;
 	struct mt_ring_stats st;
 
-	mt_ring_stats(&st);
+	modtrace_ring_stats(&st);
 	mutex_lock(&mt_readers_lock);
-	mt_history_stats(&hs);
+	modtrace_history_stats(&hs);
 	mutex_unlock(&mt_readers_lock);
 	if (mt_put_identity(skb, start_seq) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_HISTORY_FIRST_SEQ,
@@ -327,7 +328,7 @@ static void mt_start_replay(struct mt_reader *r, u64 from)
 	r->reply_seq = r->from_seq;
 	if (r->from_seq == r->start_seq)
 		return;
-	r->cursor = mt_history_first();
+	r->cursor = modtrace_history_first();
 	r->replaying = true;
 }
 
@@ -392,7 +393,7 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 			 * lower seq are not this reader's, and the losses
 			 * counted so far concern only those.
 			 */
-			mt_ring_stats(&st);
+			modtrace_ring_stats(&st);
 			__skb_queue_head_init(&r->backlog);
 			r->portid = info->snd_portid;
 			r->sk = NETLINK_CB(skb).sk;
@@ -401,7 +402,7 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 			r->start_seq = st.next_seq;
 			r->seen_buffer_full = st.lost;
 			r->seen_busy = st.busy;
-			r->seen_nmissed = mt_probes_nmissed();
+			r->seen_nmissed = modtrace_probes_nmissed();
 			r->reply_seq = r->start_seq;
 			if (attrs[MODTRACE_ATTR_FROM_SEQ])
 				mt_start_replay(r, nla_get_u64(attrs[MODTRACE_ATTR_FROM_SEQ]));
@@ -446,7 +447,7 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 	u32 readers;
 
 	mutex_lock(&mt_readers_lock);
-	mt_history_stats(&hs);
+	modtrace_history_stats(&hs);
 	sent = mt_counters.sent;
 	socket_full = mt_counters.lost_socket_full;
 	nomem = mt_counters.lost_nomem;
@@ -474,7 +475,7 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_SOCKET_FULL,
 			   socket_full) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_NMISSED,
-			   mt_probes_nmissed()) ||
+			   modtrace_probes_nmissed()) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_NOMEM, nomem) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_READERS_GONE, gone) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_BUSY, st->busy))
@@ -488,21 +489,21 @@ static int mt_fill_status(struct sk_buff *skb, u64 unused)
 	struct mt_ring_stats st;
 	int err;
 
-	mt_ring_stats(&st);
+	modtrace_ring_stats(&st);
 	err = mt_put_identity(skb, st.next_seq);
 	if (err)
 		return err;
 	if (nla_put_u32(skb, MODTRACE_ATTR_PARAM_BUFFER_RECORDS,
-			mt_buffer_records) ||
+			modtrace_buffer_records) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_RESERVED_RECORDS,
-			mt_reserved_records) ||
-	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_STRING_MAX, mt_string_max) ||
-	    nla_put_u8(skb, MODTRACE_ATTR_PARAM_LOCKED, mt_is_locked()) ||
+			modtrace_reserved_records) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_STRING_MAX, modtrace_string_max) ||
+	    nla_put_u8(skb, MODTRACE_ATTR_PARAM_LOCKED, modtrace_is_locked()) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_HISTORY_RECORDS,
-			mt_history_records) ||
-	    nla_put_u32(skb, MODTRACE_ATTR_HISTORY_BYTES, mt_history_bytes()))
+			modtrace_history_records) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_HISTORY_BYTES, modtrace_history_bytes()))
 		return -EMSGSIZE;
-	err = mt_probes_put_status(skb);
+	err = modtrace_probes_put_status(skb);
 	if (err)
 		return err;
 	return mt_put_counters(skb, &st);
@@ -556,10 +557,10 @@ static bool mt_pending_loss(const struct mt_reader *r, struct mt_loss *l)
 {
 	struct mt_ring_stats st;
 
-	mt_ring_stats(&st);
+	modtrace_ring_stats(&st);
 	l->total_buffer_full = st.lost;
 	l->total_busy = st.busy;
-	l->total_nmissed = mt_probes_nmissed();
+	l->total_nmissed = modtrace_probes_nmissed();
 	l->buffer_full = l->total_buffer_full - r->seen_buffer_full;
 	l->busy = l->total_busy - r->seen_busy;
 	l->nmissed = l->total_nmissed - r->seen_nmissed;
@@ -615,7 +616,7 @@ static int mt_put_module(struct sk_buff *skb, struct mt_record *rec)
 	    (m->has_sig &&
 	     nla_put_u8(skb, MODTRACE_MODULE_ATTR_SIG_OK, m->sig_ok)) ||
 	    (rec->has_str &&
-	     nla_put_string(skb, MODTRACE_MODULE_ATTR_ARGS, mt_rec_str(rec))) ||
+	     nla_put_string(skb, MODTRACE_MODULE_ATTR_ARGS, modtrace_rec_str(rec))) ||
 	    nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TEXT_SIZE, m->text_size,
 			      MODTRACE_MODULE_ATTR_PAD) ||
 	    nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TOTAL_SIZE,
@@ -659,8 +660,8 @@ static int mt_put_exit(struct sk_buff *skb, struct mt_record *rec)
 	    mt_put_u64(skb, MODTRACE_ATTR_DURATION, rec->exit.duration))
 		return -EMSGSIZE;
 	if (rec->type == MODTRACE_REC_FINIT_MODULE_EXIT && rec->exit.has_file)
-		return mt_put_file(skb, mt_rec_path(rec)[0] ?
-				   mt_rec_path(rec) : NULL,
+		return mt_put_file(skb, modtrace_rec_path(rec)[0] ?
+				   modtrace_rec_path(rec) : NULL,
 				   rec->exit.dev, rec->exit.ino);
 	if (rec->type == MODTRACE_REC_DO_INIT_EXIT && rec->exit.name[0])
 		return mt_put_module_name(skb, rec->exit.name);
@@ -737,7 +738,7 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 	}
 	/* the syscall entries with a parameter string */
 	if (rec->has_str &&
-	    nla_put_string(skb, MODTRACE_ATTR_PARAMS, mt_rec_str(rec)))
+	    nla_put_string(skb, MODTRACE_ATTR_PARAMS, modtrace_rec_str(rec)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -759,7 +760,7 @@ static size_t mt_str_size(const char *str)
  */
 static size_t mt_record_msg_size(struct mt_record *rec)
 {
-	size_t size, str = rec->has_str ? mt_str_size(mt_rec_str(rec)) : 0;
+	size_t size, str = rec->has_str ? mt_str_size(modtrace_rec_str(rec)) : 0;
 	size_t file = nla_total_size(0) + MT_U32_SIZE + MT_U64_SIZE;
 
 	size = 4 * MT_U32_SIZE + 2 * MT_U64_SIZE;	/* type ... flags */
@@ -785,7 +786,7 @@ static size_t mt_record_msg_size(struct mt_record *rec)
 		return size + nla_total_size(0) + mt_str_size(rec->freed.name);
 	default:
 		return size + 3 * MT_U64_SIZE + file +
-		       mt_str_size(mt_rec_path(rec)) + nla_total_size(0) +
+		       mt_str_size(modtrace_rec_path(rec)) + nla_total_size(0) +
 		       mt_str_size(rec->exit.name);
 	}
 }
@@ -895,7 +896,7 @@ static int mt_fill_shutdown(struct sk_buff *skb, struct mt_record *rec,
 {
 	struct mt_ring_stats st;
 
-	mt_ring_stats(&st);
+	modtrace_ring_stats(&st);
 	if (nla_put_u32(skb, MODTRACE_ATTR_TYPE, MODTRACE_REC_SHUTDOWN) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_NEXT_SEQ, st.next_seq) ||
 	    (loss && mt_put_loss(skb, loss)))
@@ -1181,34 +1182,34 @@ static void mt_history_keep(struct mt_record *rec, size_t size)
 	struct sk_buff *skb;
 	struct mt_reader *r;
 
-	if (!mt_history_records)
+	if (!modtrace_history_records)
 		return;
 	/* not held for want of memory: a replaying reader counts it lost */
 	skb = mt_build(size, mt_fill_record, rec, NULL);
 	if (!skb)
 		return;
-	victim = mt_history_victim();
+	victim = modtrace_history_victim();
 	if (victim) {
 		list_for_each_entry(r, &mt_readers, node) {
 			/* sent already, or all of it sent (no cursor) */
 			if (!r->replaying || !r->cursor ||
-			    mt_history_ord(victim) < mt_history_ord(r->cursor))
+			    modtrace_history_ord(victim) < modtrace_history_ord(r->cursor))
 				continue;
-			if (mt_history_seq(victim) >= r->start_seq)
+			if (modtrace_history_seq(victim) >= r->start_seq)
 				r->history++;
 			if (r->cursor == victim)
-				r->cursor = mt_history_next(victim);
+				r->cursor = modtrace_history_next(victim);
 		}
-		mt_history_evict(victim);
+		modtrace_history_evict(victim);
 	}
 	nlh = nlmsg_hdr(skb);
-	mt_history_add(rec, nlmsg_data(nlh) + GENL_HDRLEN,
-		       nlmsg_len(nlh) - GENL_HDRLEN);
+	modtrace_history_add(rec, nlmsg_data(nlh) + GENL_HDRLEN,
+			     nlmsg_len(nlh) - GENL_HDRLEN);
 	nlmsg_free(skb);
 	/* a reader waiting for the next entry added: this one */
 	list_for_each_entry(r, &mt_readers, node)
 		if (r->replaying && !r->cursor)
-			r->cursor = mt_history_last();
+			r->cursor = modtrace_history_last();
 }
 
 /*
@@ -1231,7 +1232,7 @@ static int mt_send_entry(struct mt_reader *r, const struct mt_hist_entry *e)
 	loss.nmissed = 0;
 	loss.busy = 0;
 	lossy = loss.socket_full || loss.nomem || loss.history;
-	attrs = mt_history_data(e, &len);
+	attrs = modtrace_history_data(e, &len);
 	skb = genlmsg_new(len + MT_LOSS_SIZE, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
@@ -1269,7 +1270,7 @@ static int mt_replay(struct mt_reader *r)
 	int err;
 
 	while ((e = r->cursor)) {
-		seq = mt_history_seq(e);
+		seq = modtrace_history_seq(e);
 		before = seq < r->start_seq;
 		if (seq >= r->from_seq) {
 			err = mt_send_entry(r, e);
@@ -1280,7 +1281,7 @@ static int mt_replay(struct mt_reader *r)
 			if (before)
 				r->sent_before++;
 		}
-		r->cursor = mt_history_next(e);
+		r->cursor = modtrace_history_next(e);
 	}
 	/*
 	 * Records still wait in the buffer (this round's budget ran out): they
@@ -1288,7 +1289,7 @@ static int mt_replay(struct mt_reader *r)
 	 * subscribed is skipped by the live stream. Its cursor is then the
 	 * next entry added.
 	 */
-	if (mt_ring_peek())
+	if (modtrace_ring_peek())
 		return 0;
 	r->replaying = false;
 	r->history += r->start_seq - r->from_seq - r->sent_before;
@@ -1312,22 +1313,22 @@ static void mt_drain(unsigned int budget)
 	mutex_lock(&mt_readers_lock);
 	/*
 	 * The seq first, then the open calls: if none is open, every call
-	 * with records below that seq has ended (mt_probes_calls_open()), and
+	 * with records below that seq has ended (modtrace_probes_calls_open()), and
 	 * once the buffer is empty, what is kept of them waits for nothing.
 	 */
-	mt_ring_stats(&st);
-	ended = !mt_probes_calls_open();
-	while (budget-- && (rec = mt_ring_peek())) {
+	modtrace_ring_stats(&st);
+	ended = !modtrace_probes_calls_open();
+	while (budget-- && (rec = modtrace_ring_peek())) {
 		size_t size = mt_record_msg_size(rec);
 
 		mt_history_keep(rec, size);
 		mt_send_all(size, mt_fill_record, rec, 0);
-		mt_ring_pop();
+		modtrace_ring_pop();
 		cond_resched();
 	}
-	ended = ended && mt_ring_empty();
+	ended = ended && modtrace_ring_empty();
 	if (ended)
-		mt_history_forget_open(st.next_seq);
+		modtrace_history_forget_open(st.next_seq);
 	list_for_each_entry_safe(r, tmp, &mt_readers, node) {
 		if (r->nr_kept)
 			kept |= !ended || mt_kept_forget(r, st.next_seq);
@@ -1355,16 +1356,16 @@ static void mt_drain(unsigned int budget)
 
 static void mt_retry_fn(struct work_struct *work)
 {
-	mt_drain(mt_buffer_records);
+	mt_drain(modtrace_buffer_records);
 }
 
 static void mt_work_fn(struct work_struct *work)
 {
-	/* Before looking at the buffer: see mt_kick(). */
+	/* Before looking at the buffer: see modtrace_kick(). */
 	atomic_xchg(&mt_kicked, MT_KICK_NONE);
-	mt_drain(mt_buffer_records);
+	mt_drain(modtrace_buffer_records);
 	/* Under a flood, yield the CPU between rounds. */
-	if (mt_ring_peek())
+	if (modtrace_ring_peek())
 		queue_work(mt_wq, &mt_work);
 }
 
@@ -1392,7 +1393,7 @@ static struct notifier_block mt_netlink_nb = {
 };
 
 /* The worker and the notifier; before the probes, which kick the worker. */
-int mt_netlink_init(void)
+int modtrace_netlink_init(void)
 {
 	int err;
 
@@ -1410,7 +1411,7 @@ int mt_netlink_init(void)
 static bool mt_family_registered;
 
 /* The family; after the probes, so that GET_STATUS finds them in place. */
-int mt_netlink_register(void)
+int modtrace_netlink_register(void)
 {
 	int err = genl_register_family(&mt_family);
 
@@ -1460,7 +1461,7 @@ static void mt_tell_shutdown(void)
  * With the probes gone: accept no new reader, send what is left and tell
  * every reader the module is going away.
  */
-void mt_netlink_stop(void)
+void modtrace_netlink_stop(void)
 {
 	struct mt_reader *r;
 
@@ -1482,7 +1483,7 @@ void mt_netlink_stop(void)
 	mt_tell_shutdown();
 }
 
-void mt_netlink_exit(void)
+void modtrace_netlink_exit(void)
 {
 	struct mt_reader *r, *tmp;
 
@@ -1499,4 +1500,4 @@ void mt_netlink_exit(void)
  * What the probe handlers run must not be probed itself: a hit there would
  * re-enter the handlers.
  */
-NOKPROBE_SYMBOL(mt_kick);
+NOKPROBE_SYMBOL(modtrace_kick);

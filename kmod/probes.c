@@ -100,7 +100,7 @@ struct mt_probe {
 /* A syscall entry that found the buffer full, kept until the return */
 struct mt_saved_entry {
 	struct mt_record rec;
-	char str[MT_SAVED_STR];	/* mt_rec_str(&rec): must follow it */
+	char str[MT_SAVED_STR];	/* modtrace_rec_str(&rec): must follow it */
 };
 
 /* Per call, kept by the kretprobe instance from entry to return */
@@ -117,7 +117,7 @@ struct mt_call {
 /*
  * The delete_module() calls that name modtrace itself, from entry to
  * return. If one gets as far as modtrace's exit (it is unloading us), the
- * kretprobe is gone before its return: mt_probes_self_exit() makes the
+ * kretprobe is gone before its return: modtrace_probes_self_exit() makes the
  * return record instead, which cannot be anything but 0 by then.
  */
 #define MT_SELF_CALLS	4
@@ -279,7 +279,7 @@ static atomic_t mt_works = ATOMIC_INIT(0);
  * their return record is committed or lost. While none is open, every
  * record such a call made is in the buffer or counted lost, which tells the
  * worker that an entry still waiting for its return will wait in vain
- * (mt_probes_calls_open()).
+ * (modtrace_probes_calls_open()).
  */
 static atomic_t mt_open_calls = ATOMIC_INIT(0);
 
@@ -292,7 +292,7 @@ static bool mt_counts_open(const struct mt_probe *p)
 /* A call mt_counts_open() counts has its return record in place, or lost. */
 static void mt_call_closed(void)
 {
-	/* Pairs with the acquire in mt_probes_calls_open(): the record first. */
+	/* Pairs with the acquire in modtrace_probes_calls_open(): the record first. */
 	smp_mb__before_atomic();
 	atomic_dec(&mt_open_calls);
 }
@@ -315,14 +315,14 @@ static struct {
 	u64 *stamp;		/* for evicting the oldest */
 	bool *truncated;
 	u64 next_stamp;
-	char *buf;		/* nr_slots strings of mt_string_max + 1 */
+	char *buf;		/* nr_slots strings of modtrace_string_max + 1 */
 } mt_args = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(mt_args.lock),
 };
 
 static char *mt_args_buf(unsigned int slot)
 {
-	return mt_args.buf + slot * ((size_t)mt_string_max + 1);
+	return mt_args.buf + slot * ((size_t)modtrace_string_max + 1);
 }
 
 /* Argument @n of the probed call, as the caller of the syscall gave it. */
@@ -452,7 +452,7 @@ static struct mt_record *mt_begin(const struct mt_probe *p, u32 type,
 {
 	struct mt_record *rec;
 
-	rec = mt_ring_reserve(type, for_load, may_defer, seq);
+	rec = modtrace_ring_reserve(type, for_load, may_defer, seq);
 	if (rec)
 		mt_fill_common(p, rec, ts);
 	return rec;
@@ -461,7 +461,7 @@ static struct mt_record *mt_begin(const struct mt_probe *p, u32 type,
 /* Hand a filled record to the worker, at once if the buffer fills up. */
 static void mt_commit(struct mt_record *rec)
 {
-	mt_kick(mt_ring_commit(rec));
+	modtrace_kick(modtrace_ring_commit(rec));
 }
 
 /* The probes whose entry is worth keeping for a call that succeeds */
@@ -513,7 +513,7 @@ static void mt_enter_init(const struct mt_point *pt, struct pt_regs *regs,
 			  struct mt_record *rec, size_t str_size)
 {
 	rec->init.len = mt_arg(pt, regs, 1);
-	rec->has_str = mt_copy_user_string(mt_rec_str(rec),
+	rec->has_str = mt_copy_user_string(modtrace_rec_str(rec),
 					   (const char __user *)mt_arg(pt, regs, 2),
 					   str_size, &rec->flags,
 					   MODTRACE_RECORD_F_PARAMS_TRUNCATED,
@@ -569,7 +569,7 @@ static void mt_enter_finit(const struct mt_point *pt, struct pt_regs *regs,
 		rec->flags |= MODTRACE_RECORD_F_PATH_UNAVAILABLE;
 	}
 	rec->finit.flags = (u32)mt_arg(pt, regs, 2);
-	rec->has_str = mt_copy_user_string(mt_rec_str(rec),
+	rec->has_str = mt_copy_user_string(modtrace_rec_str(rec),
 					   (const char __user *)mt_arg(pt, regs, 1),
 					   str_size, &rec->flags,
 					   MODTRACE_RECORD_F_PARAMS_TRUNCATED,
@@ -673,7 +673,7 @@ static int mt_entry_handler(struct kretprobe_instance *ri,
 	struct mt_record *rec;
 
 	atomic64_inc(&pt->hits);
-	/* before the seq is given out: see mt_probes_calls_open() */
+	/* before the seq is given out: see modtrace_probes_calls_open() */
 	if (mt_counts_open(p))
 		atomic_inc(&mt_open_calls);
 	call->seq = 0;
@@ -708,10 +708,10 @@ static int mt_entry_handler(struct kretprobe_instance *ri,
 
 	switch (p->id) {
 	case MODTRACE_PROBE_INIT_MODULE:
-		mt_enter_init(pt, regs, rec, mt_string_max + 1);
+		mt_enter_init(pt, regs, rec, modtrace_string_max + 1);
 		break;
 	case MODTRACE_PROBE_FINIT_MODULE:
-		mt_enter_finit(pt, regs, rec, mt_string_max + 1, call);
+		mt_enter_finit(pt, regs, rec, modtrace_string_max + 1, call);
 		break;
 	case MODTRACE_PROBE_DO_INIT_MODULE:
 		mt_enter_do_init(pt, regs, rec, call);
@@ -733,11 +733,11 @@ static void mt_send_deferred(struct mt_call *call)
 	struct mt_record *rec;
 	u64 seq = call->seq;
 
-	rec = mt_ring_reserve(saved->type, true, false, &seq);
+	rec = modtrace_ring_reserve(saved->type, true, false, &seq);
 	if (!rec)
 		return;
 	memcpy(rec, saved, sizeof(*rec));
-	strscpy(mt_rec_str(rec), call->saved.str, mt_string_max + 1);
+	strscpy(modtrace_rec_str(rec), call->saved.str, modtrace_string_max + 1);
 	mt_commit(rec);
 }
 
@@ -754,12 +754,12 @@ static void mt_put_path(struct mt_record *rec, struct file *file)
 		rec->flags |= MODTRACE_RECORD_F_PATH_UNAVAILABLE;
 	} else {
 		len = strlen(path);
-		if (len > mt_string_max) {
-			len = mt_string_max;
+		if (len > modtrace_string_max) {
+			len = modtrace_string_max;
 			rec->flags |= MODTRACE_RECORD_F_PATH_TRUNCATED;
 		}
-		memcpy(mt_rec_path(rec), path, len);
-		mt_rec_path(rec)[len] = '\0';
+		memcpy(modtrace_rec_path(rec), path, len);
+		modtrace_rec_path(rec)[len] = '\0';
 	}
 	if (buf)
 		__putname(buf);
@@ -778,7 +778,7 @@ static void mt_path_work(struct callback_head *head)
 	struct mt_record *rec;
 	u64 seq = 0;
 
-	rec = mt_ring_reserve(slot->exit.type, slot->for_load, false, &seq);
+	rec = modtrace_ring_reserve(slot->exit.type, slot->for_load, false, &seq);
 	if (rec) {
 		memcpy(rec, &slot->exit, sizeof(*rec));
 		rec->seq = seq;
@@ -871,7 +871,7 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 		if (ret == 0)
 			mt_send_deferred(call);
 		else
-			mt_ring_count_lost();
+			modtrace_ring_count_lost();
 	}
 	if (p->id == MODTRACE_PROBE_FINIT_MODULE &&
 	    mt_return_file(p, call, ret, elapsed))
@@ -963,7 +963,7 @@ static int mt_parse_args_handler(struct kprobe *kp, struct pt_regs *regs)
 	mt_args.key[slot] = doing;
 	mt_args.stamp[slot] = ++mt_args.next_stamp;
 	mt_args.truncated[slot] = strscpy(mt_args_buf(slot), args,
-					  mt_string_max + 1) < 0;
+					  modtrace_string_max + 1) < 0;
 	raw_spin_unlock_irqrestore(&mt_args.lock, flags);
 	return 0;
 }
@@ -1030,7 +1030,7 @@ static void mt_take_args(const struct module *mod, struct mt_record *rec)
 	for (i = 0; i < mt_args.nr_slots; i++) {
 		if (mt_args.key[i] != mod->name)
 			continue;
-		strscpy(mt_rec_str(rec), mt_args_buf(i), mt_string_max + 1);
+		strscpy(modtrace_rec_str(rec), mt_args_buf(i), modtrace_string_max + 1);
 		rec->has_str = true;
 		if (mt_args.truncated[i])
 			rec->flags |= MODTRACE_RECORD_F_ARGS_TRUNCATED;
@@ -1089,7 +1089,7 @@ static int mt_alloc_tables(void)
 	mt_args.key = kcalloc(n, sizeof(*mt_args.key), GFP_KERNEL);
 	mt_args.stamp = kcalloc(n, sizeof(*mt_args.stamp), GFP_KERNEL);
 	mt_args.truncated = kcalloc(n, sizeof(*mt_args.truncated), GFP_KERNEL);
-	mt_args.buf = kvcalloc(n, (size_t)mt_string_max + 1, GFP_KERNEL);
+	mt_args.buf = kvcalloc(n, (size_t)modtrace_string_max + 1, GFP_KERNEL);
 	mt_files = kvcalloc(n, sizeof(*mt_files), GFP_KERNEL);
 	if (!mt_args.key || !mt_args.stamp || !mt_args.truncated ||
 	    !mt_args.buf || !mt_files) {
@@ -1178,7 +1178,7 @@ static bool mt_probe_register(struct mt_probe *p)
 	return any;
 }
 
-int mt_probes_register(void)
+int modtrace_probes_register(void)
 {
 	unsigned int i, attached = 0;
 	int err;
@@ -1204,7 +1204,7 @@ int mt_probes_register(void)
  * holds this up until it goes on), and put the files of calls whose return
  * no handler will see.
  */
-void mt_probes_unregister(void)
+void modtrace_probes_unregister(void)
 {
 	unsigned int i, j;
 
@@ -1236,7 +1236,7 @@ void mt_probes_unregister(void)
  * the last record of this instance. The call returns 0 once exit is
  * reached, forced or not: nothing after it can fail.
  */
-void mt_probes_self_exit(void)
+void modtrace_probes_self_exit(void)
 {
 	struct mt_self_call *self = mt_self_find();
 	const struct mt_probe *p = NULL;
@@ -1257,7 +1257,7 @@ void mt_probes_self_exit(void)
 		rec->exit.ret = 0;
 		rec->exit.entry_seq = self->seq;
 		rec->exit.duration = elapsed;
-		mt_ring_commit(rec);
+		modtrace_ring_commit(rec);
 	}
 	atomic_set(&self->tid, 0);
 }
@@ -1274,16 +1274,16 @@ static u64 mt_point_nmissed(const struct mt_probe *p,
 
 /*
  * Whether an init_module() or finit_module() call may still make a record.
- * Read after a seq was taken from the buffer (mt_ring_stats()): if none is
- * open, every such call whose records have lower seqs has ended, and its
- * records are committed or counted lost.
+ * Read after a seq was taken from the buffer (modtrace_ring_stats()): if
+ * none is open, every such call whose records have lower seqs has ended, and
+ * its records are committed or counted lost.
  */
-bool mt_probes_calls_open(void)
+bool modtrace_probes_calls_open(void)
 {
 	return atomic_read_acquire(&mt_open_calls) != 0;
 }
 
-u64 mt_probes_nmissed(void)
+u64 modtrace_probes_nmissed(void)
 {
 	unsigned int i, j;
 	u64 n = 0;
@@ -1327,7 +1327,7 @@ static int mt_put_point(struct sk_buff *skb, const struct mt_probe *p,
  * One PROBE_STATUS nest per point of the group in use; a probe attached
  * nowhere has one, with the error of the last candidate tried.
  */
-int mt_probes_put_status(struct sk_buff *skb)
+int modtrace_probes_put_status(struct sk_buff *skb)
 {
 	unsigned int i, j;
 	int err = 0;

@@ -17,7 +17,7 @@
  * trylock ends quickly; the bound is only a safety net, and a hit that
  * reaches it is counted as busy (it has no sequence number).
  *
- * The buffer knows nothing of its consumers: mt_ring_commit() only says
+ * The buffer knows nothing of its consumers: modtrace_ring_commit() only says
  * whether the worker is wanted at once, and the probes kick it.
  */
 
@@ -48,7 +48,7 @@ static struct {
 	raw_spinlock_t lock;	/* guards head, tail, used, next_seq, queued */
 	u32 head;		/* next slot to hand out */
 	u32 tail;		/* oldest slot not yet consumed */
-	u32 used;		/* written under the lock, read without by mt_ring_commit() */
+	u32 used;		/* written under the lock, read without by modtrace_ring_commit() */
 	u64 next_seq;
 	u64 queued;
 	/*
@@ -67,17 +67,17 @@ static struct {
 
 static size_t mt_str_size(void)
 {
-	return (size_t)mt_string_max + 1;
+	return (size_t)modtrace_string_max + 1;
 }
 
-int mt_ring_init(void)
+int modtrace_ring_init(void)
 {
 	mt_ring.stride = ALIGN(sizeof(struct mt_record) + 2 * mt_str_size(),
 			       sizeof(u64));
-	mt_ring.slots = vzalloc(array_size(mt_buffer_records, mt_ring.stride));
+	mt_ring.slots = vzalloc(array_size(modtrace_buffer_records, mt_ring.stride));
 	if (!mt_ring.slots)
 		return -ENOMEM;
-	mt_ring.state = kvcalloc(mt_buffer_records, sizeof(*mt_ring.state),
+	mt_ring.state = kvcalloc(modtrace_buffer_records, sizeof(*mt_ring.state),
 				 GFP_KERNEL);
 	if (!mt_ring.state) {
 		vfree(mt_ring.slots);
@@ -93,29 +93,29 @@ static struct mt_record *mt_slot(u32 idx)
 }
 
 /* The records hold no references: whatever is left is only memory. */
-void mt_ring_free(void)
+void modtrace_ring_free(void)
 {
 	kvfree(mt_ring.state);
 	vfree(mt_ring.slots);
 }
 
-char *mt_rec_str(struct mt_record *rec)
+char *modtrace_rec_str(struct mt_record *rec)
 {
 	return (char *)(rec + 1);
 }
 
-char *mt_rec_path(struct mt_record *rec)
+char *modtrace_rec_path(struct mt_record *rec)
 {
 	return (char *)(rec + 1) + mt_str_size();
 }
 
 /**
- * mt_ring_reserve() - hand out a slot and the next sequence number
+ * modtrace_ring_reserve() - hand out a slot and the next sequence number
  * @type: enum modtrace_record_type
  * @may_use_reserve: the record may take the slots kept for module loads
  * @may_defer: if no slot is free, do not count the loss yet: the caller
- *	keeps the record and later calls mt_ring_reserve() with its seq, or
- *	mt_ring_count_lost()
+ *	keeps the record and later calls modtrace_ring_reserve() with its seq, or
+ *	modtrace_ring_count_lost()
  * @seq: in: 0 for a new record, or the seq a deferred record already has;
  *	out: the record's seq
  *
@@ -123,19 +123,19 @@ char *mt_rec_path(struct mt_record *rec)
  * sees the loss as a gap. Called from probe handlers.
  *
  * Return: a slot with seq and type set and the rest zeroed, to be passed to
- * mt_ring_commit(); NULL if the buffer is full. *@seq is 0 only if the lock
- * could not be had in NMI context (the loss is then counted).
+ * modtrace_ring_commit(); NULL if the buffer is full. *@seq is 0 only if the
+ * lock could not be had in NMI context (the loss is then counted).
  */
-struct mt_record *mt_ring_reserve(u32 type, bool may_use_reserve,
-				  bool may_defer, u64 *seq)
+struct mt_record *modtrace_ring_reserve(u32 type, bool may_use_reserve,
+					bool may_defer, u64 *seq)
 {
-	u32 limit = mt_buffer_records;
+	u32 limit = modtrace_buffer_records;
 	struct mt_record *rec = NULL;
 	unsigned long flags;
 	u32 idx;
 
 	if (!may_use_reserve)
-		limit -= mt_reserved_records;
+		limit -= modtrace_reserved_records;
 
 	if (in_nmi()) {
 		unsigned int spins = 0;
@@ -155,7 +155,7 @@ struct mt_record *mt_ring_reserve(u32 type, bool may_use_reserve,
 		*seq = mt_ring.next_seq++;
 	if (mt_ring.used < limit) {
 		idx = mt_ring.head;
-		mt_ring.head = (idx + 1) % mt_buffer_records;
+		mt_ring.head = (idx + 1) % modtrace_buffer_records;
 		WRITE_ONCE(mt_ring.used, mt_ring.used + 1);
 		mt_ring.queued++;
 		rec = mt_slot(idx);
@@ -170,13 +170,13 @@ struct mt_record *mt_ring_reserve(u32 type, bool may_use_reserve,
 	memset(rec, 0, sizeof(*rec));
 	rec->seq = *seq;
 	rec->type = type;
-	mt_rec_str(rec)[0] = '\0';
-	mt_rec_path(rec)[0] = '\0';
+	modtrace_rec_str(rec)[0] = '\0';
+	modtrace_rec_path(rec)[0] = '\0';
 	return rec;
 }
 
 /* Count a deferred record as lost after all. */
-void mt_ring_count_lost(void)
+void modtrace_ring_count_lost(void)
 {
 	atomic64_inc(&mt_ring.lost);
 }
@@ -185,17 +185,17 @@ void mt_ring_count_lost(void)
  * Hand a filled slot to the consumer. Return: whether it is wanted at once
  * (a quarter of the buffer waits) rather than at its leisure.
  */
-bool mt_ring_commit(struct mt_record *rec)
+bool modtrace_ring_commit(struct mt_record *rec)
 {
 	u32 idx = ((u8 *)rec - mt_ring.slots) / mt_ring.stride;
 
-	/* Pairs with the acquire in mt_ring_peek(): the contents come first. */
+	/* Pairs with the acquire in modtrace_ring_peek(): the contents come first. */
 	smp_store_release(&mt_ring.state[idx], MT_SLOT_READY);
-	return READ_ONCE(mt_ring.used) >= mt_buffer_records / 4;
+	return READ_ONCE(mt_ring.used) >= modtrace_buffer_records / 4;
 }
 
 /* The oldest slot, if it is committed. Worker only. */
-struct mt_record *mt_ring_peek(void)
+struct mt_record *modtrace_ring_peek(void)
 {
 	unsigned long flags;
 	u32 idx, used;
@@ -205,26 +205,26 @@ struct mt_record *mt_ring_peek(void)
 	used = mt_ring.used;
 	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
 
-	/* Pairs with the release in mt_ring_commit(). */
+	/* Pairs with the release in modtrace_ring_commit(). */
 	if (!used || smp_load_acquire(&mt_ring.state[idx]) != MT_SLOT_READY)
 		return NULL;
 	return mt_slot(idx);
 }
 
-/* Free the slot mt_ring_peek() returned. Worker only. */
-void mt_ring_pop(void)
+/* Free the slot modtrace_ring_peek() returned. Worker only. */
+void modtrace_ring_pop(void)
 {
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&mt_ring.lock, flags);
 	WRITE_ONCE(mt_ring.state[mt_ring.tail], MT_SLOT_FREE);
-	mt_ring.tail = (mt_ring.tail + 1) % mt_buffer_records;
+	mt_ring.tail = (mt_ring.tail + 1) % modtrace_buffer_records;
 	WRITE_ONCE(mt_ring.used, mt_ring.used - 1);
 	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
 }
 
 /* Whether every slot handed out has been consumed. Worker only. */
-bool mt_ring_empty(void)
+bool modtrace_ring_empty(void)
 {
 	unsigned long flags;
 	bool empty;
@@ -235,7 +235,7 @@ bool mt_ring_empty(void)
 	return empty;
 }
 
-void mt_ring_stats(struct mt_ring_stats *st)
+void modtrace_ring_stats(struct mt_ring_stats *st)
 {
 	unsigned long flags;
 
@@ -251,8 +251,8 @@ void mt_ring_stats(struct mt_ring_stats *st)
  * What the probe handlers run must not be probed itself: a hit there would
  * re-enter the handlers.
  */
-NOKPROBE_SYMBOL(mt_rec_str);
-NOKPROBE_SYMBOL(mt_rec_path);
-NOKPROBE_SYMBOL(mt_ring_reserve);
-NOKPROBE_SYMBOL(mt_ring_count_lost);
-NOKPROBE_SYMBOL(mt_ring_commit);
+NOKPROBE_SYMBOL(modtrace_rec_str);
+NOKPROBE_SYMBOL(modtrace_rec_path);
+NOKPROBE_SYMBOL(modtrace_ring_reserve);
+NOKPROBE_SYMBOL(modtrace_ring_count_lost);
+NOKPROBE_SYMBOL(modtrace_ring_commit);
