@@ -9,7 +9,8 @@
  * (modtrace_kick()). The worker sends each record to every reader by
  * unicast and never blocks on a reader: a full socket drops the message,
  * and the loss is counted for that reader and reported with the next record
- * it does get.
+ * it does get. A record's message is built once and cloned for each reader;
+ * one that has losses to hear of gets its own, with the LOSS nest.
  *
  * Except the records of loads: a reader that falls behind a flood must
  * still see every load. Records a full socket refused that belong to a load
@@ -840,16 +841,34 @@ static int mt_unicast(struct mt_reader *r, struct sk_buff *skb)
 	return genlmsg_unicast(&init_net, skb, r->portid);
 }
 
-/* Send one message to @r. A failure is left to the caller to count. */
+/*
+ * A copy of @msg, the message built once for every reader (NULL if that
+ * failed), or else one built now.
+ */
+static struct sk_buff *mt_msg_copy(struct sk_buff *msg, size_t size,
+				   mt_fill_fn fill, struct mt_record *rec)
+{
+	if (msg)
+		return skb_clone(msg, GFP_KERNEL);
+	return mt_build(size, fill, rec, NULL);
+}
+
+/*
+ * Send one message to @r: a copy of @msg unless a loss notice must ride
+ * along. A failure is left to the caller to count.
+ */
 static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
-		       struct mt_record *rec)
+		       struct mt_record *rec, struct sk_buff *msg)
 {
 	struct mt_loss loss;
 	bool lossy = mt_pending_loss(r, &loss);
 	struct sk_buff *skb;
 	int err;
 
-	skb = mt_build(size, fill, rec, lossy ? &loss : NULL);
+	if (lossy)
+		skb = mt_build(size, fill, rec, &loss);
+	else
+		skb = mt_msg_copy(msg, size, fill, rec);
 	if (!skb)
 		return -ENOMEM;
 	err = mt_unicast(r, skb);
@@ -868,7 +887,7 @@ static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 static int mt_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 		   struct mt_record *rec)
 {
-	int err = mt_try_send(r, size, fill, rec);
+	int err = mt_try_send(r, size, fill, rec, NULL);
 
 	/* A loss notice or shutdown that did not go out is no lost record. */
 	if (err && rec && err != -ECONNREFUSED)
@@ -1068,9 +1087,12 @@ static bool mt_is_load(struct mt_reader *r, struct mt_record *rec,
 	}
 }
 
-/* Send record @rec to reader @r (see the top of this file). */
+/*
+ * Send record @rec to reader @r (see the top of this file); @msg is its
+ * message without a loss notice, or NULL.
+ */
 static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
-			  size_t size)
+			  size_t size, struct sk_buff *msg)
 {
 	bool load, entry;
 	struct sk_buff *skb, *copy;
@@ -1087,7 +1109,7 @@ static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
 		} else if (!load) {
 			mt_count_lost(r, -EAGAIN);
 		} else {
-			skb = mt_build(size, mt_fill_record, rec, NULL);
+			skb = mt_msg_copy(msg, size, mt_fill_record, rec);
 			if (skb)
 				mt_hold(r, skb);
 			else
@@ -1096,7 +1118,7 @@ static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
 		return 0;
 	}
 	if (!load) {
-		err = mt_try_send(r, size, mt_fill_record, rec);
+		err = mt_try_send(r, size, mt_fill_record, rec, msg);
 		if (err == -EAGAIN && entry)
 			mt_keep_entry(r, rec, size);
 		else if (err && err != -ECONNREFUSED)
@@ -1104,7 +1126,7 @@ static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
 		return err;
 	}
 	/* A load's message carries no loss notice: it may wait. */
-	skb = mt_build(size, mt_fill_record, rec, NULL);
+	skb = mt_msg_copy(msg, size, mt_fill_record, rec);
 	if (!skb) {
 		mt_count_lost(r, -ENOMEM);
 		return -ENOMEM;
@@ -1125,13 +1147,12 @@ static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
 }
 
 /*
- * Send to every reader, forgetting those whose socket is gone.
+ * Send to every reader, forgetting those whose socket is gone; @msg is
+ * record @rec's message without a loss notice, or NULL.
  * Return: whether some reader could not take the message.
  */
-static bool mt_send_all(size_t size,
-			int (*fill)(struct sk_buff *skb, struct mt_record *rec,
-				    const struct mt_loss *loss),
-			struct mt_record *rec, u32 only_flags)
+static bool mt_send_all(size_t size, mt_fill_fn fill, struct mt_record *rec,
+			struct sk_buff *msg, u32 only_flags)
 {
 	struct mt_reader *r, *tmp;
 	struct mt_loss loss;
@@ -1155,7 +1176,7 @@ static bool mt_send_all(size_t size,
 			if (!err)
 				err = mt_send(r, size, fill, rec);
 		} else if (rec) {
-			err = mt_send_record(r, rec, size);
+			err = mt_send_record(r, rec, size, msg);
 		} else {
 			err = mt_send(r, size, fill, rec);
 		}
@@ -1170,30 +1191,27 @@ static bool mt_send_all(size_t size,
 }
 
 /*
- * Keep @rec, whose message takes @size, in the history. The entry pushed
- * out for it is lost to the replaying readers that had not been sent it
+ * Keep @rec, whose message is @msg, in the history. The entry pushed out
+ * for it is lost to the replaying readers that had not been sent it
  * (counted for them if it was made after they subscribed; before, it is
  * counted when they reach the end).
  */
-static void mt_history_keep(struct mt_record *rec, size_t size)
+static void mt_history_keep(struct mt_record *rec, struct sk_buff *msg)
 {
 	struct mt_hist_entry *victim;
 	struct nlmsghdr *nlh;
-	struct sk_buff *skb;
 	struct mt_reader *r;
 
-	if (!modtrace_history_records)
-		return;
 	/* not held for want of memory: a replaying reader counts it lost */
-	skb = mt_build(size, mt_fill_record, rec, NULL);
-	if (!skb)
+	if (!modtrace_history_records || !msg)
 		return;
 	victim = modtrace_history_victim();
 	if (victim) {
 		list_for_each_entry(r, &mt_readers, node) {
 			/* sent already, or all of it sent (no cursor) */
 			if (!r->replaying || !r->cursor ||
-			    modtrace_history_ord(victim) < modtrace_history_ord(r->cursor))
+			    modtrace_history_ord(victim) <
+			    modtrace_history_ord(r->cursor))
 				continue;
 			if (modtrace_history_seq(victim) >= r->start_seq)
 				r->history++;
@@ -1202,10 +1220,9 @@ static void mt_history_keep(struct mt_record *rec, size_t size)
 		}
 		modtrace_history_evict(victim);
 	}
-	nlh = nlmsg_hdr(skb);
+	nlh = nlmsg_hdr(msg);
 	modtrace_history_add(rec, nlmsg_data(nlh) + GENL_HDRLEN,
 			     nlmsg_len(nlh) - GENL_HDRLEN);
-	nlmsg_free(skb);
 	/* a reader waiting for the next entry added: this one */
 	list_for_each_entry(r, &mt_readers, node)
 		if (r->replaying && !r->cursor)
@@ -1313,16 +1330,20 @@ static void mt_drain(unsigned int budget)
 	mutex_lock(&mt_readers_lock);
 	/*
 	 * The seq first, then the open calls: if none is open, every call
-	 * with records below that seq has ended (modtrace_probes_calls_open()), and
-	 * once the buffer is empty, what is kept of them waits for nothing.
+	 * with records below that seq has ended (see
+	 * modtrace_probes_calls_open()), and once the buffer is empty, what
+	 * is kept of them waits for nothing.
 	 */
 	modtrace_ring_stats(&st);
 	ended = !modtrace_probes_calls_open();
 	while (budget-- && (rec = modtrace_ring_peek())) {
 		size_t size = mt_record_msg_size(rec);
+		/* built once: the readers with no loss to hear of get clones */
+		struct sk_buff *msg = mt_build(size, mt_fill_record, rec, NULL);
 
-		mt_history_keep(rec, size);
-		mt_send_all(size, mt_fill_record, rec, 0);
+		mt_history_keep(rec, msg);
+		mt_send_all(size, mt_fill_record, rec, msg, 0);
+		consume_skb(msg);
 		modtrace_ring_pop();
 		cond_resched();
 	}
@@ -1345,7 +1366,7 @@ static void mt_drain(unsigned int budget)
 			retry = true;
 		}
 	}
-	retry |= mt_send_all(NLMSG_GOODSIZE, mt_fill_loss, NULL,
+	retry |= mt_send_all(NLMSG_GOODSIZE, mt_fill_loss, NULL, NULL,
 			     MODTRACE_SUBSCRIBE_F_LOSS_NOTICE);
 	if ((retry || kept) && !mt_stopping)
 		queue_delayed_work(mt_wq, &mt_retry_work,
