@@ -46,7 +46,9 @@ A scenario can ask for kernel command-line options with a line
 they are added to the guest's command line (every scenario's, in order).
 A line '# mt-timeout: S' there sets its limit when --timeout is not given;
 a line '# mt-taints: WHY' (it taints the kernel) makes it run after the
-others.
+others; a line '# mt-needs: ynl' puts Debian's python3 with PyYAML, the
+kernel's YNL library (/lib/mt/ynl/lib) and kmod/modtrace.yaml
+(/lib/mt/modtrace.yaml) in the guest.
 
 Inside the guest: /sbin has Debian's kmod tools, /bin busybox, our modules
 are in /lib/modules/RELEASE/extra (and /lib/mt/mt_clean.ko.xz); a scenario
@@ -108,7 +110,7 @@ case $kernel/$release in *-debug/* | *mtdebug*) slow=1 ;; esac
 
 # What each scenario's leading comment block asks for: '# mt-append:' kernel
 # options, '# mt-timeout:' a longer limit than the default (300 s).
-names=() limits=() append_extra= total=0
+names=() limits=() append_extra= total=0 needs_ynl=0
 for scenario in "${scenarios[@]}"; do
 	[ -f "$scenario" ] || [ "$scenario" = /dev/null ] || { mt_say "no scenario file $scenario"; exit 2; }
 	scenario_timeout=
@@ -118,6 +120,7 @@ for scenario in "${scenarios[@]}"; do
 			opt=${line#'# mt-append: '}
 			case " $append_extra " in *" $opt "*) ;; *) append_extra+=" $opt" ;; esac ;;
 		'# mt-timeout: '*) scenario_timeout=${line#'# mt-timeout: '} ;;
+		'# mt-needs: ynl') needs_ynl=1 ;;
 		'#'* | '') ;;
 		*) break ;;
 		esac
@@ -162,6 +165,26 @@ for b in /usr/bin/jq "${bins[@]}"; do
 	cp "$b" "$root/usr/bin/"
 	copy_libs "$b"
 done
+
+# The kernel's YNL client: Debian's python3 and its standard library, less
+# what no scenario imports, PyYAML, the YNL library and the spec.
+if [ $needs_ynl -eq 1 ]; then
+	ynl_lib=$("$MT_TOP/scripts/ynl-check.sh" --lib)
+	cp /usr/bin/python3.11 "$root/usr/bin/python3"
+	copy_libs /usr/bin/python3.11
+	tar -C /usr/lib -cf - --exclude=test --exclude=idlelib --exclude=tkinter \
+		--exclude=lib2to3 --exclude=ensurepip --exclude=distutils \
+		--exclude=pydoc_data --exclude=unittest --exclude='config-3.11-*' \
+		python3.11 python3/dist-packages/yaml python3/dist-packages/_yaml |
+		tar -C "$root/usr/lib" -xf -
+	for so in /usr/lib/python3.11/lib-dynload/*.so \
+		/usr/lib/python3/dist-packages/yaml/*.so; do
+		[ -e "$so" ] && copy_libs "$so"
+	done
+	mkdir -p "$root/lib/mt/ynl"
+	cp -r "$ynl_lib" "$root/lib/mt/ynl/lib"
+	cp "$MT_TOP/kmod/modtrace.yaml" "$root/lib/mt/modtrace.yaml"
+fi
 
 mdir=$root/lib/modules/$release
 mkdir -p "$mdir/extra"

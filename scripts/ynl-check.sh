@@ -4,23 +4,28 @@
 # generate the uAPI header and compare. --write regenerates the header in
 # place instead. The generator (tools/net/ynl) and the schemas
 # (Documentation/netlink) come from Debian's linux-source-6.12, extracted once
-# per package version into the cache.
+# per package version into the cache. --lib extracts them and prints the
+# directory of the YNL Python library (tools/net/ynl/lib), for the guest.
+# Debian's python3, whose yaml and jsonschema are the packages make deps
+# installs.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 usage() {
 	cat <<USAGE
-usage: $MT_PROG [--write]
+usage: $MT_PROG [--write | --lib]
 
 Without arguments: fail, with a diff, if kmod/uapi/modtrace.h differs from
 what kmod/modtrace.yaml generates. --write: regenerate kmod/uapi/modtrace.h.
+--lib: print the directory of the kernel's YNL Python library.
 USAGE
 }
 
-write=0
+write=0 lib=0
 case "${1:-}" in
 '') ;;
 --write) write=1 ;;
+--lib) lib=1 ;;
 -h | --help) usage; exit 0 ;;
 *) usage >&2; exit 2 ;;
 esac
@@ -33,7 +38,8 @@ tarball=/usr/src/linux-source-6.12.tar.xz
 src=linux-source-6.12
 
 [ -f "$tarball" ] || mt_die "$tarball is missing: install linux-source-6.12 (run: make deps)"
-python3 -c 'import yaml, jsonschema' 2>/dev/null ||
+python=/usr/bin/python3
+$python -c 'import yaml, jsonschema' 2>/dev/null ||
 	mt_die "python3 needs yaml and jsonschema: install python3-yaml python3-jsonschema (run: make deps)"
 
 # The generator of the installed package version, extracted once.
@@ -56,13 +62,17 @@ if [ "$(cat "$cache/version" 2>/dev/null)" != "$version" ] ||
 		echo "$version" >"$cache/version"
 	fi
 fi
+if [ $lib -eq 1 ]; then
+	echo "$ynl/tools/net/ynl/lib"
+	exit 0
+fi
 schema=$ynl/Documentation/netlink/genetlink-legacy.yaml
 gen=$ynl/tools/net/ynl/ynl-gen-c.py
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-python3 - "$schema" "$spec" <<'PY' || mt_die "$spec_rel does not match the genetlink-legacy schema"
+$python - "$schema" "$spec" <<'PY' || mt_die "$spec_rel does not match the genetlink-legacy schema"
 import sys
 
 import jsonschema
@@ -87,7 +97,7 @@ mkdir -p "$tmp/tree/kmod"
 : >"$tmp/tree/MAINTAINERS"
 cp "$schema" "$tmp/tree/"
 cp "$spec" "$tmp/tree/$spec_rel"
-(cd "$tmp/tree" && python3 "$gen" --mode uapi --header \
+(cd "$tmp/tree" && $python "$gen" --mode uapi --header \
 	--spec "$tmp/tree/$spec_rel" -o "$tmp/modtrace.h") ||
 	mt_die "the generator failed on $spec_rel"
 

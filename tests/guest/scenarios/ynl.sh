@@ -2,11 +2,7 @@
 # own YNL client (tools/net/ynl/lib) instead of the modtrace reader:
 # GET_STATUS, SUBSCRIBE, the records of one real load decoded from the spec
 # alone and compared with what mtload did, then UNSUBSCRIBE.
-#
-# Not part of the guest lanes yet (tests/CMakeLists.txt leaves it out): the
-# guest needs python3 with PyYAML, the YNL library in /lib/mt/ynl and the
-# spec as /lib/mt/modtrace.yaml, which scripts/guest-run.sh does not put in
-# the initramfs.
+# mt-needs: ynl
 . /lib/mt/lib.sh
 P=$MT_PAYLOADS
 YNL=/lib/mt/ynl
