@@ -43,7 +43,7 @@ port=$(find_port results)
 # tidy: what a scenario may leave behind that would disturb the next one:
 # its programs, modtrace and the test payloads, mounts under /tmp.
 tidy() {
-	killall -KILL modtrace mtload mtload32 mtloadx32 mtnlfuzz 2>/dev/null
+	killall -KILL modtrace mtload mtload32 mtloadx32 mtnlfuzz python3 2>/dev/null
 	sleep 0.2
 	for m in $(awk '$1 ~ /^mt_/ { print $1 }' /proc/modules); do rmmod "$m" 2>/dev/null; done
 	grep -q '^modtrace ' /proc/modules && rmmod modtrace 2>/dev/null
