@@ -172,6 +172,7 @@ if [ $needs_ynl -eq 1 ]; then
 	ynl_lib=$("$MT_TOP/scripts/ynl-check.sh" --lib)
 	cp /usr/bin/python3.11 "$root/usr/bin/python3"
 	copy_libs /usr/bin/python3.11
+	mkdir -p "$root/usr/lib"
 	tar -C /usr/lib -cf - --exclude=test --exclude=idlelib --exclude=tkinter \
 		--exclude=lib2to3 --exclude=ensurepip --exclude=distutils \
 		--exclude=pydoc_data --exclude=unittest --exclude='config-3.11-*' \

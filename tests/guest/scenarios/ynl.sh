@@ -2,7 +2,11 @@
 # own YNL client (tools/net/ynl/lib) instead of the modtrace reader:
 # GET_STATUS, SUBSCRIBE, the records of one real load decoded from the spec
 # alone and compared with what mtload did, then UNSUBSCRIBE.
+#
+# The protocol is the same on every kernel, and python3 under TCG takes a
+# while: the lanes of 6.1 and 6.12 run it.
 # mt-needs: ynl
+# mt-kernels: 6.1 6.12
 . /lib/mt/lib.sh
 P=$MT_PAYLOADS
 YNL=/lib/mt/ynl
