@@ -307,10 +307,9 @@ static int mt_fill_subscribed(struct sk_buff *skb, u64 start_seq)
 	struct mt_history_stats hs;
 	struct mt_ring_stats st;
 
+	lockdep_assert_held(&mt_readers_lock);
 	modtrace_ring_stats(&st);
-	mutex_lock(&mt_readers_lock);
 	modtrace_history_stats(&hs);
-	mutex_unlock(&mt_readers_lock);
 	if (mt_put_identity(skb, start_seq) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_HISTORY_FIRST_SEQ,
 		       hs.held ? hs.first_seq : st.next_seq))
@@ -415,10 +414,14 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	replay = r && r->replaying;
+	/*
+	 * Replied to before the lock is let go: the worker sends records
+	 * under it, and a burst of them must not fill the socket before the
+	 * reply is in (the reply would be dropped).
+	 */
+	if (!err)
+		err = mt_reply(info, mt_fill_subscribed, start_seq);
 	mutex_unlock(&mt_readers_lock);
-	if (err)
-		return err;
-	err = mt_reply(info, mt_fill_subscribed, start_seq);
 	/* the worker sends the history, after the reply */
 	if (replay)
 		queue_work(mt_wq, &mt_work);

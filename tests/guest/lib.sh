@@ -285,12 +285,17 @@ mt_reader_start() {
 	before=$(mt_readers)
 	modtrace "$@" >"$out" 2>"$out.err" &
 	MT_READER=$!
-	n=300
-	while [ $n -gt 0 ] && [ "$(mt_readers)" = "$before" ]; do
+	# 30 s by the clock (each look takes a while on the slow debug kernel);
+	# a reader that gave up (OUT.err says why) ends the wait at once.
+	deadline=$(($(date +%s) + 30))
+	while [ "$(mt_readers)" = "$before" ]; do
+		if ! kill -0 "$MT_READER" 2>/dev/null ||
+			[ "$(date +%s)" -ge "$deadline" ]; then
+			echo "# the reader did not subscribe: $(tail -n 1 "$out.err")"
+			return 1
+		fi
 		sleep 0.1
-		n=$((n - 1))
 	done
-	[ $n -gt 0 ]
 }
 
 # mt_run_pid PIDFILE CMD...: run CMD as a process whose pid is written to
