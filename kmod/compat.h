@@ -27,6 +27,18 @@
  * to build on that field.
  */
 
+/*
+ * The start of the kernel's struct load_info (kernel/module/internal.h,
+ * not in the headers), the same on 6.1 and 6.12: load_module()'s first
+ * argument, read by the load_module probe (image.c).
+ */
+struct mt_load_info_head {
+	const char *name;
+	struct module *mod;
+	void *hdr;		/* Elf_Ehdr * */
+	unsigned long len;
+};
+
 #ifndef CONFIG_KRETPROBES
 #error "modtrace needs CONFIG_KRETPROBES"
 #endif

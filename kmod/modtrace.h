@@ -96,7 +96,12 @@ struct mt_record {
 			s64 ret;
 			u64 entry_seq;
 			u64 duration;
-			char name[MODULE_NAME_LEN];	/* do_init_module only */
+			/* do_init_module; init/finit_module: the image's module */
+			char name[MODULE_NAME_LEN];
+			/* init/finit_module: MODTRACE_IMAGE_*, 0 if none read */
+			u32 image_state;
+			u64 image_len;
+			u8 sha256[32];
 			/* finit_module only: its file, dev and ino if has_file */
 			u64 ino;
 			u32 dev;
@@ -163,6 +168,14 @@ const void *modtrace_history_data(const struct mt_hist_entry *e, u32 *len);
 u64 modtrace_history_seq(const struct mt_hist_entry *e);
 u64 modtrace_history_ord(const struct mt_hist_entry *e);
 void modtrace_history_stats(struct mt_history_stats *st);
+
+/* image.c */
+struct mt_load_info_head;
+int modtrace_image_init(void);
+void modtrace_image_exit(void);
+void modtrace_image_enter(const struct mt_load_info_head *info);
+void modtrace_image_take(struct mt_record *rec);
+u64 modtrace_image_unkept(void);
 
 /* probes.c */
 int modtrace_probes_register(void);

@@ -482,7 +482,9 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 			   modtrace_probes_nmissed()) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_NOMEM, nomem) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_READERS_GONE, gone) ||
-	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_BUSY, st->busy))
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_BUSY, st->busy) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT,
+			   modtrace_image_unkept()))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -657,11 +659,35 @@ static int mt_put_module_name(struct sk_buff *skb, const char *name)
 	return 0;
 }
 
+/* An IMAGE nest: what became of an init/finit_module call's image */
+static int mt_put_image(struct sk_buff *skb, struct mt_record *rec)
+{
+	u32 state = rec->exit.image_state;
+	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_IMAGE);
+
+	if (!nest ||
+	    nla_put_u32(skb, MODTRACE_IMAGE_ATTR_STATE, state) ||
+	    nla_put_u64_64bit(skb, MODTRACE_IMAGE_ATTR_LEN, rec->exit.image_len,
+			      MODTRACE_IMAGE_ATTR_PAD) ||
+	    (state == MODTRACE_IMAGE_HASHED &&
+	     nla_put(skb, MODTRACE_IMAGE_ATTR_SHA256, sizeof(rec->exit.sha256),
+		     rec->exit.sha256)) ||
+	    (rec->exit.name[0] &&
+	     nla_put_string(skb, MODTRACE_IMAGE_ATTR_NAME, rec->exit.name)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int mt_put_exit(struct sk_buff *skb, struct mt_record *rec)
 {
 	if (mt_put_u64(skb, MODTRACE_ATTR_ENTRY_SEQ, rec->exit.entry_seq) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_RET, rec->exit.ret) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_DURATION, rec->exit.duration))
+		return -EMSGSIZE;
+	if ((rec->type == MODTRACE_REC_INIT_MODULE_EXIT ||
+	     rec->type == MODTRACE_REC_FINIT_MODULE_EXIT) &&
+	    rec->exit.image_state && mt_put_image(skb, rec))
 		return -EMSGSIZE;
 	if (rec->type == MODTRACE_REC_FINIT_MODULE_EXIT && rec->exit.has_file)
 		return mt_put_file(skb, modtrace_rec_path(rec)[0] ?
@@ -789,8 +815,11 @@ static size_t mt_record_msg_size(struct mt_record *rec)
 	case MODTRACE_REC_MODULE_FREE:
 		return size + nla_total_size(0) + mt_str_size(rec->freed.name);
 	default:
+		/* a MODULE nest of the name, or an IMAGE nest */
 		return size + 3 * MT_U64_SIZE + file +
 		       mt_str_size(modtrace_rec_path(rec)) + nla_total_size(0) +
+		       MT_U32_SIZE + MT_U64_SIZE +
+		       nla_total_size(sizeof(rec->exit.sha256)) +
 		       mt_str_size(rec->exit.name);
 	}
 }

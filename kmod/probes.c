@@ -186,7 +186,13 @@ static const struct mt_target mt_read_file_targets[] = {
 	{ }
 };
 
+static const struct mt_target mt_load_targets[] = {
+	{ "load_module", MT_STYLE_ARGS },
+	{ }
+};
+
 static int mt_ni_handler(struct kprobe *kp, struct pt_regs *regs);
+static int mt_load_handler(struct kprobe *kp, struct pt_regs *regs);
 static int mt_parse_args_handler(struct kprobe *kp, struct pt_regs *regs);
 static int mt_free_handler(struct kprobe *kp, struct pt_regs *regs);
 static int mt_read_file_handler(struct kprobe *kp, struct pt_regs *regs);
@@ -239,6 +245,11 @@ static struct mt_probe mt_probes[] = {
 		.id = MODTRACE_PROBE_READ_FILE,
 		.pre = mt_read_file_handler,
 		.targets = mt_read_file_targets,
+	},
+	{
+		.id = MODTRACE_PROBE_LOAD_MODULE,
+		.pre = mt_load_handler,
+		.targets = mt_load_targets,
 	},
 };
 
@@ -821,6 +832,7 @@ static bool mt_return_file(const struct mt_probe *p, struct mt_call *call,
 	rec->exit.ret = ret;
 	rec->exit.entry_seq = call->seq;
 	rec->exit.duration = elapsed;
+	modtrace_image_take(rec);
 	inode = file_inode(keep);
 	rec->exit.has_file = true;
 	rec->exit.ino = inode->i_ino;
@@ -887,7 +899,12 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 		strscpy(rec->exit.name, call->name, sizeof(rec->exit.name));
 		if (p->id == MODTRACE_PROBE_FINIT_MODULE)
 			rec->flags |= MODTRACE_RECORD_F_PATH_UNAVAILABLE;
+		if (mt_counts_open(p))
+			modtrace_image_take(rec);
 		mt_commit(rec);
+	} else if (mt_counts_open(p)) {
+		/* the record is lost; its image slot is freed all the same */
+		modtrace_image_take(NULL);
 	}
 	if (mt_counts_open(p))
 		mt_call_closed();
@@ -1004,6 +1021,17 @@ static int mt_read_file_handler(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	get_file(file);
 	slot->kernel = file;
+	return 0;
+}
+
+/* load_module(info, uargs, flags): the image, for its hash (image.c) */
+static int mt_load_handler(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct mt_point *pt = container_of(kp, struct mt_point, rp.kp);
+
+	atomic64_inc(&pt->hits);
+	modtrace_image_enter((const struct mt_load_info_head *)
+			     mt_arg(pt, regs, 0));
 	return 0;
 }
 
@@ -1186,12 +1214,18 @@ int modtrace_probes_register(void)
 	err = mt_alloc_tables();
 	if (err)
 		return err;
+	err = modtrace_image_init();
+	if (err) {
+		mt_free_tables();
+		return err;
+	}
 	mutex_lock(&mt_probes_lock);
 	for (i = 0; i < ARRAY_SIZE(mt_probes); i++)
 		attached += mt_probe_register(&mt_probes[i]);
 	mutex_unlock(&mt_probes_lock);
 	if (!attached) {
 		pr_err("no probe could be attached\n");
+		modtrace_image_exit();
 		mt_free_tables();
 		return -ENOENT;
 	}
@@ -1227,6 +1261,7 @@ void modtrace_probes_unregister(void)
 			fput(slot->entry);
 		slot->task = NULL;
 	}
+	modtrace_image_exit();
 	mt_free_tables();
 }
 

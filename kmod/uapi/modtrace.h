@@ -16,7 +16,8 @@
  *   command's attributes are drawn as trees in kmod/PROTOCOL.md.
  * @MODTRACE_REC_INIT_MODULE_ENTER: init_module(2) called: IMAGE_LEN, PARAMS.
  * @MODTRACE_REC_INIT_MODULE_EXIT: init_module(2) returned: RET, ENTRY_SEQ,
- *   DURATION.
+ *   DURATION, and IMAGE if the kernel got as far as reading the image
+ *   (load_module()).
  * @MODTRACE_REC_FINIT_MODULE_ENTER: finit_module(2) called: FD, FILE (DEV and
  *   INO of the file the fd referred to at entry; no PATH), PARAMS,
  *   FINIT_FLAGS. When the probe could only attach to the kernel's file-based
@@ -27,7 +28,7 @@
  *   from, or if it read none, of the file the fd referred to at entry; absent
  *   if there was none. The path is resolved as the call returns to user space,
  *   which is also when modtrace lets go of the file: it never holds a caller's
- *   file past the call.
+ *   file past the call. IMAGE as for init-module-exit.
  * @MODTRACE_REC_DO_INIT_ENTER: the kernel is about to run a module's init:
  *   MODULE nest. It runs in the thread whose syscall loads the module.
  * @MODTRACE_REC_DO_INIT_EXIT: the module's init finished: RET (0: loaded, else
@@ -91,6 +92,9 @@ enum modtrace_record_type {
  * @MODTRACE_PROBE_READ_FILE: kprobe, the kernel reading a module's file
  *   (kernel_read_file() for READING_MODULE): the file finit_module's exit
  *   reports. No records of its own.
+ * @MODTRACE_PROBE_LOAD_MODULE: kprobe, the kernel's loader (load_module()):
+ *   keeps what the IMAGE nest's SHA256 needs, which is computed as the module
+ *   comes (MODULE_STATE_COMING notifier). No records of its own.
  */
 enum modtrace_probe_id {
 	MODTRACE_PROBE_UNSPEC,
@@ -102,6 +106,7 @@ enum modtrace_probe_id {
 	MODTRACE_PROBE_PARSE_ARGS,
 	MODTRACE_PROBE_FREE_MODULE,
 	MODTRACE_PROBE_READ_FILE,
+	MODTRACE_PROBE_LOAD_MODULE,
 
 	/* private: */
 	__MODTRACE_PROBE_MAX,
@@ -122,6 +127,29 @@ enum modtrace_probe_state {
 	/* private: */
 	__MODTRACE_PROBE_STATE_MAX,
 	MODTRACE_PROBE_STATE_MAX = (__MODTRACE_PROBE_STATE_MAX - 1)
+};
+
+/**
+ * enum modtrace_image_state - value of MODTRACE_IMAGE_ATTR_STATE
+ * @MODTRACE_IMAGE_HASHED: the kernel laid the module out (its
+ *   MODULE_STATE_COMING notifiers ran): SHA256 is that of the image it parsed,
+ *   LEN bytes.
+ * @MODTRACE_IMAGE_REFUSED: the kernel read an image of LEN bytes and refused
+ *   it before laying it out (signature, ELF checks, blacklist, version, a
+ *   module of that name already there): RET says why. No SHA256.
+ * @MODTRACE_IMAGE_UNKEPT: the kernel laid the module out, but modtrace could
+ *   not keep what the hash needs (a section header table over its limit, or no
+ *   slot free: counted, COUNTERS' IMAGE_UNKEPT). No SHA256.
+ */
+enum modtrace_image_state {
+	MODTRACE_IMAGE_UNSPEC,
+	MODTRACE_IMAGE_HASHED,
+	MODTRACE_IMAGE_REFUSED,
+	MODTRACE_IMAGE_UNKEPT,
+
+	/* private: */
+	__MODTRACE_IMAGE_MAX,
+	MODTRACE_IMAGE_MAX = (__MODTRACE_IMAGE_MAX - 1)
 };
 
 /**
@@ -237,6 +265,7 @@ enum modtrace_attr {
 	MODTRACE_ATTR_PARAM_HISTORY_RECORDS,
 	MODTRACE_ATTR_HISTORY_HELD,
 	MODTRACE_ATTR_HISTORY_BYTES,
+	MODTRACE_ATTR_IMAGE,
 
 	__MODTRACE_ATTR_MAX,
 	MODTRACE_ATTR_MAX = (__MODTRACE_ATTR_MAX - 1)
@@ -288,6 +317,18 @@ enum modtrace_module_attr {
 
 	__MODTRACE_MODULE_ATTR_MAX,
 	MODTRACE_MODULE_ATTR_MAX = (__MODTRACE_MODULE_ATTR_MAX - 1)
+};
+
+enum modtrace_image_attr {
+	MODTRACE_IMAGE_ATTR_UNSPEC,
+	MODTRACE_IMAGE_ATTR_PAD,
+	MODTRACE_IMAGE_ATTR_STATE,
+	MODTRACE_IMAGE_ATTR_LEN,
+	MODTRACE_IMAGE_ATTR_SHA256,
+	MODTRACE_IMAGE_ATTR_NAME,
+
+	__MODTRACE_IMAGE_ATTR_MAX,
+	MODTRACE_IMAGE_ATTR_MAX = (__MODTRACE_IMAGE_ATTR_MAX - 1)
 };
 
 enum modtrace_syscall_arg_attr {
@@ -344,6 +385,7 @@ enum modtrace_counter_attr {
 	MODTRACE_COUNTER_ATTR_LOST_NOMEM,
 	MODTRACE_COUNTER_ATTR_READERS_GONE,
 	MODTRACE_COUNTER_ATTR_LOST_BUSY,
+	MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT,
 
 	__MODTRACE_COUNTER_ATTR_MAX,
 	MODTRACE_COUNTER_ATTR_MAX = (__MODTRACE_COUNTER_ATTR_MAX - 1)

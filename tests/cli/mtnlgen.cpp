@@ -6,6 +6,7 @@
 #include "../unit/nl_builder.hpp"
 #include "modtrace.h"
 
+#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -147,8 +148,19 @@ std::vector<ByteVector> calls() {
         .u32(MODTRACE_FILE_ATTR_DEV, 0x801)
         .u64(MODTRACE_FILE_ATTR_INO, 131075)
         .end();
+    // The image the kernel hashed as the module came: bytes 0, 1, ..., 31 as its SHA-256.
+    std::array<std::uint8_t, 32> sha256{};
+    for (std::size_t i = 0; i < sha256.size(); ++i)
+        sha256[i] = static_cast<std::uint8_t>(i);
+    MessageBuilder loaded = file;
+    loaded.begin(MODTRACE_ATTR_IMAGE)
+        .u32(MODTRACE_IMAGE_ATTR_STATE, MODTRACE_IMAGE_HASHED)
+        .u64(MODTRACE_IMAGE_ATTR_LEN, 16384)
+        .raw(MODTRACE_IMAGE_ATTR_SHA256, sha256)
+        .str(MODTRACE_IMAGE_ATTR_NAME, "mt_clean")
+        .end();
     out.push_back(exit_record(MODTRACE_REC_FINIT_MODULE_EXIT, MODTRACE_PROBE_FINIT_MODULE, 4,
-                              t0 + 5500000, kModprobe, 1, 0, 5500000, &file));
+                              t0 + 5500000, kModprobe, 1, 0, 5500000, &loaded));
 
     b = head(MODTRACE_REC_INIT_MODULE_ENTER, MODTRACE_PROBE_INIT_MODULE, 5, t0 + kSecond, kLoader);
     b.u64(MODTRACE_ATTR_IMAGE_LEN, 4096).str(MODTRACE_ATTR_PARAMS, "");
@@ -189,8 +201,14 @@ std::vector<ByteVector> calls() {
         .str(MODTRACE_ATTR_PARAMS, "")
         .u32(MODTRACE_ATTR_FINIT_FLAGS, 0);
     out.push_back(record(b));
+    // Already loaded: the kernel read the image and refused it before laying it out.
+    MessageBuilder refused = file;
+    refused.begin(MODTRACE_ATTR_IMAGE)
+        .u32(MODTRACE_IMAGE_ATTR_STATE, MODTRACE_IMAGE_REFUSED)
+        .u64(MODTRACE_IMAGE_ATTR_LEN, 16384)
+        .end();
     out.push_back(exit_record(MODTRACE_REC_FINIT_MODULE_EXIT, MODTRACE_PROBE_FINIT_MODULE, 12,
-                              t0 + 4 * kSecond + 300000, kModprobe, 11, -17, 300000, &file));
+                              t0 + 4 * kSecond + 300000, kModprobe, 11, -17, 300000, &refused));
     return out;
 }
 

@@ -140,10 +140,15 @@ fi
 # "<dev>" if they are MAJ:MIN, the srcversion by "<srcversion>" if it is 23
 # hex digits, a pipe's inode in its path by "<number>". A value of another
 # form stays as it is; an absent key stays absent and null stays null, so
-# either shows. mt_base is an event by mtload with every key, as the masked
+# either shows. The module's sha256, when it is the image's, becomes
+# "<image.sha256>" (the image's own is compared as it is). mt_base is an
+# event by mtload with every key, as the masked
 # event has it; mt_module(NAME; PARAMS; INIT_RET) a payload module as the
 # kernel reports its load, mt_unloaded(NAME) a module delete_module unloaded
-# (the kernel's name of it, nothing else); mt_finit_args(PATH; PARAMS) and
+# (the kernel's name of it, nothing else); mt_hashed(NAME; SHA256; BYTES)
+# the image of a load that got as far as the kernel laying the module out,
+# mt_refused(BYTES) one the kernel read and refused before that (both as
+# {image: ...}); mt_finit_args(PATH; PARAMS) and
 # mt_delete_args(NAME) the arguments of mtload's finit PATH and delete NAME.
 # mt_diff lists where two objects differ.
 MT_EVENT_JQ='
@@ -165,22 +170,29 @@ def mt_mask($extra):
 		["args", "dev"], ["args", "ino"], ["args", "caller_dev"], ["args", "caller_ino"],
 		["args", "path"], $extra[]) as $p (.;
 		(try getpath($p) catch null) as $v
-		| if $v == null then . else setpath($p; $v | mt_masked($p)) end);
+		| if $v == null then . else setpath($p; $v | mt_masked($p)) end)
+	| if (.module | type) == "object" and .module.sha256 != null
+		and .module.sha256 == (.image | objects | .sha256) then .module.sha256 = "<image.sha256>" else . end;
 def mt_base:
 	{seq: "<number>", time: "<time>", event: null, pid: "<number>", tid: "<number>",
 	 ppid: "<number>", uid: 0, euid: 0, gid: 0, loginuid: null, sessionid: null,
 	 comm: "mtload", abi: "x86_64", cgroup_id: "<number>", pidns_ino: "<number>",
-	 mntns_ino: "<number>", args: {}, "module": null, ret: 0, errno: null,
+	 mntns_ino: "<number>", args: {}, "module": null, image: null, ret: 0, errno: null,
 	 outcome: null, duration_ns: "<number>", init_duration_ns: null, complete: true,
 	 incomplete_reason: null, params_mismatch: false, name_mismatch: false,
 	 file_changed: false, truncated: []};
 def mt_module($name; $params; $init_ret):
-	{name: $name, version: "1.0", srcversion: "<srcversion>", taints: $taints,
+	{name: $name, sha256: "<image.sha256>", version: "1.0", srcversion: "<srcversion>",
+	 taints: $taints,
 	 signed: $signed, params: $params, text_size: "<number>", total_size: "<number>",
 	 init_ret: $init_ret};
 def mt_unloaded($name):
-	{name: $name, version: null, srcversion: null, taints: null, signed: null,
+	{name: $name, sha256: null, version: null, srcversion: null, taints: null, signed: null,
 	 params: null, text_size: null, total_size: null, init_ret: null};
+def mt_hashed($name; $sha; $bytes):
+	{image: {state: "hashed", sha256: $sha, bytes: ($bytes | tonumber), name: $name}};
+def mt_refused($bytes):
+	{image: {state: "refused", sha256: null, bytes: ($bytes | tonumber), name: null}};
 def mt_finit_args($path; $params):
 	{fd: 3, path: $path, dev: "<dev>", ino: "<number>", caller_dev: null,
 	 caller_ino: null, params: $params, flags: [], flags_raw: 0};
@@ -214,6 +226,11 @@ mt_event() {
 	else
 		mt_fail "$1" "$_res"
 	fi
+}
+
+# mt_sha256 FILE: the SHA-256 of FILE, in hex.
+mt_sha256() {
+	sha256sum "$1" | cut -d' ' -f1
 }
 
 # mt_json_count FILE FILTER: how many JSON lines of FILE satisfy FILTER.

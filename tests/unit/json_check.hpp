@@ -343,6 +343,7 @@ inline const std::vector<std::string> kEventKeys = {
     "abi",
     "args",
     "module",
+    "image",
     "ret",
     "errno",
     "outcome",

@@ -78,6 +78,7 @@ Event loaded_finit() {
     m.total_size = 16384;
     m.init_ret = 0;
     e.module = m;
+    e.image = ImageInfo{ImageState::Hashed, 16384, std::string(64, 'a'), "mt_clean"};
     e.ret = 0;
     e.outcome = Outcome::Loaded;
     e.duration_ns = 2500000;
@@ -175,9 +176,13 @@ TEST_F(EventFormat, JsonOfALoad) {
             kIds + R"("comm":"insmod",)" + kNs +
             R"("args":{"fd":3,"path":"/lib/modules/mt_clean.ko","dev":"8:1","ino":42,)"
             R"("caller_dev":null,"caller_ino":null,"params":"count=3","flags":["ignore_vermagic"],)"
-            R"("flags_raw":2},"module":{"name":"mt_clean","version":"1.0","srcversion":"ABC",)"
+            R"("flags_raw":2},"module":{"name":"mt_clean","sha256":")" +
+            std::string(64, 'a') +
+            R"(","version":"1.0","srcversion":"ABC",)"
             R"("taints":4096,"signed":false,"params":"count=3","text_size":8192,)"
-            R"("total_size":16384,"init_ret":0},"ret":0,"errno":null,"outcome":"loaded",)"
+            R"("total_size":16384,"init_ret":0},"image":{"state":"hashed","sha256":")" +
+            std::string(64, 'a') +
+            R"(","bytes":16384,"name":"mt_clean"},"ret":0,"errno":null,"outcome":"loaded",)"
             R"("duration_ns":2500000,"init_duration_ns":1000000,"complete":true,)"
             R"("incomplete_reason":null,"params_mismatch":false,"name_mismatch":false,)"
             R"("file_changed":false,"truncated":[]})");
@@ -205,10 +210,11 @@ TEST_F(EventFormat, JsonOfAnUnloadWithTheKernelsName) {
     e.module = m;
     e.name_mismatch = true;
     const std::string json = event_to_json(e, time_base);
-    EXPECT_NE(json.find(R"("module":{"name":"mt_clean","version":null,"srcversion":null,)"
-                        R"("taints":null,"signed":null,"params":null,"text_size":null,)"
-                        R"("total_size":null,"init_ret":null},)"),
-              std::string::npos)
+    EXPECT_NE(
+        json.find(R"("module":{"name":"mt_clean","sha256":null,"version":null,"srcversion":null,)"
+                  R"("taints":null,"signed":null,"params":null,"text_size":null,)"
+                  R"("total_size":null,"init_ret":null},"image":null,)"),
+        std::string::npos)
         << json;
     EXPECT_NE(json.find(R"("params_mismatch":false,"name_mismatch":true,"file_changed":false,)"),
               std::string::npos)
@@ -237,7 +243,7 @@ TEST_F(EventFormat, JsonOfHostileStrings) {
         R"("comm":"a b\u001b[2J",)" +
             kNs +
             R"("args":{"name":"evil\"}\n{\"x","flags":["nonblock","0x1"],"flags_raw":2049},)"
-            R"("module":null,"ret":-16,"errno":"EBUSY","outcome":"unload_failed",)"
+            R"("module":null,"image":null,"ret":-16,"errno":"EBUSY","outcome":"unload_failed",)"
             R"("duration_ns":1500,"init_duration_ns":null,"complete":true,)"
             R"("incomplete_reason":null,"params_mismatch":false,"name_mismatch":false,)"
             R"("file_changed":false,"truncated":[]})");
@@ -247,8 +253,9 @@ TEST_F(EventFormat, JsonOfHostileStrings) {
         R"("tid":5,)" +
             kIds + R"("comm":"mtload",)" + kNs +
             R"("args":{"len":4096,"params":"x=\ufffd\u001b]0;pwn\u0007"},"module":{"name":"mt\n",)"
+            R"("sha256":null,)"
             R"("version":null,"srcversion":null,"taints":null,"signed":null,"params":"y",)"
-            R"("text_size":null,"total_size":null,"init_ret":-19},"ret":null,"errno":null,)"
+            R"("text_size":null,"total_size":null,"init_ret":-19},"image":null,"ret":null,"errno":null,)"
             R"("outcome":"init_failed","duration_ns":null,"init_duration_ns":500,)"
             R"("complete":false,"incomplete_reason":"missing_return","params_mismatch":true,)"
             R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
@@ -299,7 +306,7 @@ TEST_F(EventFormat, JsonArgsPerSyscall) {
               R"("loginuid":null,"sessionid":null,"comm":null,"cgroup_id":null,)"
               R"("pidns_ino":null,"mntns_ino":null,"abi":null,"args":{"fd":null,"path":null,)"
               R"("dev":null,"ino":null,"caller_dev":null,"caller_ino":null,"params":null,)"
-              R"("flags":null,"flags_raw":null},"module":null,"ret":0,"errno":null,)"
+              R"("flags":null,"flags_raw":null},"module":null,"image":null,"ret":0,"errno":null,)"
               R"("outcome":"waited","duration_ns":null,"init_duration_ns":null,)"
               R"("complete":false,"incomplete_reason":"missing_entry","params_mismatch":false,)"
               R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
@@ -313,7 +320,7 @@ TEST_F(EventFormat, JsonArgsPerSyscall) {
     const std::string j = event_to_json(o, TimeBase{});
     EXPECT_NE(j.find(R"("event":"query_module")"), std::string::npos) << j;
     EXPECT_NE(j.find(R"("args":{"nr":178,"raw":[1,2,3,0,0,18446744073709551615]},)"
-                     R"("module":null,"ret":-38,"errno":"ENOSYS","outcome":"enosys")"),
+                     R"("module":null,"image":null,"ret":-38,"errno":"ENOSYS","outcome":"enosys")"),
               std::string::npos)
         << j;
 
@@ -337,7 +344,7 @@ TEST_F(EventFormat, TextOfALoad) {
         event_to_text(loaded_finit(), false, time_base),
         R"(10:11:12.123 finit_module    insmod[1234]           uid=0     )"
         R"(/lib/modules/mt_clean.ko     "count=3"            ignore_vermagic mt_clean         )"
-        R"(loaded 2.500ms)");
+        R"(loaded 2.500ms sha256=aaaaaaaaaaaaaaaa)");
 }
 
 TEST_F(EventFormat, TextInColour) {
@@ -345,7 +352,7 @@ TEST_F(EventFormat, TextInColour) {
         event_to_text(loaded_finit(), true, time_base),
         "\x1b[2m10:11:12.123\x1b[0m finit_module    insmod[1234]           uid=0     "
         "/lib/modules/mt_clean.ko     \"count=3\"            ignore_vermagic mt_clean         "
-        "\x1b[32mloaded\x1b[0m 2.500ms");
+        "\x1b[32mloaded\x1b[0m 2.500ms sha256=aaaaaaaaaaaaaaaa");
     const std::string failed = event_to_text(hostile_init(), true, time_base);
     EXPECT_NE(failed.find("\x1b[31minit failed (ENODEV)\x1b[0m"), std::string::npos) << failed;
     EXPECT_NE(failed.find("\x1b[33m[incomplete: missing_return]\x1b[0m"), std::string::npos);

@@ -270,10 +270,10 @@ TEST(RecordToJson, EveryTypeReadsBack) {
 
 TEST(RecordToJson, UnknownValuesAreNumbers) {
     // A newer module's record type, probe and ABI.
-    Record r = probed(static_cast<RecordType>(42), 32, static_cast<Probe>(9));
+    Record r = probed(static_cast<RecordType>(42), 32, static_cast<Probe>(10));
     r.task->abi = 7;
     const std::string json = modtrace::record_to_json(r);
-    EXPECT_EQ(json.rfind(R"({"type":42,"seq":32,"probe":9,"ts_ns":1000,"cpu":1,)", 0), 0U) << json;
+    EXPECT_EQ(json.rfind(R"({"type":42,"seq":32,"probe":10,"ts_ns":1000,"cpu":1,)", 0), 0U) << json;
     EXPECT_NE(json.find(R"("abi":7})"), std::string::npos) << json;
     // One without a seq came from no probe: no time or CPU.
     Record bare;
@@ -400,7 +400,7 @@ modtrace::Status status() {
     s.probes.push_back({Probe::InitModule, "__do_sys_init_module", modtrace::ProbeState::Attached,
                         3, 0, std::nullopt});
     s.probes.push_back({Probe::NiSyscall, std::nullopt, modtrace::ProbeState::Missing, 0, 0, 2});
-    s.counters = {42, 41, 40, 1, 2, 3, 4, 5, 6};
+    s.counters = {42, 41, 40, 1, 2, 3, 4, 5, 6, 7};
     return s;
 }
 
@@ -417,7 +417,7 @@ modtrace::Status two_abis() {
     s.probes.push_back({Probe::NiSyscall, "__ia32_sys_ni_syscall", modtrace::ProbeState::Attached,
                         5, 0, std::nullopt});
     s.probes.push_back(
-        {static_cast<Probe>(9), "x", static_cast<modtrace::ProbeState>(3), 0, 0, std::nullopt});
+        {static_cast<Probe>(10), "x", static_cast<modtrace::ProbeState>(3), 0, 0, std::nullopt});
     return s;
 }
 
@@ -433,7 +433,7 @@ TEST(StatusToJson, OneObject) {
               R"({"probe":"ni_syscall","points":[{"symbol":null,"state":"missing","hits":0,)"
               R"("nmissed":0,"register_error":2}]}],"counters":{"records":42,"queued":41,)"
               R"("sent":40,"lost_buffer_full":1,"lost_socket_full":2,"lost_nmissed":3,)"
-              R"("lost_nomem":4,"readers_gone":5,"lost_busy":6}})");
+              R"("lost_nomem":4,"readers_gone":5,"lost_busy":6,"image_unkept":7}})");
 }
 
 TEST(StatusToJson, EveryPointOfAProbe) {
@@ -446,7 +446,7 @@ TEST(StatusToJson, EveryPointOfAProbe) {
             R"("register_error":null}]},{"probe":"ni_syscall","points":[{"symbol":)"
             R"("__x64_sys_ni_syscall","state":"attached","hits":100,"nmissed":0,)"
             R"("register_error":null},{"symbol":"__ia32_sys_ni_syscall","state":"attached",)"
-            R"("hits":5,"nmissed":0,"register_error":null}]},{"probe":9,"points":[{"symbol":)"
+            R"("hits":5,"nmissed":0,"register_error":null}]},{"probe":10,"points":[{"symbol":)"
             R"("x","state":3,"hits":0,"nmissed":0,"register_error":null}]}],)"),
         std::string::npos)
         << json;
@@ -457,10 +457,13 @@ TEST(StatusToJson, WhatAnOlderModuleDoesNotSendIsNull) {
     s.backlog_bytes.reset();
     s.backlog_max_bytes.reset();
     s.counters.lost_busy.reset();
+    s.counters.image_unkept.reset();
     const std::string json = modtrace::status_to_json(s);
     EXPECT_NE(json.find(R"("backlog_bytes":null,"backlog_max_bytes":null,)"), std::string::npos)
         << json;
-    EXPECT_NE(json.find(R"("readers_gone":5,"lost_busy":null}})"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("readers_gone":5,"lost_busy":null,"image_unkept":null}})"),
+              std::string::npos)
+        << json;
 }
 
 TEST(StatusToJson, ReadsBack) {
@@ -502,7 +505,8 @@ TEST(StatusToText, AlignedColumns) {
               "  lost_nmissed       3\n"
               "  lost_nomem         4\n"
               "  readers_gone       5\n"
-              "  lost_busy          6\n");
+              "  lost_busy          6\n"
+              "  image_unkept       7\n");
 }
 
 TEST(StatusToText, EveryPointOfAProbe) {
@@ -512,7 +516,7 @@ TEST(StatusToText, EveryPointOfAProbe) {
                         "finit_module  attached     2       0  __ia32_sys_finit_module\n"
                         "ni_syscall    attached   100       0  __x64_sys_ni_syscall\n"
                         "ni_syscall    attached     5       0  __ia32_sys_ni_syscall\n"
-                        "9             3            0       0  x\n"),
+                        "10            3            0       0  x\n"),
               std::string::npos)
         << text;
 }
@@ -522,6 +526,7 @@ TEST(StatusToText, WhatAnOlderModuleDoesNotSendIsADash) {
     s.backlog_bytes.reset();
     s.backlog_max_bytes.reset();
     s.counters.lost_busy.reset();
+    s.counters.image_unkept.reset();
     const std::string text = modtrace::status_to_text(s);
     EXPECT_NE(text.find("  backlog   -\n"), std::string::npos) << text;
     EXPECT_NE(text.find("  lost_busy          -\n"), std::string::npos) << text;

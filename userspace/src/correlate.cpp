@@ -619,6 +619,7 @@ void Correlator::on_exit(const Record& rec) {
     c->joined(rec);
     c->event.ret = rec.ret;
     c->event.duration_ns = rec.duration_ns;
+    c->event.image = rec.image;
     if (!c->has_entry) {
         c->event.time_ns = c->first_ts;
         if (rec.duration_ns && *rec.duration_ns <= rec.ts_ns)

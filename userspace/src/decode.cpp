@@ -59,6 +59,7 @@ constexpr auto kTopNames = [] {
     n[MODTRACE_ATTR_PARAM_HISTORY_RECORDS] = "PARAM_HISTORY_RECORDS";
     n[MODTRACE_ATTR_HISTORY_HELD] = "HISTORY_HELD";
     n[MODTRACE_ATTR_HISTORY_BYTES] = "HISTORY_BYTES";
+    n[MODTRACE_ATTR_IMAGE] = "IMAGE";
     return n;
 }();
 
@@ -98,6 +99,15 @@ constexpr auto kModuleNames = [] {
     n[MODTRACE_MODULE_ATTR_ARGS] = "ARGS";
     n[MODTRACE_MODULE_ATTR_TEXT_SIZE] = "TEXT_SIZE";
     n[MODTRACE_MODULE_ATTR_TOTAL_SIZE] = "TOTAL_SIZE";
+    return n;
+}();
+
+constexpr auto kImageNames = [] {
+    std::array<std::string_view, __MODTRACE_IMAGE_ATTR_MAX> n{};
+    n[MODTRACE_IMAGE_ATTR_STATE] = "STATE";
+    n[MODTRACE_IMAGE_ATTR_LEN] = "LEN";
+    n[MODTRACE_IMAGE_ATTR_SHA256] = "SHA256";
+    n[MODTRACE_IMAGE_ATTR_NAME] = "NAME";
     return n;
 }();
 
@@ -145,6 +155,7 @@ constexpr auto kCounterNames = [] {
     n[MODTRACE_COUNTER_ATTR_LOST_NOMEM] = "LOST_NOMEM";
     n[MODTRACE_COUNTER_ATTR_READERS_GONE] = "READERS_GONE";
     n[MODTRACE_COUNTER_ATTR_LOST_BUSY] = "LOST_BUSY";
+    n[MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT] = "IMAGE_UNKEPT";
     return n;
 }();
 
@@ -158,8 +169,8 @@ template <std::size_t N> constexpr bool all_named(const std::array<std::string_v
     return true;
 }
 static_assert(all_named(kTopNames) && all_named(kTaskNames) && all_named(kFileNames) &&
-              all_named(kModuleNames) && all_named(kSyscallArgNames) && all_named(kLossNames) &&
-              all_named(kProbeStatusNames) && all_named(kCounterNames));
+              all_named(kModuleNames) && all_named(kImageNames) && all_named(kSyscallArgNames) &&
+              all_named(kLossNames) && all_named(kProbeStatusNames) && all_named(kCounterNames));
 
 std::string n(std::uint64_t value) {
     return std::to_string(value);
@@ -184,8 +195,9 @@ struct FieldName {
 constexpr std::size_t kMaxTypes = 64;
 static_assert(kTopNames.size() <= kMaxTypes && kTaskNames.size() <= kMaxTypes &&
               kFileNames.size() <= kMaxTypes && kModuleNames.size() <= kMaxTypes &&
-              kSyscallArgNames.size() <= kMaxTypes && kLossNames.size() <= kMaxTypes &&
-              kProbeStatusNames.size() <= kMaxTypes && kCounterNames.size() <= kMaxTypes);
+              kImageNames.size() <= kMaxTypes && kSyscallArgNames.size() <= kMaxTypes &&
+              kLossNames.size() <= kMaxTypes && kProbeStatusNames.size() <= kMaxTypes &&
+              kCounterNames.size() <= kMaxTypes);
 
 // The known attributes of one attribute stream, by type.
 class Nest {
@@ -253,6 +265,7 @@ Result<Task> read_as(const Attribute& attr, const FieldName& name, Task*);
 Result<Loss> read_as(const Attribute& attr, const FieldName& name, Loss*);
 Result<FileInfo> read_as(const Attribute& attr, const FieldName& name, FileInfo*);
 Result<ModuleInfo> read_as(const Attribute& attr, const FieldName& name, ModuleInfo*);
+Result<ImageInfo> read_as(const Attribute& attr, const FieldName& name, ImageInfo*);
 Result<std::vector<std::uint64_t>> read_as(const Attribute& attr, const FieldName& name,
                                            std::vector<std::uint64_t>*);
 Result<ProbeStatus> read_as(const Attribute& attr, const FieldName& name, ProbeStatus*);
@@ -365,6 +378,10 @@ Result<ProbeState> read_as(const Attribute& attr, const FieldName& name, ProbeSt
     return read_enum<ProbeState>(attr, name, "probe state");
 }
 
+Result<ImageState> read_as(const Attribute& attr, const FieldName& name, ImageState*) {
+    return read_enum<ImageState>(attr, name, "image state");
+}
+
 Result<Task> read_as(const Attribute& attr, const FieldName& name, Task*) {
     Nest nest(name.str(), kTaskNames);
     if (auto ok = nest.parse(attr.payload); !ok)
@@ -451,6 +468,38 @@ Result<ModuleInfo> read_as(const Attribute& attr, const FieldName& name, ModuleI
     return module;
 }
 
+// SHA256 is exactly 32 bytes, kept as hex; only a hashed image has one.
+Result<ImageInfo> read_as(const Attribute& attr, const FieldName& name, ImageInfo*) {
+    Nest nest(name.str(), kImageNames);
+    if (auto ok = nest.parse(attr.payload); !ok)
+        return ok.error();
+    ImageInfo image;
+    Fields f(nest);
+    f.required(MODTRACE_IMAGE_ATTR_STATE, image.state);
+    f.optional(MODTRACE_IMAGE_ATTR_LEN, image.len);
+    f.optional(MODTRACE_IMAGE_ATTR_NAME, image.name);
+    if (auto ok = f.result(); !ok)
+        return ok.error();
+    if (const Attribute* sha = nest.find(MODTRACE_IMAGE_ATTR_SHA256)) {
+        if (sha->payload.size() != 32)
+            return Error{"attribute " + nest.name(MODTRACE_IMAGE_ATTR_SHA256).str() + " is " +
+                         n(sha->payload.size()) + " bytes, expected 32"};
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string hex;
+        hex.reserve(64);
+        for (const auto byte : sha->payload) {
+            const auto b = static_cast<unsigned>(byte);
+            hex += kHex[b >> 4];
+            hex += kHex[b & 15];
+        }
+        image.sha256 = std::move(hex);
+    }
+    if (image.state == ImageState::Hashed && !image.sha256)
+        return Error{"missing attribute " + nest.name(MODTRACE_IMAGE_ATTR_SHA256).str() +
+                     " (required in a hashed image)"};
+    return image;
+}
+
 // The arguments in order. A gap (ARG_2 without ARG_1) would shift every later argument, so it is
 // an error rather than a shorter list.
 Result<std::vector<std::uint64_t>> read_as(const Attribute& attr, const FieldName& name,
@@ -509,6 +558,7 @@ Result<Counters> read_as(const Attribute& attr, const FieldName& name, Counters*
     f.required(MODTRACE_COUNTER_ATTR_LOST_NOMEM, c.lost_nomem);
     f.required(MODTRACE_COUNTER_ATTR_READERS_GONE, c.readers_gone);
     f.optional(MODTRACE_COUNTER_ATTR_LOST_BUSY, c.lost_busy);
+    f.optional(MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT, c.image_unkept);
     if (auto ok = f.result(); !ok)
         return ok.error();
     return c;
@@ -605,6 +655,7 @@ Result<Record> decode_record_attributes(const Nest& nest) {
     f.optional(MODTRACE_ATTR_RET, r.ret);
     f.optional(MODTRACE_ATTR_DURATION, r.duration_ns);
     f.optional(MODTRACE_ATTR_NEXT_SEQ, r.next_seq);
+    f.optional(MODTRACE_ATTR_IMAGE, r.image);
     if (auto ok = f.result(); !ok)
         return ok.error();
     if (auto ok = check_required(nest, r.type); !ok)

@@ -124,6 +124,9 @@ struct Event {
     EventArgs args;
     std::optional<EventModule> module; // absent when no init ran on this call's thread
     std::optional<std::int64_t> ret;   // absent when the return was lost
+    // init_module, finit_module: the image the kernel read, from the return; absent when the
+    // kernel read none, or the return was lost.
+    std::optional<ImageInfo> image;
     Outcome outcome = Outcome::Unknown;
     std::optional<std::uint64_t> duration_ns;      // whole call
     std::optional<std::uint64_t> init_duration_ns; // the module's init

@@ -77,14 +77,23 @@ void dev_or_null(JsonWriter& w, const std::optional<std::uint32_t>& dev) {
         w.null();
 }
 
-void module_json(JsonWriter& w, const std::optional<EventModule>& module) {
-    if (!module) {
+// The hash of a hashed image, else none.
+std::optional<std::string> image_sha256(const Event& ev) {
+    if (ev.image && ev.image->state == ImageState::Hashed)
+        return ev.image->sha256;
+    return std::nullopt;
+}
+
+void module_json(JsonWriter& w, const Event& ev) {
+    if (!ev.module) {
         w.null();
         return;
     }
-    const EventModule& m = *module;
+    const EventModule& m = *ev.module;
     w.begin_object();
     w.key("name").value(m.name);
+    w.key("sha256");
+    value_or_null(w, image_sha256(ev));
     w.key("version");
     value_or_null(w, m.version);
     w.key("srcversion");
@@ -444,7 +453,26 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
     w.end_object();
 
     w.key("module");
-    module_json(w, ev.module);
+    module_json(w, ev);
+    w.key("image");
+    if (ev.image) {
+        const ImageInfo& image = *ev.image;
+        w.begin_object();
+        w.key("state");
+        if (const std::string_view name = image_state_name(image.state); !name.empty())
+            w.value(name);
+        else
+            w.value(static_cast<std::uint32_t>(image.state));
+        w.key("sha256");
+        value_or_null(w, image.sha256);
+        w.key("bytes");
+        value_or_null(w, image.len);
+        w.key("name");
+        value_or_null(w, image.name);
+        w.end_object();
+    } else {
+        w.null();
+    }
 
     w.key("ret");
     value_or_null(w, ev.ret);
@@ -543,6 +571,8 @@ std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {
             ' ' +
             paint("[incomplete: " + std::string(incomplete_reason_name(ev.incomplete_reason)) + "]",
                   ansi::yellow, colour);
+    if (const auto sha = image_sha256(ev))
+        line += " sha256=" + sha->substr(0, 16);
     if (ev.params_mismatch && ev.module && ev.module->params)
         line += ' ' + paint("[params changed: kernel got " + quoted(*ev.module->params) + "]",
                             ansi::bold_red, colour);

@@ -9,7 +9,8 @@ namespace modtrace {
 
 // The enums follow the protocol header: a value added there needs a name here.
 static_assert(static_cast<std::uint32_t>(RecordType::ModuleFree) == MODTRACE_REC_MAX);
-static_assert(static_cast<std::uint32_t>(Probe::ReadFile) == MODTRACE_PROBE_MAX);
+static_assert(static_cast<std::uint32_t>(Probe::LoadModule) == MODTRACE_PROBE_MAX);
+static_assert(static_cast<std::uint32_t>(ImageState::Unkept) == MODTRACE_IMAGE_MAX);
 
 std::string_view record_type_name(RecordType type) {
     switch (type) {
@@ -59,6 +60,20 @@ std::string_view probe_name(Probe probe) {
         return "free_module";
     case Probe::ReadFile:
         return "read_file";
+    case Probe::LoadModule:
+        return "load_module";
+    }
+    return "";
+}
+
+std::string_view image_state_name(ImageState state) {
+    switch (state) {
+    case ImageState::Hashed:
+        return "hashed";
+    case ImageState::Refused:
+        return "refused";
+    case ImageState::Unkept:
+        return "unkept";
     }
     return "";
 }

@@ -18,6 +18,8 @@ std::string_view record_type_name(RecordType type);
 // "init_module", "finit_module", "do_init_module", "delete_module", "ni_syscall", "parse_args",
 // "free_module", "read_file"; "" for a value this reader does not know.
 std::string_view probe_name(Probe probe);
+// "hashed", "refused", "unkept"; "" for a value this reader does not know.
+std::string_view image_state_name(ImageState state);
 
 // "x86_64", "ia32", "x32"; "" for a value outside enum modtrace_abi.
 std::string_view abi_name(std::uint32_t abi);

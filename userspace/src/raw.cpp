@@ -111,6 +111,16 @@ void write_module(JsonWriter& w, const ModuleInfo& m) {
     w.end_object();
 }
 
+void write_image(JsonWriter& w, const ImageInfo& image) {
+    w.begin_object();
+    w.key("state");
+    name_or_number(w, image_state_name(image.state), number(image.state));
+    put(w, "len", image.len);
+    put(w, "sha256", image.sha256);
+    put(w, "name", image.name);
+    w.end_object();
+}
+
 // LOSS and SHUTDOWN records come from no probe: they have no time or CPU of their own. Of a
 // record of a type this reader does not know, a seq says that a probe made it.
 bool from_a_probe(const Record& r) {
@@ -236,6 +246,7 @@ counter_list(const Counters& c) {
         {"lost_nomem", c.lost_nomem},
         {"readers_gone", c.readers_gone},
         {"lost_busy", c.lost_busy},
+        {"image_unkept", c.image_unkept},
     };
 }
 
@@ -331,6 +342,10 @@ std::string record_to_json(const Record& r) {
     put(w, "entry_seq", r.entry_seq);
     put(w, "ret", r.ret);
     put(w, "duration_ns", r.duration_ns);
+    if (r.image) {
+        w.key("image");
+        write_image(w, *r.image);
+    }
     put(w, "next_seq", r.next_seq);
     w.end_object();
     return w.take();

@@ -35,7 +35,15 @@ enum class Probe : std::uint32_t {
     NiSyscall = 5,
     ParseArgs = 6, // status only: it makes no records of its own
     FreeModule = 7,
-    ReadFile = 8, // status only
+    ReadFile = 8,   // status only
+    LoadModule = 9, // status only: its findings ride in the syscall's return (IMAGE)
+};
+
+// MODTRACE_IMAGE_* (enum modtrace_image_state).
+enum class ImageState : std::uint32_t {
+    Hashed = 1,
+    Refused = 2,
+    Unkept = 3,
 };
 
 // MODTRACE_RECORD_F_* bits.
@@ -108,6 +116,15 @@ struct ModuleInfo {
     std::optional<std::uint64_t> total_size;
 };
 
+// What became of the image an init_module or finit_module call gave the kernel (IMAGE nest of
+// its return): the bytes the kernel parsed, after in-kernel decompression.
+struct ImageInfo {
+    ImageState state{};
+    std::optional<std::uint64_t> len;
+    std::optional<std::string> sha256; // 64 lower-case hex digits; state Hashed only
+    std::optional<std::string> name;   // the module's, once the kernel laid it out
+};
+
 struct Record {
     RecordType type{};
     std::optional<std::uint64_t> seq; // absent on LOSS and SHUTDOWN
@@ -136,6 +153,7 @@ struct Record {
     std::optional<std::uint64_t> entry_seq;
     std::optional<std::int64_t> ret;
     std::optional<std::uint64_t> duration_ns;
+    std::optional<ImageInfo> image; // init_module, finit_module returns
 
     // SHUTDOWN
     std::optional<std::uint64_t> next_seq;

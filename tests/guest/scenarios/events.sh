@@ -4,7 +4,11 @@
 # arguments, the module the kernel loaded, result; lib.sh's mt_event masks
 # only what differs from run to run): every payload and bad input of the
 # loader, Debian modules through modprobe with their dependencies, and a
-# sleeping init while another thread loads a different module.
+# sleeping init while another thread loads a different module. Every load
+# the kernel got as far as laying out carries the SHA-256 of the image it
+# parsed, compared with sha256sum of the file (or of what xzcat makes of it,
+# for an image decompressed before the kernel got it, or by the kernel); a
+# load refused before that carries the image's length and no hash.
 #
 # Then the three syscall ABIs: a 64-bit (mtload), a 32-bit (mtload32) and an
 # x32 (mtloadx32) loader each make every kind of module syscall, and each
@@ -18,7 +22,10 @@ J=$MT_RESULTS/events.jsonl
 PARAMS="count=3 verbose=1 label=ev values=1,2,3"
 CLEAN=$P/mt_clean.ko
 SIZE=$(wc -c <"$CLEAN")
-export P PARAMS CLEAN SIZE
+CLEAN_SHA=$(mt_sha256 "$CLEAN")
+FAIL_SHA=$(mt_sha256 "$P/mt_fail.ko") FAIL_SIZE=$(wc -c <"$P/mt_fail.ko")
+SLEEP_SHA=$(mt_sha256 "$P/mt_sleep.ko") SLEEP_SIZE=$(wc -c <"$P/mt_sleep.ko")
+export P PARAMS CLEAN SIZE CLEAN_SHA FAIL_SHA FAIL_SIZE SLEEP_SHA SLEEP_SIZE
 
 mt_check "modtrace loads" $MODPROBE modtrace
 if mt_reader_start "$J" --json; then mt_ok "the reader subscribes"; else mt_fail "the reader subscribes" "readers did not rise"; fi
@@ -50,7 +57,7 @@ ev() {
 run finit 0 --params "$PARAMS" finit "$CLEAN"
 ev "finit_module: loaded, every key as the call was" '{event: "finit_module",
 	args: mt_finit_args($ENV.CLEAN; $ENV.PARAMS), "module": mt_module("mt_clean"; $ENV.PARAMS; 0),
-	outcome: "loaded", init_duration_ns: "<number>"}'
+	outcome: "loaded", init_duration_ns: "<number>"} + mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.SIZE)'
 srcversion=$(/sbin/modinfo -F srcversion "$CLEAN")
 mt_json_has "finit_module: the module's srcversion, as modinfo says" "$J" \
 	"select($C) | .module.srcversion == \"$srcversion\""
@@ -60,7 +67,8 @@ mt_json_has "finit_module: its parent, a duration" "$J" \
 # --- the same module again: rejected before init ---------------------------
 run eexist EEXIST finit "$CLEAN"
 ev "finit_module again: rejected, EEXIST, no init" '{event: "finit_module",
-	args: mt_finit_args($ENV.CLEAN; ""), ret: -17, errno: "EEXIST", outcome: "rejected"}'
+	args: mt_finit_args($ENV.CLEAN; ""), ret: -17, errno: "EEXIST", outcome: "rejected"}
+	+ mt_refused($ENV.SIZE)'
 
 # --- delete_module ---------------------------------------------------------
 run delete 0 delete mt_clean
@@ -71,14 +79,22 @@ ev "delete_module: unloaded, the kernel's name of the module" '{event: "delete_m
 run init 0 --params label=viainit init "$CLEAN"
 ev "init_module: image length, params, module" '{event: "init_module",
 	args: {len: ($ENV.SIZE | tonumber), params: "label=viainit"},
-	"module": mt_module("mt_clean"; "label=viainit"; 0), outcome: "loaded", init_duration_ns: "<number>"}'
+	"module": mt_module("mt_clean"; "label=viainit"; 0), outcome: "loaded", init_duration_ns: "<number>"}
+	+ mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.SIZE)'
 mtload --quiet --expect 0 delete mt_clean
 
 # --- an init that fails ----------------------------------------------------
 run fail ENODEV finit "$P/mt_fail.ko"
 ev "an init that fails: init_failed, ENODEV" '{event: "finit_module",
 	args: mt_finit_args($ENV.P + "/mt_fail.ko"; ""), "module": mt_module("mt_fail"; ""; -19),
-	ret: -19, errno: "ENODEV", outcome: "init_failed", init_duration_ns: "<number>"}'
+	ret: -19, errno: "ENODEV", outcome: "init_failed", init_duration_ns: "<number>"}
+	+ mt_hashed("mt_fail"; $ENV.FAIL_SHA; $ENV.FAIL_SIZE)'
+
+# --- a parameter the kernel refuses, after laying the module out ------------
+run badparam EINVAL --params count=many finit "$CLEAN"
+ev "a bad parameter value: rejected, EINVAL, no init, the image hashed" '{event: "finit_module",
+	args: mt_finit_args($ENV.CLEAN; "count=many"), ret: -22, errno: "EINVAL", outcome: "rejected"}
+	+ mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.SIZE)'
 
 # --- a sleeping init while another thread loads a different module ---------
 mt_run_pid pid.s mtload --expect 0 --params delay_ms=1500 finit "$P/mt_sleep.ko" >out.s 2>&1 &
@@ -92,12 +108,13 @@ C=".pid == $(cat pid.s) and .tid == $(sed -n 's/.* tid=\([0-9]*\)$/\1/p' out.s)"
 mt_check "the sleeping load's event arrives" mt_wait_json "$J" "$C"
 ev "the sleeping load: its own module" '{event: "finit_module",
 	args: mt_finit_args($ENV.P + "/mt_sleep.ko"; "delay_ms=1500"),
-	"module": mt_module("mt_sleep"; "delay_ms=1500"; 0), outcome: "loaded", init_duration_ns: "<number>"}'
+	"module": mt_module("mt_sleep"; "delay_ms=1500"; 0), outcome: "loaded", init_duration_ns: "<number>"}
+	+ mt_hashed("mt_sleep"; $ENV.SLEEP_SHA; $ENV.SLEEP_SIZE)'
 mt_json_has "the sleeping load took 1.5 s" "$J" "select($C) | .duration_ns >= 1500000000"
 C=$F
 ev "the load made meanwhile: its own module" '{event: "finit_module",
 	args: mt_finit_args($ENV.CLEAN; ""), "module": mt_module("mt_clean"; ""; 0),
-	outcome: "loaded", init_duration_ns: "<number>"}'
+	outcome: "loaded", init_duration_ns: "<number>"} + mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.SIZE)'
 mt_json_has "the load made meanwhile did not wait for the sleeping one" "$J" \
 	"select($C) | .duration_ns < 1500000000"
 mtload --quiet --expect 0 delete mt_clean
@@ -105,7 +122,9 @@ mtload --quiet --expect 0 delete mt_sleep
 
 # --- every bad input of the loader -----------------------------------------
 # bad WHAT ERRNO EXPECTED MTLOAD-ARGS...: the call fails with ERRNO, and its
-# event is mt_base + EXPECTED + the failure (rejected: no init ran).
+# event is mt_base + EXPECTED + the failure (rejected: no init ran). The
+# image: only where the kernel read one (non-ELF; parameters, which
+# load_module() copies once it has laid the module out) is it refused.
 bad() {
 	bad_what=$1 errno=$2 exp=$3
 	shift 3
@@ -119,15 +138,18 @@ bad() {
 	run "$bad_what" "$errno" "$@"
 	ev "$bad_what: $errno" "$exp + {ret: -$value, errno: \"$errno\", outcome: \"rejected\"}"
 }
-bad "init_module of a non-ELF image" ENOEXEC '{event: "init_module", args: {len: 4096, params: ""}}' \
+bad "init_module of a non-ELF image" ENOEXEC '{event: "init_module", args: {len: 4096, params: ""}}
+	+ mt_refused(4096)' \
 	init --bad-image
 bad "init_module of an unmapped image" EFAULT '{event: "init_module", args: {len: 4096, params: ""}}' \
 	init --unmapped-image
 bad "init_module with unmapped parameters" EFAULT '{event: "init_module",
-	args: {len: ($ENV.SIZE | tonumber), params: null}, truncated: ["args.params"]}' \
+	args: {len: ($ENV.SIZE | tonumber), params: null}, truncated: ["args.params"]}
+	+ mt_refused($ENV.SIZE)' \
 	--unmapped-params init "$CLEAN"
 bad "finit_module with unmapped parameters" EFAULT '{event: "finit_module",
-	args: mt_finit_args($ENV.CLEAN; null), truncated: ["args.params"]}' \
+	args: mt_finit_args($ENV.CLEAN; null), truncated: ["args.params"]}
+	+ mt_refused($ENV.SIZE)' \
 	--unmapped-params finit "$CLEAN"
 bad "finit_module with unknown flags" EINVAL '{event: "finit_module",
 	args: (mt_finit_args($ENV.CLEAN; "") + {flags: ["0x80"], flags_raw: 128})}' \
@@ -172,7 +194,8 @@ case $MT_RELEASE in
 	;;
 *)
 	ev "compressed: 6.12 loads the module it decompressed" \
-		"$X + {\"module\": mt_module(\"mt_clean\"; \"\"; 0), outcome: \"loaded\", init_duration_ns: \"<number>\"}"
+		"$X + {\"module\": mt_module(\"mt_clean\"; \"\"; 0), outcome: \"loaded\", init_duration_ns: \"<number>\"}
+		+ mt_hashed(\"mt_clean\"; \$ENV.CLEAN_SHA; \$ENV.SIZE)"
 	mtload --quiet --expect 0 delete mt_clean
 	;;
 esac
@@ -195,7 +218,7 @@ case $MT_RELEASE in
 6.1.*)
 	mt_eq "four threads: the one that got 0" \
 		"$(sed -n 's/^finit_module ret=0 .* tid=\([0-9]*\)$/\1/p' threads.out)" "$loader"
-	others='{ret: -17, errno: "EEXIST", outcome: "rejected"}'
+	others='{ret: -17, errno: "EEXIST", outcome: "rejected"} + mt_refused($ENV.SIZE)'
 	;;
 *) others='{outcome: "waited"}' ;;
 esac
@@ -204,8 +227,8 @@ for tid in $(sed -n 's/.* tid=\([0-9]*\)$/\1/p' threads.out); do
 	if [ "$tid" = "$loader" ]; then
 		ev "four threads: thread $tid loaded it" '{event: "finit_module",
 			args: (mt_finit_args($ENV.CLEAN; "") + {fd: "<number>"}),
-			"module": mt_module("mt_clean"; ""; 0), outcome: "loaded", init_duration_ns: "<number>"}' \
-			'[["args", "fd"]]'
+			"module": mt_module("mt_clean"; ""; 0), outcome: "loaded", init_duration_ns: "<number>"}
+			+ mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.SIZE)' '[["args", "fd"]]'
 	else
 		ev "four threads: thread $tid did not load it" "{event: \"finit_module\",
 			args: (mt_finit_args(\$ENV.CLEAN; \"\") + {fd: \"<number>\"})} + $others" '[["args", "fd"]]'
@@ -229,10 +252,13 @@ debian() {
 	*.ko)
 		kind=finit_module
 		args="mt_finit_args(\"$3\"; \"\") + {fd: \"<number>\"}"
+		sha=$(mt_sha256 "$3") bytes=$(wc -c <"$3")
 		;;
 	*.ko.xz)
 		kind=init_module
-		args="{len: $(xzcat "$3" | wc -c), params: \"\"}"
+		bytes=$(xzcat "$3" | wc -c)
+		args="{len: $bytes, params: \"\"}"
+		sha=$(xzcat "$3" | sha256sum | cut -d' ' -f1)
 		;;
 	*)
 		kind=unknown args=null
@@ -247,11 +273,12 @@ debian() {
 		init_ret=0
 	fi
 	ev "$1: $name, as $kind" "{event: \"$kind\", comm: \"$2\", args: ($args),
-		\"module\": {name: \"$name\", version: $(if [ -n "$version" ]; then echo "\"$version\""; else echo null; fi),
+		\"module\": {name: \"$name\", sha256: \"<image.sha256>\", version: $(if [ -n "$version" ]; then echo "\"$version\""; else echo null; fi),
 			srcversion: $(if [ -n "$srcversion" ]; then echo '"<srcversion>"'; else echo null; fi),
 			taints: 0, signed: \$kernel_signed, params: \"\", text_size: \"<number>\",
 			total_size: \"<number>\", init_ret: $init_ret},
-		$result, init_duration_ns: \"<number>\"}" '[["args", "fd"]]'
+		$result, init_duration_ns: \"<number>\"} + mt_hashed(\"$name\"; \"$sha\"; \"$bytes\")" \
+		'[["args", "fd"]]'
 }
 mt_run_pid pid.m $MODPROBE 8021q
 M=".pid == $(cat pid.m)"
@@ -349,16 +376,18 @@ mt_eq "the reader exits 0 on SIGTERM" 0 $?
 expected() {
 	case $1 in
 	init) echo '{event: "init_module", args: {len: ($ENV.SIZE | tonumber), params: ""},
-		"module": mt_module("mt_clean"; ""; 0), outcome: "loaded", init_duration_ns: "<number>"}' ;;
+		"module": mt_module("mt_clean"; ""; 0), outcome: "loaded", init_duration_ns: "<number>"}
+		+ mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.SIZE)' ;;
 	delete) echo '{event: "delete_module", args: mt_delete_args("mt_clean"),
 		"module": mt_unloaded("mt_clean"), outcome: "unloaded"}' ;;
 	finit) echo '{event: "finit_module", args: mt_finit_args($ENV.P + "/mt_clean.ko"; $ENV.PARAMS),
-		"module": mt_module("mt_clean"; $ENV.PARAMS; 0), outcome: "loaded", init_duration_ns: "<number>"}' ;;
+		"module": mt_module("mt_clean"; $ENV.PARAMS; 0), outcome: "loaded", init_duration_ns: "<number>"}
+		+ mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.SIZE)' ;;
 	badfd) echo '{event: "finit_module", args: (mt_finit_args(null; "") + {fd: 999, dev: null, ino: null}),
 		ret: -9, errno: "EBADF", outcome: "rejected", truncated: ["args.path"]}' ;;
 	fail) echo '{event: "finit_module", args: mt_finit_args($ENV.P + "/mt_fail.ko"; ""),
 		"module": mt_module("mt_fail"; ""; -19), ret: -19, errno: "ENODEV", outcome: "init_failed",
-		init_duration_ns: "<number>"}' ;;
+		init_duration_ns: "<number>"} + mt_hashed("mt_fail"; $ENV.FAIL_SHA; $ENV.FAIL_SIZE)' ;;
 	*) echo "{event: \"$1\", args: {nr: $2, raw: [0, 0, 0, 0, 0, 0]}, ret: -38, errno: \"ENOSYS\",
 		outcome: \"enosys\", duration_ns: null}" ;;
 	esac

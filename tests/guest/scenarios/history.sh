@@ -9,7 +9,9 @@
 # push a load out of it, every record made being received or counted lost.
 . /lib/mt/lib.sh
 P=$MT_PAYLOADS
-export P
+CLEAN_SHA=$(mt_sha256 "$P/mt_clean.ko") CLEAN_SIZE=$(wc -c <"$P/mt_clean.ko")
+SLEEP_SHA=$(mt_sha256 "$P/mt_sleep.ko") SLEEP_SIZE=$(wc -c <"$P/mt_sleep.ko")
+export P CLEAN_SHA CLEAN_SIZE SLEEP_SHA SLEEP_SIZE
 CUR=$MT_RESULTS/cursor
 
 # call NAME MTLOAD-ARGS...: a module syscall by a process of its own, whose
@@ -40,7 +42,8 @@ mt_check "it gets the load made before it" mt_wait_json r1.jsonl ".pid == $(pid 
 mt_check "and the rest made before it" mt_wait_json r1.jsonl ".pid == $(pid a3)"
 mt_event "the early load, whole" r1.jsonl ".pid == $(pid a1)" 'mt_base + {event: "finit_module",
 	args: mt_finit_args($ENV.P + "/mt_clean.ko"; "label=early"),
-	"module": mt_module("mt_clean"; "label=early"; 0), outcome: "loaded", init_duration_ns: "<number>"}'
+	"module": mt_module("mt_clean"; "label=early"; 0), outcome: "loaded", init_duration_ns: "<number>"}
+	+ mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.CLEAN_SIZE)'
 mt_eq "the early calls, in order" "$(pid a1) finit_module loaded true
 $(pid a2) delete_module unloaded true
 $(pid a3) finit_module rejected true" "$(calls r1.jsonl)"
@@ -88,7 +91,8 @@ r4=$MT_READER
 mt_check "the load comes out" mt_wait_json r4.jsonl ".pid == $(pid d1)"
 mt_event "the load open across the restart: one complete event" r4.jsonl ".pid == $(pid d1)" \
 	'mt_base + {event: "finit_module", args: mt_finit_args($ENV.P + "/mt_sleep.ko"; "delay_ms=4000"),
-	"module": mt_module("mt_sleep"; "delay_ms=4000"; 0), outcome: "loaded", init_duration_ns: "<number>"}'
+	"module": mt_module("mt_sleep"; "delay_ms=4000"; 0), outcome: "loaded", init_duration_ns: "<number>"}
+	+ mt_hashed("mt_sleep"; $ENV.SLEEP_SHA; $ENV.SLEEP_SIZE)'
 call d2 --expect 0 delete mt_sleep
 mt_check "a live unload after the replay" mt_wait_json r4.jsonl ".pid == $(pid d2)"
 kill "$r4"
@@ -183,7 +187,8 @@ kill "$fe"
 wait "$fe"
 mt_event "the load, whole, after the flood" flood-ev.jsonl ".pid == $(pid g1)" 'mt_base + {event: "finit_module",
 	args: mt_finit_args($ENV.P + "/mt_clean.ko"; "label=kept"),
-	"module": mt_module("mt_clean"; "label=kept"; 0), outcome: "loaded", init_duration_ns: "<number>"}'
+	"module": mt_module("mt_clean"; "label=kept"; 0), outcome: "loaded", init_duration_ns: "<number>"}
+	+ mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.CLEAN_SIZE)'
 mt_check "the reader reports the rest lost, cause history" grep -Eq 'records lost \(.*history [0-9]+' flood-ev.jsonl.err
 echo "figures: flood: $records records made, $received replayed, $lost lost (history); $(echo "$status" | jq -c .history)"
 call g4 --expect 0 delete mt_clean

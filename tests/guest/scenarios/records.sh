@@ -23,7 +23,7 @@ esac
 for p in init_module:__do_sys_init_module finit_module:$finit \
 	do_init_module:do_init_module delete_module:__do_sys_delete_module \
 	ni_syscall:__x64_sys_ni_syscall,__ia32_sys_ni_syscall parse_args:parse_args \
-	free_module:free_module read_file:kernel_read_file; do
+	free_module:free_module read_file:kernel_read_file load_module:load_module; do
 	mt_eq "probe ${p%%:*} attached to ${p#*:}" "${p#*:}" \
 		"$(jq -r "[.probes[] | select(.probe == \"${p%%:*}\") | .points[].symbol] | join(\",\")" status.json)"
 done
@@ -51,6 +51,8 @@ X="select(.type == \"finit_module_exit\" and .task.tgid == $pid)"
 mt_json_has "finit return: the file the kernel read, path, device and inode as at entry" "$R" \
 	"$X | .file.path == \"$P/mt_clean.ko\" and .file.ino == ($(mt_json_get "$R" "$E | ." .file.ino)) and .file.dev == \"$(mt_json_get "$R" "$E | ." .file.dev)\" and (.flags | index(\"file_changed\") | not)"
 mt_json_has "finit entry: flags 0" "$R" "$E | .finit_flags == 0"
+mt_json_has "finit return: the image the kernel hashed, the file's SHA-256 and length" "$R" \
+	"$X | .image == {state: \"hashed\", len: $(wc -c <"$P/mt_clean.ko"), sha256: \"$(mt_sha256 "$P/mt_clean.ko")\", name: \"mt_clean\"}"
 entry=$(mt_json_get "$R" "$E | ." .seq)
 tid=$(mt_json_get "$R" "$E | ." .task.tid)
 I="select(.type == \"do_init_enter\" and .module.name == \"mt_clean\" and .task.tgid == $pid)"
