@@ -10,6 +10,8 @@ packages=(
 	build-essential cmake pkg-config
 	# reader
 	libnl-3-dev libnl-genl-3-dev libboost-program-options-dev
+	# reader: --journal and sd_notify
+	libsystemd-dev
 	# tests (gcc-multilib: the 32-bit and x32 loaders, mtload32 and mtloadx32)
 	libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev jq gcc-multilib
 	# kernel module builds (kbuild of 6.12 wants pahole) and checks

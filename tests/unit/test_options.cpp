@@ -68,7 +68,7 @@ TEST(Options, HelpExitsZeroAndNamesEveryOption) {
     EXPECT_EQ(e.status, 0);
     for (const char* opt :
          {"--raw", "--status", "--json", "--version", "--pid", "--uid", "--comm", "--module",
-          "--event", "--failed", "--count", "--baseline", "--color", "--help"})
+          "--event", "--failed", "--count", "--baseline", "--color", "--journal", "--help"})
         EXPECT_NE(e.text.find(opt), std::string::npos) << opt;
 }
 
@@ -78,7 +78,7 @@ TEST(Options, HelpGivesAnExampleForEveryOptionFormatsAndExitCodes) {
          {"--pid 1234", "--uid 0", "--uid alice", "--comm modprobe", "--module snd-hda-intel",
           "--event finit_module", "modtrace --failed", "--count 1", "modtrace --baseline",
           "--color=never", "modtrace --json", "modtrace --raw", "modtrace --status --json",
-          "modtrace --version", "modtrace --help"})
+          "modtrace --version", "modtrace --help", "modtrace --journal"})
         EXPECT_NE(text.find(example), std::string::npos) << example;
     for (const char* kind : {"init_module", "finit_module", "delete_module", "create_module",
                              "query_module", "get_kernel_syms"})
@@ -231,7 +231,8 @@ TEST(Options, EventOptionsConflictWithOtherModes) {
                                              {"--failed"},
                                              {"--count", "1"},
                                              {"--baseline"},
-                                             {"--color=never"}}) {
+                                             {"--color=never"},
+                                             {"--journal"}}) {
             opt.push_back(mode);
             SCOPED_TRACE(std::string(opt.front()) + " " + mode);
             const auto text = usage_error(opt);
@@ -253,6 +254,29 @@ TEST(Options, JsonWithVersionOrColourConflicts) {
     EXPECT_NE(usage_error({"--json", "--color=always"}).find("--color"), std::string::npos);
     // --raw prints JSON anyway.
     EXPECT_EQ(options({"--raw", "--json"}).mode, Mode::Raw);
+}
+
+TEST(Options, JournalIsAnOutputOfEventMode) {
+    EXPECT_FALSE(options({}).journal);
+    const Options o = options({"--journal", "--failed", "--baseline"});
+    EXPECT_EQ(o.mode, Mode::Watch);
+    EXPECT_TRUE(o.journal);
+    EXPECT_FALSE(o.json);
+    // A recording can be sent to the journal, and a live run recorded or resumed.
+    EXPECT_TRUE(options({"--journal", "--input", "bug.nlraw"}).journal);
+    EXPECT_TRUE(options({"--journal", "--record", "bug.nlraw", "--resume", "cursor"}).journal);
+}
+
+TEST(Options, JournalWithJsonOrColourConflicts) {
+    EXPECT_NE(usage_error({"--journal", "--json"})
+                  .find("--journal entries carry the JSON object (MODTRACE_JSON) already"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"--journal", "--color=never"})
+                  .find("--color applies to text output; it cannot be combined with --journal"),
+              std::string::npos);
+    EXPECT_NE(usage_error({"--journal", "--raw"})
+                  .find("--journal applies to events only; it cannot be combined with --raw"),
+              std::string::npos);
 }
 
 TEST(Options, PositionalArgumentsAreUsageErrors) {

@@ -649,4 +649,105 @@ TEST(RecordSource, ListSourceNeverIdles) {
     EXPECT_TRUE(std::holds_alternative<SourceEnded>(*end));
 }
 
+// --journal: entries instead of lines, kept in a list; refuses from the `fail_from`th entry on.
+class ListJournal final : public JournalSink {
+public:
+    Result<void> send(const JournalEntry& entry) override {
+        if (entries.size() >= fail_from)
+            return Error{"cannot write to the journal: No such file or directory", ENOENT};
+        entries.push_back(entry);
+        return {};
+    }
+    std::vector<JournalEntry> entries;
+    std::size_t fail_from = SIZE_MAX;
+};
+
+std::string field(const JournalEntry& entry, const std::string& name) {
+    for (const auto& f : entry) {
+        if (f.starts_with(name + "="))
+            return f.substr(name.size() + 1);
+    }
+    return "<absent>";
+}
+
+TEST(WatchJournal, EventsAndTheSummaryAreEntriesAndNothingIsPrinted) {
+    ListJournal journal;
+    WatchConfig config;
+    config.journal = &journal;
+    config.header = true; // a terminal's header is no journal entry
+    config.time = TimeBase{1700000000000000000};
+    const Watched run = watch(three_calls(), config);
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(run.err, "");
+    EXPECT_EQ(run.result.printed, 3U);
+    EXPECT_EQ(run.result.status(), 0);
+    ASSERT_EQ(journal.entries.size(), 4U);
+    Correlator direct;
+    for (const auto& step : three_calls())
+        direct.feed(std::get<Record>(step));
+    const auto events = direct.drain();
+    ASSERT_EQ(events.size(), 3U);
+    for (std::size_t i = 0; i < 3; ++i)
+        EXPECT_EQ(journal.entries[i], event_entry(events[i], config.time));
+    EXPECT_EQ(journal.entries[3],
+              stop_entry("modtrace: 3 events (0 incomplete), no records lost", "stopped", 3, 0, 0));
+}
+
+TEST(WatchJournal, LossesAndTheUnloadAreEntriesToo) {
+    ListJournal journal;
+    WatchConfig config;
+    config.journal = &journal;
+    Record carrying = delete_exit(3, 300, 1300, 1, 0, 100);
+    carrying.loss = buffer_full(1);
+    const Watched run =
+        watch({delete_enter(1, 300, 1200, "mt_clean"), carrying, shutdown_record(4)}, config);
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(run.err, "");
+    EXPECT_EQ(run.result.end, WatchEnd::Shutdown);
+    EXPECT_EQ(run.result.status(), 1);
+    ASSERT_EQ(journal.entries.size(), 4U);
+    EXPECT_EQ(field(journal.entries[0], "MODTRACE_OUTCOME"), "unloaded");
+    EXPECT_EQ(journal.entries[1], loss_entry(buffer_full(1)));
+    EXPECT_EQ(field(journal.entries[2], "MESSAGE"), "the kernel module was unloaded");
+    EXPECT_EQ(field(journal.entries[2], "PRIORITY"), "1");
+    EXPECT_EQ(field(journal.entries[3], "MODTRACE_END"), "shutdown");
+    EXPECT_EQ(field(journal.entries[3], "MESSAGE"),
+              "stopped: 1 events (0 incomplete), 1 record lost (buffer_full 1)");
+}
+
+TEST(WatchJournal, AJournalThatRefusesEndsTheRunWithTheSummaryOnStderr) {
+    ListJournal journal;
+    journal.fail_from = 1;
+    WatchConfig config;
+    config.journal = &journal;
+    const Watched run = watch(three_calls(), config);
+    EXPECT_EQ(run.result.end, WatchEnd::Failed);
+    EXPECT_EQ(run.result.status(), 1);
+    EXPECT_EQ(run.result.printed, 1U);
+    EXPECT_EQ(run.taken, 8U); // stopped at the second event
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(run.err, "modtrace: cannot write to the journal: No such file or directory\n"
+                       "modtrace: 1 events (0 incomplete), no records lost\n");
+    EXPECT_EQ(journal.entries.size(), 1U);
+}
+
+TEST(WatchJournal, ASourceFailureIsOnStderrAndEndsTheJournalsEntries) {
+    ListJournal journal;
+    WatchConfig config;
+    config.journal = &journal;
+    const Watched run = watch({finit_enter(1, 100, 1000), Error{"receiving: boom"}}, config);
+    EXPECT_EQ(run.err, "modtrace: receiving: boom\n");
+    ASSERT_EQ(journal.entries.size(), 2U);
+    EXPECT_EQ(field(journal.entries[0], "MODTRACE_INCOMPLETE_REASON"), "reader_stopped");
+    EXPECT_EQ(field(journal.entries[1], "MODTRACE_END"), "failed");
+    EXPECT_EQ(field(journal.entries[1], "PRIORITY"), "3");
+}
+
+TEST(WatchJournal, EndNames) {
+    EXPECT_EQ(watch_end_name(WatchEnd::Stopped), "stopped");
+    EXPECT_EQ(watch_end_name(WatchEnd::CountReached), "count_reached");
+    EXPECT_EQ(watch_end_name(WatchEnd::Shutdown), "shutdown");
+    EXPECT_EQ(watch_end_name(WatchEnd::Failed), "failed");
+}
+
 } // namespace

@@ -70,6 +70,20 @@ Result<void> print_raw(RecordSource& source, std::ostream& out, const ResumeConf
     }
 }
 
+std::string_view watch_end_name(WatchEnd end) {
+    switch (end) {
+    case WatchEnd::Stopped:
+        return "stopped";
+    case WatchEnd::CountReached:
+        return "count_reached";
+    case WatchEnd::Shutdown:
+        return "shutdown";
+    case WatchEnd::Failed:
+        break;
+    }
+    return "failed";
+}
+
 WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& err,
                          const WatchConfig& config) {
     WatchResult result;
@@ -78,6 +92,18 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
     bool write_failed = false;
     bool unflushed = false;
     bool count_reached = false;
+    // --journal: why the journal refused an entry.
+    std::optional<Error> journal_error;
+    const auto to_journal = [&](const JournalEntry& entry) {
+        if (journal_error)
+            return false;
+        if (auto sent = config.journal->send(entry); !sent) {
+            journal_error = sent.error();
+            write_failed = true;
+            return false;
+        }
+        return true;
+    };
     std::uint64_t again = 0; // events a run before printed (--resume)
     const ResumeConfig* resume = config.resume ? &*config.resume : nullptr;
 
@@ -92,14 +118,19 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
             ++result.filtered;
             return;
         }
-        // Flushed by the loop below once no more input is at hand.
-        out << (config.json ? event_to_json(event, time)
-                            : event_to_text(event, config.colour, time))
-            << '\n';
-        unflushed = true;
-        if (!out) {
-            write_failed = true;
-            return;
+        if (config.journal) {
+            if (!to_journal(event_entry(event, time)))
+                return;
+        } else {
+            // Flushed by the loop below once no more input is at hand.
+            out << (config.json ? event_to_json(event, time)
+                                : event_to_text(event, config.colour, time))
+                << '\n';
+            unflushed = true;
+            if (!out) {
+                write_failed = true;
+                return;
+            }
         }
         ++result.printed;
         if (!event.complete)
@@ -128,7 +159,7 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
         }
     };
 
-    if (config.header && !config.json) {
+    if (config.header && !config.json && !config.journal) {
         out << text_header(config.colour) << '\n' << std::flush;
         write_failed = !out;
     }
@@ -188,8 +219,12 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
         }
         witness.feed(record);
         correlator.feed(record);
-        if (record.loss && record.loss->any())
-            err << loss_line(*record.loss) << '\n' << std::flush;
+        if (record.loss && record.loss->any()) {
+            if (config.journal)
+                (void)to_journal(loss_entry(*record.loss));
+            else
+                err << loss_line(*record.loss) << '\n' << std::flush;
+        }
         if (record.type == RecordType::Shutdown) {
             // The correlator flushed what was open as incomplete (shutdown), and printed it.
             result.end = WatchEnd::Shutdown;
@@ -200,25 +235,35 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
     flush();
     if (!write_failed)
         save(true);
-    if (write_failed) {
+    if (result.end == WatchEnd::Shutdown && config.journal && !write_failed && !failure)
+        (void)to_journal(unload_entry(witness));
+    if (journal_error) {
+        result.end = WatchEnd::Failed;
+        err << "modtrace: " << journal_error->message << '\n';
+    } else if (write_failed) {
         result.end = WatchEnd::Failed;
         err << "modtrace: cannot write the output\n";
     } else if (failure) {
         result.end = WatchEnd::Failed;
         err << "modtrace: " << failure->message << '\n';
-    } else if (result.end == WatchEnd::Shutdown) {
+    } else if (result.end == WatchEnd::Shutdown && !config.journal) {
         err << "modtrace: " << witness.unloaded_line() << '\n';
     }
 
     CorrelatorSummary shown = correlator.summary();
     shown.events = result.printed;
     shown.incomplete = printed_incomplete;
-    err << summary_line(shown, correlator.totals());
+    std::string summary = summary_line(shown, correlator.totals());
     if (result.filtered != 0)
-        err << ", " << result.filtered << " filtered out";
+        summary += ", " + std::to_string(result.filtered) + " filtered out";
     if (again != 0)
-        err << ", " << again << " printed before (--resume)";
-    err << '\n' << std::flush;
+        summary += ", " + std::to_string(again) + " printed before (--resume)";
+    // The journal has the summary unless it is the journal that failed.
+    if (!config.journal || journal_error ||
+        !to_journal(stop_entry(summary, watch_end_name(result.end), result.printed,
+                               printed_incomplete, result.filtered)))
+        err << summary << '\n';
+    err << std::flush;
     return result;
 }
 

@@ -6,6 +6,7 @@
 #include "cursor.hpp"
 #include "event_format.hpp"
 #include "filter.hpp"
+#include "journal.hpp"
 #include "record_source.hpp"
 #include "result.hpp"
 
@@ -61,6 +62,10 @@ struct WatchConfig {
     bool json = false;
     bool colour = false; // text only
     bool header = false; // text only: text_header() first (stdout is a terminal)
+    // --journal: every event, loss report, the unload notice and the summary go to this sink as
+    // entries (journal.hpp) instead of to the output and stderr; `json`, `colour` and `header`
+    // do not apply. A failed send ends the run as a failed write does.
+    JournalSink* journal = nullptr;
     // Stop once this many events were printed.
     std::optional<std::uint64_t> count;
     // Where events are placed on the wall clock. With `clock`, the time base is read from it
@@ -86,6 +91,9 @@ enum class WatchEnd {
     Failed,       // the source failed or the output could not be written
 };
 
+// "stopped", "count_reached", "shutdown", "failed": MODTRACE_END of the journal's stop entry.
+std::string_view watch_end_name(WatchEnd end);
+
 struct WatchResult {
     WatchEnd end = WatchEnd::Stopped;
     std::uint64_t printed = 0;  // events printed
@@ -100,7 +108,9 @@ struct WatchResult {
 // report (loss_line, once per record that carries one), "modtrace: the kernel module was
 // unloaded" after a SHUTDOWN, the source's or the output's failure, and always last the
 // summary (summary_line of the printed events, then ", N filtered out" when the filter left
-// some out).
+// some out). With `config.journal`, events, loss reports, the unload and the summary are
+// journal entries instead (event_entry, loss_entry, unload_entry, stop_entry); `err` gets only
+// failures, and the summary too when the journal could not take it.
 WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& err,
                          const WatchConfig& config);
 

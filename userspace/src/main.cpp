@@ -4,6 +4,8 @@
 #include "client.hpp"
 #include "commands.hpp"
 #include "file_source.hpp"
+#include "journal.hpp"
+#include "notify.hpp"
 #include "options.hpp"
 #include "raw.hpp"
 #include "stop_signals.hpp"
@@ -34,6 +36,21 @@ struct Session {
     StopSignals signals;
     NetlinkClient client;
 };
+
+// sd_notify, when systemd started the reader: a failure is worth a warning, not the run.
+void notify(const std::string& state) {
+    if (auto sent = notify_service_manager(state); !sent)
+        warn(sent.error());
+}
+
+// READY=1 once subscribed (Type=notify services wait for it), with where the stream starts.
+void notify_ready(const Subscription& s, const std::optional<std::uint64_t>& from_seq) {
+    std::string status = "subscribed to the kernel module";
+    if (from_seq)
+        status += ", history from seq " + std::to_string(*from_seq);
+    status += ", live from seq " + std::to_string(s.next_seq);
+    notify(ready_state(status));
+}
 
 Result<Session> open_session() {
     auto signals = StopSignals::install();
@@ -162,9 +179,12 @@ int run_raw(const Options& options) {
     auto start = start_point(options, *instance);
     if (!start)
         return fail(start.error());
-    if (auto subscribed = subscribe_from(*client, *start); !subscribed)
+    auto subscribed = subscribe_from(*client, *start);
+    if (!subscribed)
         return fail(subscribed.error());
+    notify_ready(*subscribed, start->from_seq);
     auto printed = print_raw(*client, std::cout, start->resume ? &*start->resume : nullptr);
+    notify(stopping_state(printed ? "stopping" : "stopping: " + printed.error().message));
     if (!printed)
         return fail(printed.error());
     // Stopped by a signal: leave politely (closing the socket would unsubscribe us too).
@@ -203,13 +223,14 @@ bool init_probe_attached(const Status& status) {
     });
 }
 
-// --baseline: the modules loaded now, those --module names if it was given. A missing
-// /proc/modules is worth a warning, not the run.
-bool print_baseline(const Options& options) {
+// --baseline: the modules loaded now, those --module names if it was given, on stdout or as
+// journal entries. A missing /proc/modules is worth a warning, not the run. An Error when the
+// output or the journal did not take them.
+Result<void> print_baseline(const Options& options, JournalSink* journal) {
     auto modules = read_proc_modules();
     if (!modules) {
         warn(Error{modules.error().message + "; no baseline"});
-        return true;
+        return {};
     }
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
@@ -220,19 +241,28 @@ bool print_baseline(const Options& options) {
                 return same_module_name(w, m.name);
             }))
             continue;
+        if (journal) {
+            if (auto sent = journal->send(baseline_entry(m, at)); !sent)
+                return sent;
+            continue;
+        }
         std::cout << (options.json ? baseline_to_json(m, at) : baseline_to_text(m)) << '\n'
                   << std::flush;
     }
-    return static_cast<bool>(std::cout);
+    if (!std::cout)
+        return Error{"cannot write the output"};
+    return {};
 }
 
-// How events are shown, wherever they come from.
-WatchConfig output_config(const Options& options) {
+// How events are shown, wherever they come from: `journal` is where --journal sends them.
+WatchConfig output_config(const Options& options, JournalSink& journal) {
     WatchConfig config;
     const bool tty = isatty(STDOUT_FILENO) == 1;
+    const bool text = !options.json && !options.journal;
     config.json = options.json;
-    config.colour = !options.json && colour_enabled(options.color, tty, std::getenv("NO_COLOR"));
-    config.header = !options.json && tty;
+    config.colour = text && colour_enabled(options.color, tty, std::getenv("NO_COLOR"));
+    config.header = text && tty;
+    config.journal = options.journal ? &journal : nullptr;
     config.filter = options.filter;
     config.count = options.count;
     return config;
@@ -244,9 +274,20 @@ int replay_events(const Options& options) {
     auto source = open_input(*options.input);
     if (!source)
         return fail(source.error());
-    WatchConfig config = output_config(options);
+    SystemJournal journal;
+    WatchConfig config = output_config(options, journal);
+    if (config.journal) {
+        if (auto ok = journal_available(); !ok)
+            return fail(ok.error());
+    }
     FileSource* file = &*source;
     config.clock = [file] { return file->time_base(); };
+    if (config.journal) {
+        ReaderStart start;
+        start.input = *options.input;
+        if (auto sent = journal.send(start_entry(start)); !sent)
+            return fail(sent.error());
+    }
     return watch_events(*source, std::cout, std::cerr, config).status();
 }
 
@@ -255,6 +296,10 @@ int replay_events(const Options& options) {
 int run_watch(const Options& options) {
     if (options.input)
         return replay_events(options);
+    if (options.journal) {
+        if (auto ok = journal_available(); !ok)
+            return fail(ok.error());
+    }
     auto session = open_session();
     if (!session)
         return fail(session.error());
@@ -264,7 +309,8 @@ int run_watch(const Options& options) {
         return fail(recorder.error());
     attach_recorder(*recorder, *client);
 
-    WatchConfig config = output_config(options);
+    SystemJournal journal;
+    WatchConfig config = output_config(options, journal);
     // The status says whether loads have init records. Any failure but EPERM is left to
     // subscribe(), whose errors (a protocol mismatch, an unload under way) say more.
     auto status = client->get_status();
@@ -294,14 +340,26 @@ int run_watch(const Options& options) {
     config.clock = &TimeBase::from_clocks;
     config.time = TimeBase::from_clocks();
 
-    if (options.baseline && !print_baseline(options)) {
+    Result<void> started;
+    if (config.journal) {
+        ReaderStart at;
+        at.next_seq = subscription->next_seq;
+        at.from_seq = start->from_seq;
+        at.instance = subscription->instance;
+        started = config.journal->send(start_entry(at));
+    }
+    if (started && options.baseline)
+        started = print_baseline(options, config.journal);
+    if (!started) {
         // Subscribed: the run ends with its summary like any other.
-        std::cerr << "modtrace: cannot write the output\n"
+        std::cerr << "modtrace: " << started.error().message << '\n'
                   << summary_line(CorrelatorSummary{}, Loss{}) << '\n';
         return 1;
     }
+    notify_ready(*subscription, start->from_seq);
 
     const WatchResult result = watch_events(*client, std::cout, std::cerr, config);
+    notify(stopping_state("stopping: " + std::string(watch_end_name(result.end))));
     // Leave politely when the module is still there (closing the socket unsubscribes too).
     if (result.end == WatchEnd::Stopped || result.end == WatchEnd::CountReached)
         (void)client->unsubscribe();

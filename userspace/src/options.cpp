@@ -27,8 +27,8 @@ constexpr std::array<std::string_view, 7> kEventKinds = {
 };
 
 // Options that select what event mode prints, meaningless in the other modes.
-constexpr std::array<std::string_view, 9> kEventOptions = {
-    "pid", "uid", "comm", "module", "event", "failed", "count", "baseline", "color",
+constexpr std::array<std::string_view, 10> kEventOptions = {
+    "pid", "uid", "comm", "module", "event", "failed", "count", "baseline", "color", "journal",
 };
 
 // The modes other than events, in the order a conflict names them.
@@ -79,6 +79,12 @@ const OptionSpec kEventSpecs[] = {
     {"json", Takes::Nothing, "",
      "print events as JSON, one object per line (with --status: the status as one object)",
      "modtrace --json"},
+    {"journal", Takes::Nothing, "",
+     "send every event to the systemd journal, one entry each (MESSAGE: the text line; every "
+     "JSON key as a MODTRACE_* field; the JSON object in MODTRACE_JSON), with losses, the "
+     "kernel module's unload and the reader's start and stop; nothing on stdout. Not with "
+     "--json, --color, --raw, --status or --version",
+     "modtrace --journal --resume /var/lib/modtrace/cursor"},
     {"pid", Takes::Many, "N", "only calls by process or thread N; repeatable",
      "modtrace --pid 1234 --pid 5678"},
     {"uid", Takes::Many, "N|USER", "only calls by real or effective uid N, or USER's; repeatable",
@@ -255,6 +261,17 @@ std::string help_text() {
            "          duration_ns, init_duration_ns, complete, incomplete_reason,\n"
            "          params_mismatch, name_mismatch, file_changed, truncated (see README.md,\n"
            "          \"The reader\"); --baseline objects have \"baseline\": true.\n"
+           "  --journal\n"
+           "          one journal entry per event: MESSAGE (the text line), PRIORITY (1 alert:\n"
+           "          obsolete syscalls, modtrace's own unload; 3 err: records lost; 4\n"
+           "          warning: a failed or unfinished load or unload; 5 notice: a load or\n"
+           "          unload; 6 info: baseline, start, stop), SYSLOG_IDENTIFIER=modtrace,\n"
+           "          MESSAGE_ID (one per kind of entry), every JSON key as a field\n"
+           "          (MODTRACE_EVENT, MODTRACE_OUTCOME, MODTRACE_MODULE_NAME, args' keys\n"
+           "          without a prefix: MODTRACE_PATH), MODTRACE_MODULE, MODTRACE_JSON. Losses,\n"
+           "          the kernel module's unload and the reader's start and stop are entries\n"
+           "          too; stderr keeps warnings and failures. e.g.\n"
+           "          journalctl -t modtrace MODTRACE_OUTCOME=loaded -o json\n"
            "  stderr  warnings, lost records (\"modtrace: 5 records lost (buffer_full 5)\"),\n"
            "          and last a summary (\"modtrace: 12 events (1 incomplete), no records\n"
            "          lost\").\n"
@@ -350,6 +367,11 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
     }
     if (vm.count("json") && vm.count("color"))
         return usage("--color applies to text output; it cannot be combined with --json");
+    if (vm.count("journal") && vm.count("json"))
+        return usage("--journal entries carry the JSON object (MODTRACE_JSON) already; it cannot "
+                     "be combined with --json");
+    if (vm.count("journal") && vm.count("color"))
+        return usage("--color applies to text output; it cannot be combined with --journal");
 
     if (vm.count("replay") && vm.count("resume"))
         return usage("--resume replays the history already; it cannot be combined with --replay");
@@ -389,6 +411,7 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
     else if (vm.count("status"))
         opts.mode = Mode::Status;
     opts.json = vm.count("json") > 0;
+    opts.journal = vm.count("journal") > 0;
 
     Filter& f = opts.filter;
     const auto values = [&](const char* name) {

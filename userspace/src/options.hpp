@@ -21,6 +21,9 @@ enum class ColorMode { Auto, Always, Never };
 struct Options {
     Mode mode = Mode::Watch;
     bool json = false;
+    // Event mode: every event, and the reader's own notices, as systemd journal entries instead
+    // of lines on stdout (--journal).
+    bool journal = false;
     // Event mode only: which events to print (--pid, --uid, --comm, --module, --event,
     // --failed), how many (--count), the modules loaded at start (--baseline), and colour.
     Filter filter;
