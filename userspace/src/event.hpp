@@ -103,6 +103,9 @@ struct EventModule {
     std::optional<std::uint64_t> text_size;
     std::optional<std::uint64_t> total_size;
     std::optional<std::int64_t> init_ret; // absent when the init's return was lost
+    // The SHA-256 of the module's image, lower-case hex; absent when the event does not carry
+    // one. Only the OCSF format prints it so far (driver.file.hashes).
+    std::optional<std::string> sha256;
 };
 
 // The call a Waited event waited for.
