@@ -220,7 +220,9 @@ bool print_baseline(const Options& options) {
                 return same_module_name(w, m.name);
             }))
             continue;
-        std::cout << (options.json ? baseline_to_json(m, at) : baseline_to_text(m)) << '\n'
+        std::cout << (options.format == OutputFormat::Json ? baseline_to_json(m, at)
+                                                           : baseline_to_text(m))
+                  << '\n'
                   << std::flush;
     }
     return static_cast<bool>(std::cout);
@@ -230,9 +232,12 @@ bool print_baseline(const Options& options) {
 WatchConfig output_config(const Options& options) {
     WatchConfig config;
     const bool tty = isatty(STDOUT_FILENO) == 1;
-    config.json = options.json;
-    config.colour = !options.json && colour_enabled(options.color, tty, std::getenv("NO_COLOR"));
-    config.header = !options.json && tty;
+    const bool text = options.format == OutputFormat::Text;
+    config.format = options.format;
+    if (options.format == OutputFormat::Ocsf)
+        config.host = read_ocsf_host();
+    config.colour = text && colour_enabled(options.color, tty, std::getenv("NO_COLOR"));
+    config.header = text && tty;
     config.filter = options.filter;
     config.count = options.count;
     return config;
@@ -313,7 +318,7 @@ int run(const Options& options) {
     case Mode::Raw:
         return run_raw(options);
     case Mode::Status:
-        return run_status(options.json);
+        return run_status(options.format == OutputFormat::Json);
     case Mode::Version:
         return run_version();
     case Mode::Watch:

@@ -1,6 +1,7 @@
 // Command-line options of the modtrace reader.
 #pragma once
 
+#include "event_format.hpp"
 #include "filter.hpp"
 
 #include <cstdint>
@@ -20,7 +21,9 @@ enum class ColorMode { Auto, Always, Never };
 
 struct Options {
     Mode mode = Mode::Watch;
-    bool json = false;
+    // --format (--json is --format json): events as text, JSON or OCSF; --status as text or
+    // JSON.
+    OutputFormat format = OutputFormat::Text;
     // Event mode only: which events to print (--pid, --uid, --comm, --module, --event,
     // --failed), how many (--count), the modules loaded at start (--baseline), and colour.
     Filter filter;
