@@ -32,6 +32,7 @@ struct Caller {
     std::uint32_t uid;
     const char* comm;
     std::uint32_t abi = MODTRACE_ABI_X86_64;
+    std::uint32_t tid = 0; // 0: the process's main thread, tid = pid
 };
 
 const Caller kModprobe{812, 0, "modprobe"};
@@ -49,7 +50,7 @@ MessageBuilder head(std::uint32_t type, std::uint32_t probe, std::uint64_t seq, 
         .u32(MODTRACE_ATTR_CPU, 1);
     b.begin(MODTRACE_ATTR_TASK)
         .u32(MODTRACE_TASK_ATTR_TGID, c.pid)
-        .u32(MODTRACE_TASK_ATTR_TID, c.pid)
+        .u32(MODTRACE_TASK_ATTR_TID, c.tid ? c.tid : c.pid)
         .u32(MODTRACE_TASK_ATTR_PPID, 700)
         .u32(MODTRACE_TASK_ATTR_UID, c.uid)
         .u32(MODTRACE_TASK_ATTR_EUID, c.uid)
@@ -72,7 +73,7 @@ ByteVector record(const MessageBuilder& b) {
 
 ByteVector exit_record(std::uint32_t type, std::uint32_t probe, std::uint64_t seq, std::uint64_t ts,
                        const Caller& c, std::uint64_t entry_seq, std::int64_t ret,
-                       std::uint64_t duration, MessageBuilder* extra = nullptr) {
+                       std::uint64_t duration, const MessageBuilder* extra = nullptr) {
     MessageBuilder b = head(type, probe, seq, ts, c);
     b.s64(MODTRACE_ATTR_RET, ret)
         .u64(MODTRACE_ATTR_ENTRY_SEQ, entry_seq)
@@ -256,6 +257,214 @@ std::vector<ByteVector> bad_record() {
     return out;
 }
 
+// The file a finit_module call passes: its device and inode at entry (no path).
+void finit_args(MessageBuilder& b, std::int32_t fd, std::uint64_t ino, const char* params,
+                std::uint32_t flags) {
+    b.s32(MODTRACE_ATTR_FD, fd);
+    if (fd >= 0)
+        b.begin(MODTRACE_ATTR_FILE)
+            .u32(MODTRACE_FILE_ATTR_DEV, 0x801)
+            .u64(MODTRACE_FILE_ATTR_INO, ino)
+            .end();
+    b.str(MODTRACE_ATTR_PARAMS, params).u32(MODTRACE_ATTR_FINIT_FLAGS, flags);
+}
+
+// The file the kernel read, as finit_module's return reports it.
+MessageBuilder read_file(const char* path, std::uint64_t ino) {
+    MessageBuilder f;
+    f.begin(MODTRACE_ATTR_FILE)
+        .str(MODTRACE_FILE_ATTR_PATH, path)
+        .u32(MODTRACE_FILE_ATTR_DEV, 0x801)
+        .u64(MODTRACE_FILE_ATTR_INO, ino)
+        .end();
+    return f;
+}
+
+MessageBuilder module_name(const char* name) {
+    MessageBuilder m;
+    m.begin(MODTRACE_ATTR_MODULE).str(MODTRACE_MODULE_ATTR_NAME, name).end();
+    return m;
+}
+
+MessageBuilder loss_of(std::uint64_t buffer_full) {
+    MessageBuilder l;
+    l.begin(MODTRACE_ATTR_LOSS).u64(MODTRACE_LOSS_ATTR_BUFFER_FULL, buffer_full).end();
+    return l;
+}
+
+ByteVector obsolete_call(std::uint64_t seq, std::uint64_t ts, const Caller& c, std::uint32_t nr) {
+    MessageBuilder b = head(MODTRACE_REC_OBSOLETE_SYSCALL, MODTRACE_PROBE_NI_SYSCALL, seq, ts, c);
+    b.u32(MODTRACE_ATTR_SYSCALL_NR, nr).begin(MODTRACE_ATTR_SYSCALL_ARGS);
+    for (std::uint16_t k = 0; k < 6; ++k)
+        b.u64(static_cast<std::uint16_t>(MODTRACE_SYSCALL_ARG_0 + k), k == 0 ? 4096 : 0);
+    b.end();
+    return record(b);
+}
+
+// Every kind of event and every outcome, one call after the other, a second apart from
+// monotonic 1000 s (2026-11-20T10:00:00Z):
+//   seq 1-4   mtload[900] uid 1000 init_module(65536-byte image, "level=1"): mt_clean's init
+//             ran with the kernel's copy "level=2" (params_mismatch) and returned 0; loaded
+//   seq 5-8   modprobe[812] finit_module(fd 4) of /tmp/mt_fail.ko, unlinked meanwhile: mt_fail's
+//             init returned -19; init_failed (ENODEV)
+//   seq 9-10  mtload[900] finit_module(fd -1, flags 3) returned -9 without a file; rejected
+//   seq 11-16 mtload[1100], threads 1101 and 1102, both finit_module the same file
+//             (/lib/modules/6.12.12-amd64/extra/mt_clean.ko, ino 140000): 1101's init ran and
+//             returned 0, 1102 waited for it and returned 0; loaded, and waited
+//   seq 17-19 modprobe[812] finit_module of the same file returned -22; seq 18 was lost
+//             (buffer_full, reported with seq 19), so which failure it was is unknown: failed
+//   seq 20-21 modprobe[812] finit_module returned 0, no init seen, no loss: loaded,
+//             incomplete (missing_init)
+//   seq 22-23 rmmod[950] delete_module("llc", O_NONBLOCK) returned -16; unload_failed (EBUSY)
+//   seq 24-25 rmmod[950] delete_module: its entry lost (reported with seq 25), returned 0;
+//             unloaded, incomplete (missing_entry)
+//   seq 26    mtload[900] query_module (178 on x86_64)
+//   seq 27    mtload[900] get_kernel_syms (177 on x86_64)
+//   seq 28    mtload[900] syscall 183 through ni_syscall: obsolete_syscall
+//   seq 29-30 kworker/u4:1[1200] an init of mt_sleep, no syscall records: unknown_load,
+//             incomplete (missing_entry)
+//   seq 31    mtload[1300] init_module(4096-byte image) that never returned: unknown,
+//             incomplete (reader_stopped) at the end of the file
+std::vector<ByteVector> kinds() {
+    std::vector<ByteVector> out{time_base()};
+    for (auto& m : subscribed(1))
+        out.push_back(std::move(m));
+    const std::uint64_t t0 = 1000 * kSecond;
+    const std::uint64_t ms = 1000000;
+    const Caller thread_a{1100, 0, "mtload", MODTRACE_ABI_X86_64, 1101};
+    const Caller thread_b{1100, 0, "mtload", MODTRACE_ABI_X86_64, 1102};
+    const Caller kworker{1200, 0, "kworker/u4:1"};
+    const Caller stuck{1300, 0, "mtload"};
+    const char* const shared = "/lib/modules/6.12.12-amd64/extra/mt_clean.ko";
+    const MessageBuilder clean = module_name("mt_clean");
+    const MessageBuilder fail = module_name("mt_fail");
+    const MessageBuilder sleeper = module_name("mt_sleep");
+    const MessageBuilder deleted = read_file("/tmp/mt_fail.ko (deleted)", 131090);
+    const MessageBuilder shared_file = read_file(shared, 140000);
+
+    MessageBuilder b =
+        head(MODTRACE_REC_INIT_MODULE_ENTER, MODTRACE_PROBE_INIT_MODULE, 1, t0, kLoader);
+    b.u64(MODTRACE_ATTR_IMAGE_LEN, 65536).str(MODTRACE_ATTR_PARAMS, "level=1");
+    out.push_back(record(b));
+    b = head(MODTRACE_REC_DO_INIT_ENTER, MODTRACE_PROBE_DO_INIT_MODULE, 2, t0 + 1 * ms, kLoader);
+    b.begin(MODTRACE_ATTR_MODULE)
+        .str(MODTRACE_MODULE_ATTR_NAME, "mt_clean")
+        .str(MODTRACE_MODULE_ATTR_VERSION, "1.0")
+        .str(MODTRACE_MODULE_ATTR_SRCVERSION, "3F2A1B4C5D6E7F8091A2B3C")
+        .u64(MODTRACE_MODULE_ATTR_TAINTS, 1U << 12)
+        .str(MODTRACE_MODULE_ATTR_ARGS, "level=2")
+        .u64(MODTRACE_MODULE_ATTR_TEXT_SIZE, 8192)
+        .u64(MODTRACE_MODULE_ATTR_TOTAL_SIZE, 20480)
+        .end();
+    out.push_back(record(b));
+    out.push_back(exit_record(MODTRACE_REC_DO_INIT_EXIT, MODTRACE_PROBE_DO_INIT_MODULE, 3,
+                              t0 + 2 * ms, kLoader, 2, 0, 1 * ms, &clean));
+    out.push_back(exit_record(MODTRACE_REC_INIT_MODULE_EXIT, MODTRACE_PROBE_INIT_MODULE, 4,
+                              t0 + 3 * ms, kLoader, 1, 0, 3 * ms));
+
+    const std::uint64_t t1 = t0 + kSecond;
+    b = head(MODTRACE_REC_FINIT_MODULE_ENTER, MODTRACE_PROBE_FINIT_MODULE, 5, t1, kModprobe);
+    finit_args(b, 4, 131090, "", 0);
+    out.push_back(record(b));
+    b = head(MODTRACE_REC_DO_INIT_ENTER, MODTRACE_PROBE_DO_INIT_MODULE, 6, t1 + 1 * ms, kModprobe);
+    b.begin(MODTRACE_ATTR_MODULE)
+        .str(MODTRACE_MODULE_ATTR_NAME, "mt_fail")
+        .str(MODTRACE_MODULE_ATTR_SRCVERSION, "1B0E22C4F5A6978D3C1E2B4")
+        .u64(MODTRACE_MODULE_ATTR_TAINTS, 1U << 12)
+        .str(MODTRACE_MODULE_ATTR_ARGS, "")
+        .u64(MODTRACE_MODULE_ATTR_TEXT_SIZE, 4096)
+        .u64(MODTRACE_MODULE_ATTR_TOTAL_SIZE, 16384)
+        .end();
+    out.push_back(record(b));
+    out.push_back(exit_record(MODTRACE_REC_DO_INIT_EXIT, MODTRACE_PROBE_DO_INIT_MODULE, 7,
+                              t1 + 2 * ms, kModprobe, 6, -19, 1 * ms, &fail));
+    out.push_back(exit_record(MODTRACE_REC_FINIT_MODULE_EXIT, MODTRACE_PROBE_FINIT_MODULE, 8,
+                              t1 + 3 * ms, kModprobe, 5, -19, 3 * ms, &deleted));
+
+    const std::uint64_t t2 = t0 + 2 * kSecond;
+    b = head(MODTRACE_REC_FINIT_MODULE_ENTER, MODTRACE_PROBE_FINIT_MODULE, 9, t2, kLoader);
+    finit_args(b, -1, 0, "", 3);
+    out.push_back(record(b));
+    out.push_back(exit_record(MODTRACE_REC_FINIT_MODULE_EXIT, MODTRACE_PROBE_FINIT_MODULE, 10,
+                              t2 + 10000, kLoader, 9, -9, 10000));
+
+    const std::uint64_t t3 = t0 + 3 * kSecond;
+    b = head(MODTRACE_REC_FINIT_MODULE_ENTER, MODTRACE_PROBE_FINIT_MODULE, 11, t3, thread_a);
+    finit_args(b, 3, 140000, "", 0);
+    out.push_back(record(b));
+    b = head(MODTRACE_REC_DO_INIT_ENTER, MODTRACE_PROBE_DO_INIT_MODULE, 12, t3 + 1 * ms, thread_a);
+    b.begin(MODTRACE_ATTR_MODULE)
+        .str(MODTRACE_MODULE_ATTR_NAME, "mt_clean")
+        .str(MODTRACE_MODULE_ATTR_VERSION, "1.0")
+        .u64(MODTRACE_MODULE_ATTR_TAINTS, 1U << 12)
+        .str(MODTRACE_MODULE_ATTR_ARGS, "")
+        .u64(MODTRACE_MODULE_ATTR_TEXT_SIZE, 8192)
+        .u64(MODTRACE_MODULE_ATTR_TOTAL_SIZE, 20480)
+        .end();
+    out.push_back(record(b));
+    b = head(MODTRACE_REC_FINIT_MODULE_ENTER, MODTRACE_PROBE_FINIT_MODULE, 13, t3 + 2 * ms,
+             thread_b);
+    finit_args(b, 3, 140000, "", 0);
+    out.push_back(record(b));
+    out.push_back(exit_record(MODTRACE_REC_DO_INIT_EXIT, MODTRACE_PROBE_DO_INIT_MODULE, 14,
+                              t3 + 3 * ms, thread_a, 12, 0, 2 * ms, &clean));
+    out.push_back(exit_record(MODTRACE_REC_FINIT_MODULE_EXIT, MODTRACE_PROBE_FINIT_MODULE, 15,
+                              t3 + 4 * ms, thread_a, 11, 0, 4 * ms, &shared_file));
+    out.push_back(exit_record(MODTRACE_REC_FINIT_MODULE_EXIT, MODTRACE_PROBE_FINIT_MODULE, 16,
+                              t3 + 5 * ms, thread_b, 13, 0, 3 * ms, &shared_file));
+
+    const std::uint64_t t4 = t0 + 4 * kSecond;
+    b = head(MODTRACE_REC_FINIT_MODULE_ENTER, MODTRACE_PROBE_FINIT_MODULE, 17, t4, kModprobe);
+    finit_args(b, 3, 140000, "", 0);
+    out.push_back(record(b));
+    MessageBuilder failed = read_file(shared, 140000);
+    failed.garbage(loss_of(1).attributes());
+    out.push_back(exit_record(MODTRACE_REC_FINIT_MODULE_EXIT, MODTRACE_PROBE_FINIT_MODULE, 19,
+                              t4 + 1 * ms, kModprobe, 17, -22, 1 * ms, &failed));
+
+    const std::uint64_t t5 = t0 + 5 * kSecond;
+    b = head(MODTRACE_REC_FINIT_MODULE_ENTER, MODTRACE_PROBE_FINIT_MODULE, 20, t5, kModprobe);
+    finit_args(b, 3, 140000, "", 0);
+    out.push_back(record(b));
+    out.push_back(exit_record(MODTRACE_REC_FINIT_MODULE_EXIT, MODTRACE_PROBE_FINIT_MODULE, 21,
+                              t5 + 1 * ms, kModprobe, 20, 0, 1 * ms, &shared_file));
+
+    const std::uint64_t t6 = t0 + 6 * kSecond;
+    b = head(MODTRACE_REC_DELETE_MODULE_ENTER, MODTRACE_PROBE_DELETE_MODULE, 22, t6, kRmmod);
+    b.str(MODTRACE_ATTR_NAME, "llc").u32(MODTRACE_ATTR_DELETE_FLAGS, 04000);
+    out.push_back(record(b));
+    out.push_back(exit_record(MODTRACE_REC_DELETE_MODULE_EXIT, MODTRACE_PROBE_DELETE_MODULE, 23,
+                              t6 + 9000, kRmmod, 22, -16, 9000));
+
+    const std::uint64_t t7 = t0 + 7 * kSecond;
+    MessageBuilder lost_entry = loss_of(1);
+    out.push_back(exit_record(MODTRACE_REC_DELETE_MODULE_EXIT, MODTRACE_PROBE_DELETE_MODULE, 25,
+                              t7 + 50000, kRmmod, 24, 0, 50000, &lost_entry));
+
+    const std::uint64_t t8 = t0 + 8 * kSecond;
+    out.push_back(obsolete_call(26, t8, kLoader, 178));
+    out.push_back(obsolete_call(27, t8 + 1 * ms, kLoader, 177));
+    out.push_back(obsolete_call(28, t8 + 2 * ms, kLoader, 183));
+
+    const std::uint64_t t9 = t0 + 9 * kSecond;
+    b = head(MODTRACE_REC_DO_INIT_ENTER, MODTRACE_PROBE_DO_INIT_MODULE, 29, t9, kworker);
+    b.begin(MODTRACE_ATTR_MODULE)
+        .str(MODTRACE_MODULE_ATTR_NAME, "mt_sleep")
+        .str(MODTRACE_MODULE_ATTR_ARGS, "")
+        .u64(MODTRACE_MODULE_ATTR_TEXT_SIZE, 4096)
+        .u64(MODTRACE_MODULE_ATTR_TOTAL_SIZE, 12288)
+        .end();
+    out.push_back(record(b));
+    out.push_back(exit_record(MODTRACE_REC_DO_INIT_EXIT, MODTRACE_PROBE_DO_INIT_MODULE, 30,
+                              t9 + 1 * ms, kworker, 29, 0, 1 * ms, &sleeper));
+
+    const std::uint64_t t10 = t0 + 10 * kSecond;
+    b = head(MODTRACE_REC_INIT_MODULE_ENTER, MODTRACE_PROBE_INIT_MODULE, 31, t10, stuck);
+    b.u64(MODTRACE_ATTR_IMAGE_LEN, 4096).str(MODTRACE_ATTR_PARAMS, "");
+    out.push_back(record(b));
+    return out;
+}
+
 ByteVector join(const std::vector<ByteVector>& messages) {
     ByteVector out;
     for (const auto& m : messages) {
@@ -306,5 +515,6 @@ int main(int argc, char* argv[]) {
     ok = write(dir + "/truncated-header.nlraw", cut(10)) && ok;
     ok = write(dir + "/bad-length.nlraw", bad_length) && ok;
     ok = write(dir + "/empty.nlraw", ByteVector{}) && ok;
+    ok = write(dir + "/kinds.nlraw", join(kinds())) && ok;
     return ok ? 0 : 1;
 }

@@ -53,7 +53,7 @@ TEST(Options, DefaultIsWatchAsText) {
     auto r = parse({});
     ASSERT_TRUE(std::holds_alternative<modtrace::Options>(r));
     EXPECT_EQ(std::get<modtrace::Options>(r).mode, modtrace::Mode::Watch);
-    EXPECT_FALSE(std::get<modtrace::Options>(r).json);
+    EXPECT_EQ(std::get<modtrace::Options>(r).format, modtrace::OutputFormat::Text);
 }
 
 TEST(Options, RawAndStatusSelectModes) {
@@ -66,9 +66,9 @@ TEST(Options, HelpExitsZeroAndNamesEveryOption) {
     ASSERT_TRUE(std::holds_alternative<modtrace::Exit>(r));
     const auto& e = std::get<modtrace::Exit>(r);
     EXPECT_EQ(e.status, 0);
-    for (const char* opt :
-         {"--raw", "--status", "--json", "--version", "--pid", "--uid", "--comm", "--module",
-          "--event", "--failed", "--count", "--baseline", "--color", "--journal", "--help"})
+    for (const char* opt : {"--raw", "--status", "--format", "--json", "--version", "--pid",
+                            "--uid", "--comm", "--module", "--event", "--failed", "--count",
+                            "--baseline", "--color", "--journal", "--help"})
         EXPECT_NE(e.text.find(opt), std::string::npos) << opt;
 }
 
@@ -77,8 +77,9 @@ TEST(Options, HelpGivesAnExampleForEveryOptionFormatsAndExitCodes) {
     for (const char* example :
          {"--pid 1234", "--uid 0", "--uid alice", "--comm modprobe", "--module snd-hda-intel",
           "--event finit_module", "modtrace --failed", "--count 1", "modtrace --baseline",
-          "--color=never", "modtrace --json", "modtrace --raw", "modtrace --status --json",
-          "modtrace --version", "modtrace --help", "modtrace --journal"})
+          "--color=never", "modtrace --format ocsf", "modtrace --json", "modtrace --raw",
+          "modtrace --status --json", "modtrace --version", "modtrace --help",
+          "modtrace --journal"})
         EXPECT_NE(text.find(example), std::string::npos) << example;
     for (const char* kind : {"init_module", "finit_module", "delete_module", "create_module",
                              "query_module", "get_kernel_syms"})
@@ -215,7 +216,7 @@ TEST(Options, FiltersCombine) {
     const Options o = options({"--json", "--failed", "--uid", "root", "--module", "mt_fail",
                                "--event", "finit_module", "--count", "3"});
     EXPECT_EQ(o.mode, Mode::Watch);
-    EXPECT_TRUE(o.json);
+    EXPECT_EQ(o.format, modtrace::OutputFormat::Json);
     EXPECT_TRUE(o.filter.failed_only);
     EXPECT_EQ(o.filter.uids, std::vector<std::uint32_t>{0});
     EXPECT_EQ(o.count, 3U);
@@ -261,7 +262,7 @@ TEST(Options, JournalIsAnOutputOfEventMode) {
     const Options o = options({"--journal", "--failed", "--baseline"});
     EXPECT_EQ(o.mode, Mode::Watch);
     EXPECT_TRUE(o.journal);
-    EXPECT_FALSE(o.json);
+    EXPECT_EQ(o.format, modtrace::OutputFormat::Text);
     // A recording can be sent to the journal, and a live run recorded or resumed.
     EXPECT_TRUE(options({"--journal", "--input", "bug.nlraw"}).journal);
     EXPECT_TRUE(options({"--journal", "--record", "bug.nlraw", "--resume", "cursor"}).journal);
@@ -279,6 +280,54 @@ TEST(Options, JournalWithJsonOrColourConflicts) {
               std::string::npos);
 }
 
+TEST(Options, FormatSelectsTheOutput) {
+    using modtrace::OutputFormat;
+    EXPECT_EQ(options({"--format", "text"}).format, OutputFormat::Text);
+    EXPECT_EQ(options({"--format", "json"}).format, OutputFormat::Json);
+    EXPECT_EQ(options({"--format=ocsf"}).format, OutputFormat::Ocsf);
+    // --json is --format json, and may say so twice.
+    EXPECT_EQ(options({"--json", "--format", "json"}).format, OutputFormat::Json);
+    EXPECT_EQ(options({"--status", "--format", "json"}).format, OutputFormat::Json);
+    EXPECT_EQ(options({"--format", "ocsf", "--input", "f", "--failed"}).format, OutputFormat::Ocsf);
+}
+
+TEST(Options, FormatConflicts) {
+    struct Case {
+        std::vector<const char*> args;
+        const char* error;
+    };
+    const Case cases[] = {
+        {{"--format", "yaml"}, "--format yaml: expected text, json or ocsf"},
+        {{"--format", ""}, "--format needs a value: text, json or ocsf"},
+        {{"--json", "--format", "ocsf"},
+         "--json is --format json; it cannot be combined with --format ocsf"},
+        {{"--json", "--format", "text"},
+         "--json is --format json; it cannot be combined with --format text"},
+        {{"--status", "--format", "ocsf"},
+         "--status has no OCSF form; it cannot be combined with --format ocsf"},
+        {{"--raw", "--format", "ocsf"},
+         "--raw prints records as JSON; it cannot be combined with --format ocsf"},
+        {{"--raw", "--format", "text"},
+         "--raw prints records as JSON; it cannot be combined with --format text"},
+        {{"--version", "--format", "ocsf"},
+         "--version has no OCSF form; it cannot be combined with --format ocsf"},
+        {{"--version", "--format", "json"},
+         "--version has no JSON form; it cannot be combined with --format json"},
+        {{"--format", "ocsf", "--color=never"},
+         "--color applies to text output; it cannot be combined with --format ocsf"},
+        {{"--format", "ocsf", "--baseline"},
+         "--baseline has no OCSF form; it cannot be combined with --format ocsf"},
+    };
+    for (const auto& c : cases) {
+        std::string args;
+        for (const char* a : c.args)
+            args += std::string(a) + " ";
+        SCOPED_TRACE(args);
+        const std::string text = usage_error(c.args);
+        EXPECT_EQ(text.substr(0, text.find('\n')), std::string("modtrace: ") + c.error);
+    }
+}
+
 TEST(Options, PositionalArgumentsAreUsageErrors) {
     usage_error({"mt_clean"});
 }
@@ -290,7 +339,7 @@ TEST(Options, VersionIsAModeBecauseItAsksTheKernel) {
 TEST(Options, StatusTakesJson) {
     auto opts = std::get<modtrace::Options>(parse({"--status", "--json"}));
     EXPECT_EQ(opts.mode, modtrace::Mode::Status);
-    EXPECT_TRUE(opts.json);
+    EXPECT_EQ(opts.format, modtrace::OutputFormat::Json);
 }
 
 TEST(Options, UnknownOptionIsUsageError) {

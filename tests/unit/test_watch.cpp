@@ -121,7 +121,7 @@ std::vector<Step> three_calls() {
 
 WatchConfig json_config() {
     WatchConfig c;
-    c.json = true;
+    c.format = OutputFormat::Json;
     return c;
 }
 

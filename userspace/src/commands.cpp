@@ -123,9 +123,18 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
                 return;
         } else {
             // Flushed by the loop below once no more input is at hand.
-            out << (config.json ? event_to_json(event, time)
-                                : event_to_text(event, config.colour, time))
-                << '\n';
+            switch (config.format) {
+            case OutputFormat::Text:
+                out << event_to_text(event, config.colour, time);
+                break;
+            case OutputFormat::Json:
+                out << event_to_json(event, time);
+                break;
+            case OutputFormat::Ocsf:
+                out << event_to_ocsf(event, time, config.host);
+                break;
+            }
+            out << '\n';
             unflushed = true;
             if (!out) {
                 write_failed = true;
@@ -159,7 +168,7 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
         }
     };
 
-    if (config.header && !config.json && !config.journal) {
+    if (config.header && config.format == OutputFormat::Text && !config.journal) {
         out << text_header(config.colour) << '\n' << std::flush;
         write_failed = !out;
     }

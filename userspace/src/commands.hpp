@@ -7,6 +7,7 @@
 #include "event_format.hpp"
 #include "filter.hpp"
 #include "journal.hpp"
+#include "ocsf.hpp"
 #include "record_source.hpp"
 #include "result.hpp"
 
@@ -59,7 +60,8 @@ Result<void> print_raw(RecordSource& source, std::ostream& out,
 struct WatchConfig {
     CorrelatorConfig correlator;
     Filter filter;
-    bool json = false;
+    OutputFormat format = OutputFormat::Text;
+    OcsfHost host;       // OCSF only: every event's device
     bool colour = false; // text only
     bool header = false; // text only: text_header() first (stdout is a terminal)
     // --journal: every event, loss report, the unload notice and the summary go to this sink as
@@ -104,8 +106,8 @@ struct WatchResult {
 };
 
 // Event mode: the records of `source` joined into events (Correlator), those the filter lets
-// through printed to `out` one per line (JSON or text), each line flushed. To `err`: every loss
-// report (loss_line, once per record that carries one), "modtrace: the kernel module was
+// through printed to `out` one per line (text, JSON or OCSF), each line flushed. To `err`: every
+// loss report (loss_line, once per record that carries one), "modtrace: the kernel module was
 // unloaded" after a SHUTDOWN, the source's or the output's failure, and always last the
 // summary (summary_line of the printed events, then ", N filtered out" when the filter left
 // some out). With `config.journal`, events, loss reports, the unload and the summary are

@@ -42,13 +42,6 @@ void split_ns(std::int64_t ns, std::int64_t& secs, std::int64_t& frac) {
     }
 }
 
-std::string errno_of(const Event& ev) {
-    if (!ev.ret || *ev.ret >= 0)
-        return {};
-    // -ret of INT64_MIN does not exist; no errno is that large anyway.
-    return *ev.ret == INT64_MIN ? "E" + std::to_string(*ev.ret) : errno_name(-*ev.ret);
-}
-
 template <class T> void value_or_null(JsonWriter& w, const std::optional<T>& v) {
     if (v)
         w.value(*v);
@@ -75,42 +68,6 @@ void dev_or_null(JsonWriter& w, const std::optional<std::uint32_t>& dev) {
         w.value(format_dev(*dev));
     else
         w.null();
-}
-
-// The hash of a hashed image, else none.
-std::optional<std::string> image_sha256(const Event& ev) {
-    if (ev.image && ev.image->state == ImageState::Hashed)
-        return ev.image->sha256;
-    return std::nullopt;
-}
-
-void module_json(JsonWriter& w, const Event& ev) {
-    if (!ev.module) {
-        w.null();
-        return;
-    }
-    const EventModule& m = *ev.module;
-    w.begin_object();
-    w.key("name").value(m.name);
-    w.key("sha256");
-    value_or_null(w, image_sha256(ev));
-    w.key("version");
-    value_or_null(w, m.version);
-    w.key("srcversion");
-    value_or_null(w, m.srcversion);
-    w.key("taints");
-    value_or_null(w, m.taints);
-    w.key("signed");
-    value_or_null(w, m.sig_ok);
-    w.key("params");
-    value_or_null(w, m.params);
-    w.key("text_size");
-    value_or_null(w, m.text_size);
-    w.key("total_size");
-    value_or_null(w, m.total_size);
-    w.key("init_ret");
-    value_or_null(w, m.init_ret);
-    w.end_object();
 }
 
 // --- text -----------------------------------------------------------------------------------
@@ -356,6 +313,137 @@ std::string format_duration(std::uint64_t ns) {
     return buf;
 }
 
+std::string event_errno(const Event& ev) {
+    if (!ev.ret || *ev.ret >= 0)
+        return {};
+    // -ret of INT64_MIN does not exist; no errno is that large anyway.
+    return *ev.ret == INT64_MIN ? "E" + std::to_string(*ev.ret) : errno_name(-*ev.ret);
+}
+
+std::string outcome_words(const Event& ev) {
+    return outcome_text(ev).first;
+}
+
+void event_args_json(JsonWriter& w, const Event& ev) {
+    const EventArgs& a = ev.args;
+    w.begin_object();
+    switch (ev.kind) {
+    case EventKind::InitModule:
+        w.key("len");
+        value_or_null(w, a.len);
+        w.key("params");
+        value_or_null(w, a.params);
+        break;
+    case EventKind::FinitModule:
+        w.key("fd");
+        value_or_null(w, a.fd);
+        w.key("path");
+        value_or_null(w, a.path);
+        w.key("dev");
+        dev_or_null(w, a.dev);
+        w.key("ino");
+        value_or_null(w, a.ino);
+        w.key("caller_dev");
+        dev_or_null(w, a.caller_dev);
+        w.key("caller_ino");
+        value_or_null(w, a.caller_ino);
+        w.key("params");
+        value_or_null(w, a.params);
+        flags_json(w, a.flags, true);
+        break;
+    case EventKind::DeleteModule:
+        w.key("name");
+        value_or_null(w, a.name);
+        flags_json(w, a.flags, false);
+        break;
+    case EventKind::CreateModule:
+    case EventKind::QueryModule:
+    case EventKind::GetKernelSyms:
+    case EventKind::ObsoleteSyscall:
+        w.key("nr");
+        value_or_null(w, a.syscall_nr);
+        w.key("raw").begin_array();
+        for (const std::uint64_t arg : a.syscall_args)
+            w.value(arg);
+        w.end_array();
+        break;
+    case EventKind::UnknownLoad:
+        break;
+    }
+    w.end_object();
+}
+
+std::optional<std::string> image_sha256(const Event& ev) {
+    if (ev.image && ev.image->state == ImageState::Hashed)
+        return ev.image->sha256;
+    return std::nullopt;
+}
+
+void event_image_json(JsonWriter& w, const Event& ev) {
+    if (!ev.image) {
+        w.null();
+        return;
+    }
+    const ImageInfo& image = *ev.image;
+    w.begin_object();
+    w.key("state");
+    if (const std::string_view name = image_state_name(image.state); !name.empty())
+        w.value(name);
+    else
+        w.value(static_cast<std::uint32_t>(image.state));
+    w.key("sha256");
+    value_or_null(w, image.sha256);
+    w.key("bytes");
+    value_or_null(w, image.len);
+    w.key("name");
+    value_or_null(w, image.name);
+    w.end_object();
+}
+
+void event_module_json(JsonWriter& w, const Event& ev) {
+    if (!ev.module) {
+        w.null();
+        return;
+    }
+    const EventModule& m = *ev.module;
+    w.begin_object();
+    w.key("name").value(m.name);
+    w.key("sha256");
+    value_or_null(w, image_sha256(ev));
+    w.key("version");
+    value_or_null(w, m.version);
+    w.key("srcversion");
+    value_or_null(w, m.srcversion);
+    w.key("taints");
+    value_or_null(w, m.taints);
+    w.key("signed");
+    value_or_null(w, m.sig_ok);
+    w.key("params");
+    value_or_null(w, m.params);
+    w.key("text_size");
+    value_or_null(w, m.text_size);
+    w.key("total_size");
+    value_or_null(w, m.total_size);
+    w.key("init_ret");
+    value_or_null(w, m.init_ret);
+    w.end_object();
+}
+
+void event_truncated_json(JsonWriter& w, const Event& ev) {
+    // Which strings are only a prefix of the real one (the kernel module's string bound, or a
+    // user pointer that could not be read to its end).
+    w.begin_array();
+    if (ev.args.params_partial)
+        w.value("args.params");
+    if (ev.args.path_partial)
+        w.value("args.path");
+    if (ev.args.name_partial)
+        w.value("args.name");
+    if (ev.module && ev.module->params_truncated)
+        w.value("module.params");
+    w.end_array();
+}
+
 std::string event_to_json(const Event& ev, const TimeBase& time) {
     JsonWriter w(768);
     w.begin_object();
@@ -405,79 +493,18 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
         w.null();
     }
 
-    const EventArgs& a = ev.args;
-    w.key("args").begin_object();
-    switch (ev.kind) {
-    case EventKind::InitModule:
-        w.key("len");
-        value_or_null(w, a.len);
-        w.key("params");
-        value_or_null(w, a.params);
-        break;
-    case EventKind::FinitModule:
-        w.key("fd");
-        value_or_null(w, a.fd);
-        w.key("path");
-        value_or_null(w, a.path);
-        w.key("dev");
-        dev_or_null(w, a.dev);
-        w.key("ino");
-        value_or_null(w, a.ino);
-        w.key("caller_dev");
-        dev_or_null(w, a.caller_dev);
-        w.key("caller_ino");
-        value_or_null(w, a.caller_ino);
-        w.key("params");
-        value_or_null(w, a.params);
-        flags_json(w, a.flags, true);
-        break;
-    case EventKind::DeleteModule:
-        w.key("name");
-        value_or_null(w, a.name);
-        flags_json(w, a.flags, false);
-        break;
-    case EventKind::CreateModule:
-    case EventKind::QueryModule:
-    case EventKind::GetKernelSyms:
-    case EventKind::ObsoleteSyscall:
-        w.key("nr");
-        value_or_null(w, a.syscall_nr);
-        w.key("raw").begin_array();
-        for (const std::uint64_t arg : a.syscall_args)
-            w.value(arg);
-        w.end_array();
-        break;
-    case EventKind::UnknownLoad:
-        break;
-    }
-    w.end_object();
+    w.key("args");
+    event_args_json(w, ev);
 
     w.key("module");
-    module_json(w, ev);
+    event_module_json(w, ev);
     w.key("image");
-    if (ev.image) {
-        const ImageInfo& image = *ev.image;
-        w.begin_object();
-        w.key("state");
-        if (const std::string_view name = image_state_name(image.state); !name.empty())
-            w.value(name);
-        else
-            w.value(static_cast<std::uint32_t>(image.state));
-        w.key("sha256");
-        value_or_null(w, image.sha256);
-        w.key("bytes");
-        value_or_null(w, image.len);
-        w.key("name");
-        value_or_null(w, image.name);
-        w.end_object();
-    } else {
-        w.null();
-    }
+    event_image_json(w, ev);
 
     w.key("ret");
     value_or_null(w, ev.ret);
     w.key("errno");
-    if (const std::string e = errno_of(ev); !e.empty())
+    if (const std::string e = event_errno(ev); !e.empty())
         w.value(e);
     else
         w.null();
@@ -495,18 +522,8 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
     w.key("params_mismatch").value(ev.params_mismatch);
     w.key("name_mismatch").value(ev.name_mismatch);
     w.key("file_changed").value(ev.file_changed);
-    // Which strings are only a prefix of the real one (the kernel module's string bound, or a
-    // user pointer that could not be read to its end).
-    w.key("truncated").begin_array();
-    if (a.params_partial)
-        w.value("args.params");
-    if (a.path_partial)
-        w.value("args.path");
-    if (a.name_partial)
-        w.value("args.name");
-    if (ev.module && ev.module->params_truncated)
-        w.value("module.params");
-    w.end_array();
+    w.key("truncated");
+    event_truncated_json(w, ev);
     w.end_object();
     return w.take();
 }

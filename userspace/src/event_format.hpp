@@ -9,9 +9,16 @@
 #include "record.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace modtrace {
+
+class JsonWriter;
+
+// How events are printed: text lines, modtrace's JSON objects (event_to_json), or OCSF events
+// (ocsf.hpp).
+enum class OutputFormat { Text, Json, Ocsf };
 
 // Turns the kernel's CLOCK_MONOTONIC timestamps into wall-clock time with one offset between
 // the two clocks. The offset moves when the wall clock is stepped and across a suspend
@@ -43,6 +50,20 @@ std::string format_duration(std::uint64_t ns);
 // init_ret) is null when no init ran on the call's thread and, for delete_module, when the
 // kernel's free of the module was not seen (then only its name is known, the rest null).
 std::string event_to_json(const Event& event, const TimeBase& time);
+
+// Parts of event_to_json()'s object, for the formats that carry modtrace's own fields too
+// (ocsf.hpp): the "args" object, the "module" object or null, the "truncated" array, each
+// written as the value of a key the caller has written; the errno name of a negative return
+// ("" when there is none); and the outcome in the text line's words ("rejected (EEXIST)").
+void event_args_json(JsonWriter& w, const Event& event);
+void event_module_json(JsonWriter& w, const Event& ev);
+// The event's image (IMAGE of its return), or null.
+void event_image_json(JsonWriter& w, const Event& ev);
+// The SHA-256 of the event's image when the kernel hashed it, else none.
+std::optional<std::string> image_sha256(const Event& ev);
+void event_truncated_json(JsonWriter& w, const Event& event);
+std::string event_errno(const Event& event);
+std::string outcome_words(const Event& event);
 
 // One human-readable line, no trailing newline: local time (HH:MM:SS.mmm), syscall (with
 // "/ia32" or "/x32" after it for a caller of that ABI), process

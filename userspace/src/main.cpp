@@ -246,7 +246,9 @@ Result<void> print_baseline(const Options& options, JournalSink* journal) {
                 return sent;
             continue;
         }
-        std::cout << (options.json ? baseline_to_json(m, at) : baseline_to_text(m)) << '\n'
+        std::cout << (options.format == OutputFormat::Json ? baseline_to_json(m, at)
+                                                           : baseline_to_text(m))
+                  << '\n'
                   << std::flush;
     }
     if (!std::cout)
@@ -258,8 +260,10 @@ Result<void> print_baseline(const Options& options, JournalSink* journal) {
 WatchConfig output_config(const Options& options, JournalSink& journal) {
     WatchConfig config;
     const bool tty = isatty(STDOUT_FILENO) == 1;
-    const bool text = !options.json && !options.journal;
-    config.json = options.json;
+    const bool text = options.format == OutputFormat::Text && !options.journal;
+    config.format = options.format;
+    if (options.format == OutputFormat::Ocsf)
+        config.host = read_ocsf_host();
     config.colour = text && colour_enabled(options.color, tty, std::getenv("NO_COLOR"));
     config.header = text && tty;
     config.journal = options.journal ? &journal : nullptr;
@@ -371,7 +375,7 @@ int run(const Options& options) {
     case Mode::Raw:
         return run_raw(options);
     case Mode::Status:
-        return run_status(options.json);
+        return run_status(options.format == OutputFormat::Json);
     case Mode::Version:
         return run_version();
     case Mode::Watch:

@@ -31,6 +31,13 @@ constexpr std::array<std::string_view, 10> kEventOptions = {
     "pid", "uid", "comm", "module", "event", "failed", "count", "baseline", "color", "journal",
 };
 
+// --format's values, in the order the help and the errors name them.
+constexpr std::array<std::pair<std::string_view, OutputFormat>, 3> kFormats{{
+    {"text", OutputFormat::Text},
+    {"json", OutputFormat::Json},
+    {"ocsf", OutputFormat::Ocsf},
+}};
+
 // The modes other than events, in the order a conflict names them.
 constexpr std::array<std::string_view, 3> kModes = {"raw", "status", "version"};
 
@@ -76,14 +83,17 @@ struct OptionSpec {
 // Every option, in the order the help lists them. The help is laid out here rather than by
 // Boost, so that no example is broken across lines.
 const OptionSpec kEventSpecs[] = {
-    {"json", Takes::Nothing, "",
-     "print events as JSON, one object per line (with --status: the status as one object)",
-     "modtrace --json"},
+    {"format", Takes::One, "FORMAT",
+     "how events are printed: text (the default), json (modtrace's JSON, one object per line), "
+     "ocsf (one OCSF 1.8.0 Kernel Extension Activity event per line, for a SIEM); --status "
+     "takes text or json",
+     "modtrace --format ocsf"},
+    {"json", Takes::Nothing, "", "the same as --format json", "modtrace --json"},
     {"journal", Takes::Nothing, "",
      "send every event to the systemd journal, one entry each (MESSAGE: the text line; every "
      "JSON key as a MODTRACE_* field; the JSON object in MODTRACE_JSON), with losses, the "
      "kernel module's unload and the reader's start and stop; nothing on stdout. Not with "
-     "--json, --color, --raw, --status or --version",
+     "--format, --json, --color, --raw, --status or --version",
      "modtrace --journal --resume /var/lib/modtrace/cursor"},
     {"pid", Takes::Many, "N", "only calls by process or thread N; repeatable",
      "modtrace --pid 1234 --pid 5678"},
@@ -261,6 +271,14 @@ std::string help_text() {
            "          duration_ns, init_duration_ns, complete, incomplete_reason,\n"
            "          params_mismatch, name_mismatch, file_changed, truncated (see README.md,\n"
            "          \"The reader\"); --baseline objects have \"baseline\": true.\n"
+           "  --format ocsf\n"
+           "          one OCSF 1.8.0 event per line, class Kernel Extension Activity\n"
+           "          (class_uid 1002): activity_id 1 Load, 2 Unload, 99 Other (the obsolete\n"
+           "          syscalls); the caller in actor.process, the module's file in\n"
+           "          driver.file, this machine in device, the outcome in status_id (1\n"
+           "          Success, 2 Failure, 0 Unknown), status_code (the errno) and\n"
+           "          status_detail; modtrace's other fields under unmapped (README.md,\n"
+           "          \"OCSF output\"). Not with --baseline.\n"
            "  --journal\n"
            "          one journal entry per event: MESSAGE (the text line), PRIORITY (1 alert:\n"
            "          obsolete syscalls, modtrace's own unload; 3 err: records lost; 4\n"
@@ -290,7 +308,8 @@ std::string help_text() {
            "  sudo modtrace --failed --uid 1000         failed attempts by uid 1000\n"
            "  sudo modtrace --module 8021q --count 1    8021q's next load or unload\n"
            "  sudo modtrace --record bug.nlraw          events, and their records kept\n"
-           "  modtrace --input bug.nlraw --json         the same events again, as JSON\n";
+           "  modtrace --input bug.nlraw --json         the same events again, as JSON\n"
+           "  sudo modtrace --format ocsf >>siem.jsonl  OCSF events, for a SIEM\n";
     return out.str();
 }
 
@@ -343,6 +362,25 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
         return Exit{0, help_text()};
 
     Options opts;
+    // --json is --format json; "given" names whichever the command line used, for errors.
+    std::string given = "--json";
+    if (vm.count("format")) {
+        const auto& v = vm["format"].as<std::string>();
+        const auto f = std::find_if(kFormats.begin(), kFormats.end(),
+                                    [&](const auto& known) { return known.first == v; });
+        if (v.empty())
+            return usage("--format needs a value: text, json or ocsf");
+        if (f == kFormats.end())
+            return usage("--format " + v + ": expected text, json or ocsf");
+        if (vm.count("json") && f->second != OutputFormat::Json)
+            return usage("--json is --format json; it cannot be combined with --format " + v);
+        opts.format = f->second;
+        given = "--format " + v;
+    } else if (vm.count("json")) {
+        opts.format = OutputFormat::Json;
+    }
+    const bool structured = opts.format != OutputFormat::Text;
+
     std::string mode; // the other mode asked for, if any
     for (const auto name : kModes) {
         if (!vm.count(std::string(name)))
@@ -362,14 +400,23 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
                 return usage("--" + std::string(name) +
                              " applies to events and --raw; it cannot be combined with --" + mode);
         }
-        if (vm.count("json") && mode == "version")
-            return usage("--version has no JSON form; it cannot be combined with --json");
+        if (structured && mode == "version")
+            return usage(std::string("--version has no ") +
+                         (opts.format == OutputFormat::Ocsf ? "OCSF" : "JSON") +
+                         " form; it cannot be combined with " + given);
+        if (opts.format == OutputFormat::Ocsf && mode == "status")
+            return usage("--status has no OCSF form; it cannot be combined with " + given);
+        if (vm.count("format") && opts.format != OutputFormat::Json && mode == "raw")
+            return usage("--raw prints records as JSON; it cannot be combined with " + given);
     }
-    if (vm.count("json") && vm.count("color"))
-        return usage("--color applies to text output; it cannot be combined with --json");
-    if (vm.count("journal") && vm.count("json"))
+    if (structured && vm.count("color"))
+        return usage("--color applies to text output; it cannot be combined with " + given);
+    if (opts.format == OutputFormat::Ocsf && vm.count("baseline"))
+        return usage("--baseline has no OCSF form; it cannot be combined with " + given);
+    if (vm.count("journal") && (vm.count("json") || vm.count("format")))
         return usage("--journal entries carry the JSON object (MODTRACE_JSON) already; it cannot "
-                     "be combined with --json");
+                     "be combined with " +
+                     given);
     if (vm.count("journal") && vm.count("color"))
         return usage("--color applies to text output; it cannot be combined with --journal");
 
@@ -410,7 +457,6 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
         opts.mode = Mode::Raw;
     else if (vm.count("status"))
         opts.mode = Mode::Status;
-    opts.json = vm.count("json") > 0;
     opts.journal = vm.count("journal") > 0;
 
     Filter& f = opts.filter;

@@ -1,6 +1,7 @@
 // Command-line options of the modtrace reader.
 #pragma once
 
+#include "event_format.hpp"
 #include "filter.hpp"
 
 #include <cstdint>
@@ -20,7 +21,9 @@ enum class ColorMode { Auto, Always, Never };
 
 struct Options {
     Mode mode = Mode::Watch;
-    bool json = false;
+    // --format (--json is --format json): events as text, JSON or OCSF; --status as text or
+    // JSON.
+    OutputFormat format = OutputFormat::Text;
     // Event mode: every event, and the reader's own notices, as systemd journal entries instead
     // of lines on stdout (--journal).
     bool journal = false;

@@ -1,0 +1,456 @@
+#include "ocsf.hpp"
+
+#include "json.hpp"
+#include "protocol_names.hpp"
+
+#include <array>
+#include <climits>
+#include <fstream>
+#include <sstream>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <utility>
+
+namespace modtrace {
+
+namespace {
+
+constexpr std::uint32_t audit_unset = 0xffffffffU; // loginuid and sessionid
+constexpr std::int32_t kClassUid = 1002;           // Kernel Extension Activity
+constexpr std::int32_t kCategoryUid = 1;           // System Activity
+constexpr std::int32_t kActivityLoad = 1;
+constexpr std::int32_t kActivityUnload = 2;
+constexpr std::int32_t kActivityOther = 99;
+constexpr std::int32_t kOsLinux = 200;
+constexpr std::string_view kDeleted = " (deleted)"; // what d_path() appends to an unlinked file
+
+struct Activity {
+    std::int32_t id;
+    std::string_view name;
+};
+
+// The obsolete syscalls load nothing and unload nothing: OCSF's "Other", named by the syscall.
+Activity activity_of(EventKind kind) {
+    switch (kind) {
+    case EventKind::InitModule:
+    case EventKind::FinitModule:
+    case EventKind::UnknownLoad:
+        return {kActivityLoad, "Load"};
+    case EventKind::DeleteModule:
+        return {kActivityUnload, "Unload"};
+    case EventKind::CreateModule:
+    case EventKind::QueryModule:
+    case EventKind::GetKernelSyms:
+    case EventKind::ObsoleteSyscall:
+        break;
+    }
+    return {kActivityOther, event_kind_name(kind)};
+}
+
+bool obsolete(EventKind kind) {
+    return activity_of(kind).id == kActivityOther;
+}
+
+// 1 Success, 2 Failure, 0 Unknown.
+std::int32_t status_id(const Event& ev) {
+    switch (ev.outcome) {
+    case Outcome::Loaded:
+    case Outcome::Unloaded:
+        return 1;
+    case Outcome::Waited:
+        return ev.ret && *ev.ret == 0 ? 1 : 2;
+    case Outcome::Unknown:
+        return 0;
+    case Outcome::Rejected:
+    case Outcome::InitFailed:
+    case Outcome::Failed:
+    case Outcome::UnloadFailed:
+    case Outcome::Enosys:
+        break;
+    }
+    return 2;
+}
+
+std::string_view status_name(std::int32_t id) {
+    return id == 1 ? "Success" : id == 2 ? "Failure" : "Unknown";
+}
+
+// A call that raced the kernel (its parameters, the name it unloaded or its file changed while
+// the kernel read them), or an obsolete syscall, which nothing current makes: worth a look.
+// A load or unload that failed: low. Everything else is the ordinary business of a machine.
+std::pair<std::int32_t, std::string_view> severity(const Event& ev, std::int32_t status) {
+    if (obsolete(ev.kind) || ev.params_mismatch || ev.name_mismatch || ev.file_changed)
+        return {3, "Medium"};
+    if (status == 2)
+        return {2, "Low"};
+    return {1, "Informational"};
+}
+
+std::string_view basename_of(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// The process that made the call: "comm[pid]", or "an unknown process".
+std::string caller(const Event& ev) {
+    if (!ev.task)
+        return "an unknown process";
+    return ev.task->comm + "[" + std::to_string(ev.task->tgid) + "]";
+}
+
+// "finit_module of /lib/modules/.../mt_clean.ko by modprobe[812]: loaded".
+std::string message(const Event& ev) {
+    std::string target;
+    const EventArgs& a = ev.args;
+    if (ev.kind == EventKind::FinitModule && a.path)
+        target = *a.path;
+    else if (ev.kind == EventKind::DeleteModule && a.name)
+        target = *a.name;
+    else if (ev.module && !ev.module->name.empty())
+        target = ev.module->name;
+    else if (ev.kind == EventKind::InitModule && a.len)
+        target = "a " + std::to_string(*a.len) + "-byte image";
+    std::string s(event_kind_name(ev.kind));
+    if (!target.empty())
+        s += " of " + target;
+    return s + " by " + caller(ev) + ": " + outcome_words(ev);
+}
+
+template <class T> void value_or_null(JsonWriter& w, bool present, const T& v) {
+    if (present)
+        w.value(v);
+    else
+        w.null();
+}
+
+// actor: the calling process (its thread as ptid, its parent, its real uid as its user), the
+// audit login uid as the user behind it and the audit session, when the kernel has them.
+void actor_json(JsonWriter& w, const Event& ev) {
+    w.key("actor").begin_object();
+    if (!ev.task) {
+        // Malformed input only: the actor is required, and nothing is known of it.
+        w.key("app_name").value("unknown");
+        w.end_object();
+        return;
+    }
+    const Task& t = *ev.task;
+    w.key("process").begin_object();
+    w.key("pid").value(t.tgid);
+    w.key("ptid").value(static_cast<std::int64_t>(t.tid));
+    w.key("name").value(t.comm);
+    w.key("parent_process").begin_object();
+    w.key("pid").value(t.ppid);
+    w.end_object();
+    w.key("user").begin_object();
+    w.key("uid").value(std::to_string(t.uid));
+    w.end_object();
+    w.end_object();
+    if (t.loginuid != audit_unset) {
+        w.key("user").begin_object();
+        w.key("uid").value(std::to_string(t.loginuid));
+        w.end_object();
+    }
+    if (t.sessionid != audit_unset) {
+        w.key("session").begin_object();
+        w.key("uid").value(std::to_string(t.sessionid));
+        w.end_object();
+    }
+    w.end_object();
+}
+
+// driver.file: finit_module's file (name and path; is_deleted when it was unlinked), else the
+// module's name; the kernel's name of the module as internal_name, its version, init_module's
+// image size, and the image's SHA-256 when the event has it.
+void driver_json(JsonWriter& w, const Event& ev) {
+    const EventArgs& a = ev.args;
+    const EventModule* m = ev.module ? &*ev.module : nullptr;
+    std::string path;
+    std::string name;
+    bool deleted = false;
+    std::int32_t type_id = 0;
+    std::string_view type = "Unknown";
+    if (ev.kind == EventKind::FinitModule && a.path) {
+        path = *a.path;
+        if (path.size() > kDeleted.size() && path.ends_with(kDeleted)) {
+            path.resize(path.size() - kDeleted.size());
+            deleted = true;
+        }
+        name = basename_of(path);
+        type_id = 1;
+        type = "Regular File";
+    } else if (ev.kind == EventKind::DeleteModule && a.name) {
+        name = *a.name;
+    } else if (m) {
+        name = m->name;
+    }
+    if (ev.kind == EventKind::InitModule) {
+        type_id = 99;
+        type = "Memory Image";
+    }
+
+    w.key("driver").begin_object();
+    w.key("file").begin_object();
+    w.key("name").value(name);
+    if (!path.empty())
+        w.key("path").value(path);
+    w.key("type_id").value(type_id);
+    w.key("type").value(type);
+    if (deleted)
+        w.key("is_deleted").value(true);
+    if (m && !m->name.empty())
+        w.key("internal_name").value(m->name);
+    if (m && m->version)
+        w.key("version").value(*m->version);
+    if (ev.kind == EventKind::InitModule && a.len)
+        w.key("size").value(static_cast<std::int64_t>(*a.len));
+    if (const auto sha256 = image_sha256(ev)) {
+        w.key("hashes").begin_array();
+        w.begin_object();
+        w.key("algorithm_id").value(3);
+        w.key("algorithm").value("SHA-256");
+        w.key("value").value(*sha256);
+        w.end_object();
+        w.end_array();
+    }
+    w.end_object();
+    w.end_object();
+}
+
+void device_json(JsonWriter& w, const OcsfHost& host) {
+    w.key("device").begin_object();
+    if (!host.hostname.empty())
+        w.key("hostname").value(host.hostname);
+    if (!host.machine_id.empty())
+        w.key("uid").value(host.machine_id);
+    if (host.hostname.empty() && host.machine_id.empty())
+        w.key("name").value("unknown"); // the device must be named somehow
+    w.key("type_id").value(host.device_type_id);
+    w.key("type").value(ocsf_device_type_name(host.device_type_id));
+    w.key("os").begin_object();
+    w.key("name").value("Linux");
+    w.key("type_id").value(kOsLinux);
+    w.key("type").value("Linux");
+    if (!host.kernel_release.empty())
+        w.key("kernel_release").value(host.kernel_release);
+    w.end_object();
+    w.end_object();
+}
+
+void metadata_json(JsonWriter& w, const Event& ev, std::int64_t realtime_ns) {
+    w.key("metadata").begin_object();
+    w.key("version").value(kOcsfVersion);
+    w.key("product").begin_object();
+    w.key("name").value("modtrace");
+    w.key("vendor_name").value("modtrace");
+    w.key("version").value(MODTRACE_VERSION);
+    w.end_object();
+    w.key("log_name").value("modtrace");
+    w.key("event_code").value(event_kind_name(ev.kind));
+    w.key("original_time").value(format_rfc3339(realtime_ns));
+    // integer_t is 32 bits: a seq past it is in unmapped.seq only.
+    if (ev.seq <= static_cast<std::uint64_t>(INT32_MAX))
+        w.key("sequence").value(ev.seq);
+    w.end_object();
+}
+
+// What OCSF has no place for, under the keys and with the values --json gives them.
+void unmapped_json(JsonWriter& w, const Event& ev) {
+    const Task* t = ev.task ? &*ev.task : nullptr;
+    w.key("unmapped").begin_object();
+    w.key("seq").value(ev.seq);
+    w.key("euid");
+    value_or_null(w, t, t ? t->euid : 0);
+    w.key("gid");
+    value_or_null(w, t, t ? t->gid : 0);
+    w.key("cgroup_id");
+    value_or_null(w, t, t ? t->cgroup_id : 0);
+    w.key("pidns_ino");
+    value_or_null(w, t, t ? t->pidns_ino : 0);
+    w.key("mntns_ino");
+    value_or_null(w, t, t ? t->mntns_ino : 0);
+    w.key("abi");
+    if (t && t->abi) {
+        if (const std::string_view abi = abi_name(*t->abi); !abi.empty())
+            w.value(abi);
+        else
+            w.value(*t->abi);
+    } else {
+        w.null();
+    }
+    w.key("args");
+    event_args_json(w, ev);
+    w.key("module");
+    event_module_json(w, ev);
+    w.key("image");
+    event_image_json(w, ev);
+    w.key("ret");
+    value_or_null(w, ev.ret.has_value(), ev.ret.value_or(0));
+    w.key("outcome").value(outcome_name(ev.outcome));
+    w.key("duration_ns");
+    value_or_null(w, ev.duration_ns.has_value(), ev.duration_ns.value_or(0));
+    w.key("init_duration_ns");
+    value_or_null(w, ev.init_duration_ns.has_value(), ev.init_duration_ns.value_or(0));
+    w.key("complete").value(ev.complete);
+    w.key("incomplete_reason");
+    if (ev.complete)
+        w.null();
+    else
+        w.value(incomplete_reason_name(ev.incomplete_reason));
+    w.key("params_mismatch").value(ev.params_mismatch);
+    w.key("name_mismatch").value(ev.name_mismatch);
+    w.key("file_changed").value(ev.file_changed);
+    w.key("truncated");
+    event_truncated_json(w, ev);
+    w.end_object();
+}
+
+// Floor division, so that a time before 1970 (a clock set badly) is still the ms it falls in.
+std::int64_t floor_ms(std::int64_t ns) {
+    std::int64_t ms = ns / 1000000;
+    if (ns % 1000000 < 0)
+        --ms;
+    return ms;
+}
+
+std::string first_line(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return in ? line : std::string();
+}
+
+bool cpu_has_hypervisor(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("flags", 0) != 0)
+            continue;
+        std::istringstream words(line);
+        std::string word;
+        while (words >> word) {
+            if (word == "hypervisor")
+                return true;
+        }
+        return false;
+    }
+    return false;
+}
+
+} // namespace
+
+int ocsf_device_type(std::optional<int> chassis, bool hypervisor) {
+    if (hypervisor)
+        return 6;
+    if (!chassis)
+        return 0;
+    switch (*chassis) {
+    case 3:  // Desktop
+    case 4:  // Low Profile Desktop
+    case 5:  // Pizza Box
+    case 6:  // Mini Tower
+    case 7:  // Tower
+    case 13: // All in One
+    case 15: // Space-saving
+    case 16: // Lunch Box
+    case 24: // Sealed-case PC
+    case 34: // Embedded PC
+    case 35: // Mini PC
+    case 36: // Stick PC
+        return 2;
+    case 8:  // Portable
+    case 9:  // Laptop
+    case 10: // Notebook
+    case 14: // Sub Notebook
+    case 31: // Convertible
+    case 32: // Detachable
+        return 3;
+    case 30: // Tablet
+        return 4;
+    case 11: // Hand Held
+        return 5;
+    case 17: // Main Server Chassis
+    case 23: // Rack Mount Chassis
+    case 25: // Multi-system chassis
+    case 28: // Blade
+    case 29: // Blade Enclosure
+        return 1;
+    case 33: // IoT Gateway
+        return 7;
+    default:
+        return 0;
+    }
+}
+
+std::string_view ocsf_device_type_name(int type_id) {
+    constexpr std::array<std::pair<int, std::string_view>, 8> names{{
+        {1, "Server"},
+        {2, "Desktop"},
+        {3, "Laptop"},
+        {4, "Tablet"},
+        {5, "Mobile"},
+        {6, "Virtual"},
+        {7, "IOT"},
+        {99, "Other"},
+    }};
+    for (const auto& [id, name] : names) {
+        if (id == type_id)
+            return name;
+    }
+    return "Unknown";
+}
+
+OcsfHost read_ocsf_host() {
+    OcsfHost host;
+    char name[HOST_NAME_MAX + 1] = {};
+    if (gethostname(name, sizeof name - 1) == 0)
+        host.hostname = name;
+    utsname uts{};
+    if (uname(&uts) == 0)
+        host.kernel_release = uts.release;
+    host.machine_id = first_line("/etc/machine-id");
+    std::optional<int> chassis;
+    const std::string type = first_line("/sys/class/dmi/id/chassis_type");
+    if (!type.empty() && type.find_first_not_of("0123456789") == std::string::npos &&
+        type.size() < 4)
+        chassis = std::stoi(type);
+    host.device_type_id = ocsf_device_type(chassis, cpu_has_hypervisor("/proc/cpuinfo"));
+    return host;
+}
+
+std::string event_to_ocsf(const Event& ev, const TimeBase& time, const OcsfHost& host) {
+    const Activity activity = activity_of(ev.kind);
+    const std::int32_t status = status_id(ev);
+    const auto [severity_id, severity_name] = severity(ev, status);
+    const std::int64_t realtime_ns = time.realtime_ns(ev.time_ns);
+
+    JsonWriter w(1536);
+    w.begin_object();
+    w.key("class_uid").value(kClassUid);
+    w.key("class_name").value("Kernel Extension Activity");
+    w.key("category_uid").value(kCategoryUid);
+    w.key("category_name").value("System Activity");
+    w.key("activity_id").value(activity.id);
+    w.key("activity_name").value(activity.name);
+    w.key("type_uid").value(static_cast<std::int64_t>(kClassUid) * 100 + activity.id);
+    w.key("type_name")
+        .value("Kernel Extension Activity: " +
+               std::string(activity.id == kActivityOther ? "Other" : activity.name));
+    w.key("time").value(floor_ms(realtime_ns));
+    w.key("severity_id").value(severity_id);
+    w.key("severity").value(severity_name);
+    w.key("status_id").value(status);
+    w.key("status").value(status_name(status));
+    if (const std::string e = event_errno(ev); !e.empty())
+        w.key("status_code").value(e);
+    w.key("status_detail").value(outcome_words(ev));
+    w.key("message").value(message(ev));
+    actor_json(w, ev);
+    driver_json(w, ev);
+    device_json(w, host);
+    metadata_json(w, ev, realtime_ns);
+    unmapped_json(w, ev);
+    w.end_object();
+    return w.take();
+}
+
+} // namespace modtrace
