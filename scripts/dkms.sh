@@ -46,8 +46,8 @@ done
 [ $# -ge 1 ] || { usage >&2; exit 2; }
 command -v dkms >/dev/null || mt_die "dkms is not installed (run: make deps)"
 
-pkg_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$MT_TOP/dkms.conf")
-[ -n "$pkg_version" ] || mt_die "no PACKAGE_VERSION in dkms.conf"
+pkg_version=$(mt_version)
+[ -n "$pkg_version" ] || mt_die "no version in debian/changelog"
 src=/usr/src/modtrace-$pkg_version
 mt_lock dkms
 
@@ -115,7 +115,8 @@ if [ $cleanup -eq 1 ]; then
 fi
 
 # Start from scratch: a previous run's modtrace out of DKMS, then the source
-# DKMS builds from: what git tracks of the module, and dkms.conf.
+# DKMS builds from: what git tracks of the module, and dkms.conf with its
+# version put in (dh_dkms's placeholder, filled in as dh_dkms -V does).
 if [ -d "/var/lib/dkms/modtrace/$pkg_version" ]; then
 	mt_as_root dkms remove modtrace/"$pkg_version" --all >/dev/null 2>&1 ||
 		mt_as_root rm -rf "/var/lib/dkms/modtrace/$pkg_version"
@@ -123,6 +124,7 @@ fi
 mt_as_root rm -rf "$src"
 mt_as_root mkdir -p "$src"
 (cd "$MT_TOP" && git ls-files -z kmod dkms.conf | xargs -0 tar -cf -) | mt_as_root tar -xf - -C "$src"
+mt_as_root sed -i "s/#MODULE_VERSION#/$pkg_version/g" "$src/dkms.conf"
 mt_as_root dkms add modtrace/"$pkg_version" >/dev/null
 
 fail=0
