@@ -18,7 +18,7 @@ export MODTRACE_BUILD := $(abspath $(BUILD))
 
 .PHONY: all help deps reader module modules-lab check unit guest demo shell \
 	checkpatch sparse format-check ynl-check fuzz soak bench dkms-test dkms-install install install-reader uninstall clean \
-	man
+	man deb
 
 all: reader module man
 
@@ -40,6 +40,7 @@ help:
 	@echo '                   guest, and the reader alone; table and JSON in build/bench'
 	@echo 'make soak          flood and concurrency scenarios for SOAK_SECONDS each (600) on'
 	@echo '                   SOAK_KERNELS (6.1 6.1-rt), then their figures'
+	@echo 'make deb           the Debian packages modtrace and modtrace-dkms, into $(BUILD)/deb, and lintian'
 	@echo 'sudo make install  install module (running kernel), reader and man pages; make uninstall'
 	@echo 'sudo make dkms-install  install the module with DKMS for the running kernel'
 	@echo 'make dkms-test     DKMS add/build/install for 6.1 and 6.12, then boot what it installed'
@@ -59,6 +60,10 @@ reader: $(CMAKE_BUILD)/CMakeCache.txt
 # `make reader` builds them too.
 man: $(CMAKE_BUILD)/CMakeCache.txt
 	@cmake --build $(CMAKE_BUILD) --target man
+
+# The Debian packages (debian/), into $(BUILD)/deb, checked by lintian.
+deb:
+	@JOBS=$(JOBS) scripts/deb.sh
 
 module:
 	@scripts/build-modules.sh $(KVER) >/dev/null
@@ -146,7 +151,7 @@ install: all install-reader
 	$(MAKE) -C kmod KDIR=/lib/modules/$(RUNNING)/build install
 
 # The reader in $(PREFIX)/sbin (a tool for root, as in the package) and its
-# man pages in $(PREFIX)/share/man.
+# man pages in $(PREFIX)/share/man; the service comes with the package only.
 install-reader: reader
 	DESTDIR=$(DESTDIR) cmake --install $(CMAKE_BUILD) --prefix $(PREFIX)
 

@@ -100,6 +100,10 @@ leave_as_found() {
 	[ "$lib_modules_existed" = 1 ] || mt_as_root rmdir /lib/modules 2>/dev/null
 	exit "$status"
 }
+# The modtrace-dkms package owns that source and its DKMS entry.
+if dpkg-query -S "$src" >/dev/null 2>&1; then
+	mt_die "$src belongs to an installed package ($(dpkg-query -S "$src" | cut -d: -f1)), which already builds modtrace with DKMS for every kernel with headers; to use this instead, remove it first: sudo apt-get remove modtrace-dkms"
+fi
 if [ $cleanup -eq 1 ]; then
 	if [ -d "/var/lib/dkms/modtrace/$pkg_version" ] || [ -e "$src" ]; then
 		mt_die "modtrace $pkg_version is in DKMS on this machine already (a real install?), which --cleanup would remove; take it out first: sudo dkms remove modtrace/$pkg_version --all; sudo rm -rf $src"
@@ -115,8 +119,8 @@ if [ $cleanup -eq 1 ]; then
 fi
 
 # Start from scratch: a previous run's modtrace out of DKMS, then the source
-# DKMS builds from: what git tracks of the module, and dkms.conf with its
-# version put in (dh_dkms's placeholder, filled in as dh_dkms -V does).
+# DKMS builds from, as the modtrace-dkms package ships it: what git tracks of
+# the module, and dkms.conf with its version put in (as dh_dkms -V does).
 if [ -d "/var/lib/dkms/modtrace/$pkg_version" ]; then
 	mt_as_root dkms remove modtrace/"$pkg_version" --all >/dev/null 2>&1 ||
 		mt_as_root rm -rf "/var/lib/dkms/modtrace/$pkg_version"
