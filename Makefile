@@ -73,7 +73,7 @@ module:
 modules-lab:
 	@for k in $(KERNELS); do scripts/build-modules.sh $$k >/dev/null || exit 1; done
 
-check: deps reader modules-lab checkpatch sparse format-check ynl-check fuzz
+check: deps reader modules-lab checkpatch sparse format-check ynl-check fuzz deb
 	@cd $(CMAKE_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 unit: reader
