@@ -17,12 +17,13 @@ KVER ?= $(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),6.1)
 export MODTRACE_BUILD := $(abspath $(BUILD))
 
 .PHONY: all help deps reader module modules-lab check unit guest demo shell \
-	checkpatch sparse format-check ynl-check fuzz soak bench dkms-test dkms-install install install-reader uninstall clean
+	checkpatch sparse format-check ynl-check fuzz soak bench dkms-test dkms-install install install-reader uninstall clean \
+	man deb
 
-all: reader module
+all: reader module man
 
 help:
-	@echo 'make               build the reader and the module (for $(KVER))'
+	@echo 'make               build the reader, its man pages and the module (for $(KVER))'
 	@echo 'make module KVER=R build the module for kernel release or lab flavour R'
 	@echo 'make check         install what is missing, build, run unit and guest tests'
 	@echo '                   (KERNELS="6.1 6.12-rt" picks the guest kernels; default: all six and 6.1-debug)'
@@ -39,7 +40,8 @@ help:
 	@echo '                   guest, and the reader alone; table and JSON in build/bench'
 	@echo 'make soak          flood and concurrency scenarios for SOAK_SECONDS each (600) on'
 	@echo '                   SOAK_KERNELS (6.1 6.1-rt), then their figures'
-	@echo 'sudo make install  install module (running kernel) and reader; make uninstall'
+	@echo 'make deb           the Debian packages modtrace and modtrace-dkms, into $(BUILD)/deb, and lintian'
+	@echo 'sudo make install  install module (running kernel), reader and man pages; make uninstall'
 	@echo 'sudo make dkms-install  install the module with DKMS for the running kernel'
 	@echo 'make dkms-test     DKMS add/build/install for 6.1 and 6.12, then boot what it installed'
 
@@ -54,6 +56,15 @@ reader: $(CMAKE_BUILD)/CMakeCache.txt
 	@cmake -S . -B $(CMAKE_BUILD) -DMODTRACE_GUEST_KERNELS="$(KERNELS)" >/dev/null
 	@cmake --build $(CMAKE_BUILD) -j $(JOBS)
 
+# modtrace(8) and modtrace(4) from doc/*.scd (scdoc), into $(CMAKE_BUILD)/doc;
+# `make reader` builds them too.
+man: $(CMAKE_BUILD)/CMakeCache.txt
+	@cmake --build $(CMAKE_BUILD) --target man
+
+# The Debian packages (debian/), into $(BUILD)/deb, checked by lintian.
+deb:
+	@JOBS=$(JOBS) scripts/deb.sh
+
 module:
 	@scripts/build-modules.sh $(KVER) >/dev/null
 	@echo "module: $(BUILD)/modules/$$(scripts/build-modules.sh --quiet $(KVER))/kmod/modtrace.ko"
@@ -62,7 +73,7 @@ module:
 modules-lab:
 	@for k in $(KERNELS); do scripts/build-modules.sh $$k >/dev/null || exit 1; done
 
-check: deps reader modules-lab checkpatch sparse format-check ynl-check fuzz
+check: deps reader modules-lab checkpatch sparse format-check ynl-check fuzz deb
 	@cd $(CMAKE_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 unit: reader
@@ -139,13 +150,16 @@ sparse:
 install: all install-reader
 	$(MAKE) -C kmod KDIR=/lib/modules/$(RUNNING)/build install
 
+# The reader in $(PREFIX)/sbin (a tool for root, as in the package) and its
+# man pages in $(PREFIX)/share/man; the service comes with the package only.
 install-reader: reader
-	install -D -m 0755 $(CMAKE_BUILD)/userspace/modtrace $(DESTDIR)$(PREFIX)/bin/modtrace
+	DESTDIR=$(DESTDIR) cmake --install $(CMAKE_BUILD) --prefix $(PREFIX)
 
 uninstall:
 	rm -f /lib/modules/$(RUNNING)/updates/modtrace.ko /lib/modules/$(RUNNING)/extra/modtrace.ko
 	depmod -a $(RUNNING)
-	rm -f $(DESTDIR)$(PREFIX)/bin/modtrace
+	rm -f $(DESTDIR)$(PREFIX)/sbin/modtrace $(DESTDIR)$(PREFIX)/bin/modtrace \
+		$(DESTDIR)$(PREFIX)/share/man/man8/modtrace.8 $(DESTDIR)$(PREFIX)/share/man/man4/modtrace.4
 
 clean:
 	rm -rf $(BUILD)

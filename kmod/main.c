@@ -183,4 +183,4 @@ module_exit(modtrace_exit);
 MODULE_DESCRIPTION("Records every kernel module load attempt and streams it over generic netlink");
 MODULE_AUTHOR("The modtrace authors");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(MODTRACE_VERSION);

@@ -42,6 +42,8 @@ fi
 [ -f "$kdir/Makefile" ] || mt_die "no kernel build tree at $kdir"
 
 out=$MT_BUILD/modules/$release
+version=$(mt_version)
+[ -n "$version" ] || mt_die "no version in debian/changelog"
 mt_lock "build-$release"
 for part in kmod payloads; do
 	case $part in
@@ -58,7 +60,8 @@ for part in kmod payloads; do
 		command -v sparse >/dev/null || mt_die "sparse is not installed (run: make deps)"
 		check=C=2
 	fi
-	if ! make -s -C "$kdir" M="$out/$part" KCFLAGS=-Werror $check modules \
+	# The copy is out of the source tree: kmod/Kbuild is told the version.
+	if ! make -s -C "$kdir" M="$out/$part" KCFLAGS=-Werror MODTRACE_VERSION="$version" $check modules \
 		>"$out/$part/build.log" 2>&1; then
 		cat "$out/$part/build.log" >&2
 		mt_die "$part failed to build for $release (log: $out/$part/build.log)"

@@ -9,6 +9,12 @@ MT_PROG=$(basename "$0")
 # Under set -e a failing command would end a script without a word; say where.
 trap 'echo "$MT_PROG: error: \"$BASH_COMMAND\" failed (line $LINENO)" >&2' ERR
 
+# modtrace's version: debian/changelog's first entry is the one place it is
+# written (CMake, kmod/Kbuild and the packages read it from there too).
+mt_version() {
+	sed -n '1s/^modtrace (\([0-9][0-9.]*\)[-)].*/\1/p' "$MT_TOP/debian/changelog"
+}
+
 mt_say() { printf '%s: %s\n' "$MT_PROG" "$*" >&2; }
 mt_die() {
 	printf '%s: error: %s\n' "$MT_PROG" "$*" >&2

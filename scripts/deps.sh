@@ -8,10 +8,10 @@ set -euo pipefail
 packages=(
 	# build
 	build-essential cmake pkg-config
-	# reader
-	libnl-3-dev libnl-genl-3-dev libboost-program-options-dev
-	# reader: --journal and sd_notify
-	libsystemd-dev
+	# reader (libsystemd: sd_notify and the journal); its man pages (scdoc)
+	libnl-3-dev libnl-genl-3-dev libboost-program-options-dev libsystemd-dev scdoc
+	# the Debian packages (make deb; debian/rules needs no root, so no fakeroot)
+	dpkg-dev debhelper dh-dkms lintian
 	# tests (gcc-multilib: the 32-bit and x32 loaders, mtload32 and mtloadx32)
 	libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev jq gcc-multilib
 	# kernel module builds (kbuild of 6.12 wants pahole) and checks

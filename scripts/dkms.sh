@@ -46,8 +46,8 @@ done
 [ $# -ge 1 ] || { usage >&2; exit 2; }
 command -v dkms >/dev/null || mt_die "dkms is not installed (run: make deps)"
 
-pkg_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$MT_TOP/dkms.conf")
-[ -n "$pkg_version" ] || mt_die "no PACKAGE_VERSION in dkms.conf"
+pkg_version=$(mt_version)
+[ -n "$pkg_version" ] || mt_die "no version in debian/changelog"
 src=/usr/src/modtrace-$pkg_version
 mt_lock dkms
 
@@ -100,6 +100,10 @@ leave_as_found() {
 	[ "$lib_modules_existed" = 1 ] || mt_as_root rmdir /lib/modules 2>/dev/null
 	exit "$status"
 }
+# The modtrace-dkms package owns that source and its DKMS entry.
+if dpkg-query -S "$src" >/dev/null 2>&1; then
+	mt_die "$src belongs to an installed package ($(dpkg-query -S "$src" | cut -d: -f1)), which already builds modtrace with DKMS for every kernel with headers; to use this instead, remove it first: sudo apt-get remove modtrace-dkms"
+fi
 if [ $cleanup -eq 1 ]; then
 	if [ -d "/var/lib/dkms/modtrace/$pkg_version" ] || [ -e "$src" ]; then
 		mt_die "modtrace $pkg_version is in DKMS on this machine already (a real install?), which --cleanup would remove; take it out first: sudo dkms remove modtrace/$pkg_version --all; sudo rm -rf $src"
@@ -115,7 +119,8 @@ if [ $cleanup -eq 1 ]; then
 fi
 
 # Start from scratch: a previous run's modtrace out of DKMS, then the source
-# DKMS builds from: what git tracks of the module, and dkms.conf.
+# DKMS builds from, as the modtrace-dkms package ships it: what git tracks of
+# the module, and dkms.conf with its version put in (as dh_dkms -V does).
 if [ -d "/var/lib/dkms/modtrace/$pkg_version" ]; then
 	mt_as_root dkms remove modtrace/"$pkg_version" --all >/dev/null 2>&1 ||
 		mt_as_root rm -rf "/var/lib/dkms/modtrace/$pkg_version"
@@ -123,6 +128,7 @@ fi
 mt_as_root rm -rf "$src"
 mt_as_root mkdir -p "$src"
 (cd "$MT_TOP" && git ls-files -z kmod dkms.conf | xargs -0 tar -cf -) | mt_as_root tar -xf - -C "$src"
+mt_as_root sed -i "s/#MODULE_VERSION#/$pkg_version/g" "$src/dkms.conf"
 mt_as_root dkms add modtrace/"$pkg_version" >/dev/null
 
 fail=0
