@@ -1,6 +1,6 @@
 # 32 threads, each loading and unloading a module of its own (mt_cycle_00
 # ... mt_cycle_31, with its round number as parameter) in a loop for
-# SECONDS (default 60): every call comes out as exactly one complete event
+# SECONDS (default 30): every call comes out as exactly one complete event
 # with the right thread, module, parameters and result, and nothing is lost.
 # On a kernel with sanitizers (MT_SLOW), 8 threads (mt_cycle_00 ... 07): it
 # checks the same, at a rate its instrumented worker keeps up with.
@@ -8,7 +8,7 @@
 . /lib/mt/lib.sh
 P=$MT_PAYLOADS
 J=$MT_RESULTS/events.jsonl
-SECONDS_RUN=${1:-60}
+SECONDS_RUN=${1:-30}
 if [ "${MT_SLOW:-0}" = 1 ]; then
 	MODULES=$(ls "$P"/mt_cycle_0[0-7].ko)
 else

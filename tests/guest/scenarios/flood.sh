@@ -3,7 +3,7 @@
 # complete event, and every record is either delivered or counted lost, to
 # the record (the kernel's count of records equals what the calls made).
 #   usage: flood.sh [SECONDS]
-# Without SECONDS each loader thread makes 4000 calls (16000 in all: what a
+# Without SECONDS each loader thread makes 2500 calls (10000 in all: what a
 # reader keeps up with on every lab kernel; 1500 on a kernel with
 # sanitizers); with it, the flood lasts that long (make soak).
 . /lib/mt/lib.sh
@@ -15,7 +15,7 @@ if [ -n "${1:-}" ]; then
 elif [ "${MT_SLOW:-0}" = 1 ]; then
 	SPAN="--repeat 1500"
 else
-	SPAN="--repeat 4000"
+	SPAN="--repeat 2500"
 fi
 
 mt_check "modtrace loads with a 64-record buffer" $MODPROBE modtrace buffer_records=64 reserved_records=16
