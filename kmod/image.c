@@ -17,6 +17,11 @@
  *
  * A slot is claimed by cmpxchg of its thread's id, and afterwards only that
  * thread touches it: the probe, the notifier and the return, in that order.
+ *
+ * The same slot carries where a module that came live is missing from
+ * (MODTRACE_ATTR_HIDDEN_FROM): the MODULE_STATE_LIVE notifiers run in the
+ * loading task once the init has returned, which is when a module that
+ * hides itself at load has done so.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -28,6 +33,7 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -66,6 +72,8 @@ struct mt_image_slot {
 	struct mt_saved_part parts[2];	/* in image order */
 	u8 sha256[SHA256_DIGEST_SIZE];
 	char name[MODULE_NAME_LEN];
+	bool live;		/* came live: hidden_from is set */
+	u32 hidden_from;	/* MODTRACE_HIDDEN_F_* */
 	u8 *buf;		/* MT_IMAGE_SAVE bytes */
 };
 
@@ -105,12 +113,14 @@ static bool mt_within(u64 off, u64 len, u64 size)
 
 /*
  * Find the section header table and this_module in the image, with bounds
- * checks of our own: the kernel has not validated the ELF yet.
+ * checks of our own: the kernel has not validated the ELF yet. 64-bit ELF:
+ * the kernel's Elf_Ehdr and Elf_Shdr on the 64-bit kernels modtrace builds
+ * for.
  */
 static bool mt_image_locate(struct mt_image_slot *slot)
 {
-	const Elf_Ehdr *eh = (const Elf_Ehdr *)slot->hdr;
-	const Elf_Shdr *sh, *strs;
+	const struct elf64_hdr *eh = (const struct elf64_hdr *)slot->hdr;
+	const struct elf64_shdr *sh, *strs;
 	u64 shlen, name_max;
 	unsigned int i;
 
@@ -121,7 +131,7 @@ static bool mt_image_locate(struct mt_image_slot *slot)
 	if (!mt_within(eh->e_shoff, shlen, slot->len) ||
 	    shlen > MT_IMAGE_SAVE)
 		return false;
-	sh = (const Elf_Shdr *)(slot->hdr + eh->e_shoff);
+	sh = (const struct elf64_shdr *)(slot->hdr + eh->e_shoff);
 	strs = &sh[eh->e_shstrndx];
 	if (!mt_within(strs->sh_offset, strs->sh_size, slot->len))
 		return false;
@@ -176,6 +186,7 @@ void modtrace_image_enter(const struct mt_load_info_head *info)
 	slot->len = info->len;
 	slot->nr_parts = 0;
 	slot->name[0] = '\0';
+	slot->live = false;
 	slot->state = MT_SLOT_UNSAVED;
 	if (!mt_image_locate(slot))
 		return;
@@ -227,17 +238,60 @@ static int mt_image_hash(struct mt_image_slot *slot)
 	return err;
 }
 
+/*
+ * Whether @mod can be reached on the kernel's module list. Walked under RCU
+ * from modtrace's own entry, which is on it for as long as modtrace is
+ * loaded: every pointer followed is that of an entry on the list (or its
+ * head), which list_del_rcu() and the RCU grace period before a module is
+ * freed keep valid. A module that unlinked itself is not reached, whatever
+ * its own pointers hold (poison, itself, stale neighbours), and they are
+ * never followed; one that loads or unloads meanwhile changes nothing.
+ */
+static bool mt_on_module_list(struct module *mod)
+{
+	struct list_head *head = &THIS_MODULE->list, *p;
+	unsigned int left = 1U << 16;	/* a bound, should the list be corrupt */
+	bool found = false;
+
+	rcu_read_lock();
+	for (p = rcu_dereference(list_next_rcu(head)); p != head && left;
+	     p = rcu_dereference(list_next_rcu(p)), left--) {
+		if (p == &mod->list) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found || mod == THIS_MODULE;
+}
+
+static u32 mt_hidden_from(struct module *mod)
+{
+	u32 from = 0;
+
+	if (!mt_on_module_list(mod))
+		from |= MODTRACE_HIDDEN_F_MODULE_LIST;
+	if (!mod->mkobj.kobj.state_in_sysfs)
+		from |= MODTRACE_HIDDEN_F_SYSFS;
+	return from;
+}
+
 static int mt_module_event(struct notifier_block *nb, unsigned long state,
 			   void *data)
 {
 	struct module *mod = data;
 	struct mt_image_slot *slot;
 
-	if (state != MODULE_STATE_COMING)
+	if (state != MODULE_STATE_COMING && state != MODULE_STATE_LIVE)
 		return NOTIFY_DONE;
 	slot = mt_image_find();
 	if (!slot)
 		return NOTIFY_DONE;
+	if (state == MODULE_STATE_LIVE) {
+		slot->hidden_from = mt_hidden_from(mod);
+		slot->live = true;
+		return NOTIFY_DONE;
+	}
 	strscpy(slot->name, mod->name, sizeof(slot->name));
 	if (slot->state == MT_SLOT_SAVED && !mt_image_hash(slot)) {
 		slot->state = MT_SLOT_HASHED;
@@ -279,6 +333,8 @@ void modtrace_image_take(struct mt_record *rec)
 		break;
 	}
 	strscpy(rec->exit.name, slot->name, sizeof(rec->exit.name));
+	rec->exit.hidden_checked = slot->live;
+	rec->exit.hidden_from = slot->hidden_from;
 free:
 	atomic_set_release(&slot->tid, 0);
 }

@@ -102,6 +102,9 @@ struct mt_record {
 			u32 image_state;
 			u64 image_len;
 			u8 sha256[32];
+			/* init/finit_module: MODTRACE_HIDDEN_F_*, if checked */
+			bool hidden_checked;
+			u32 hidden_from;
 			/* finit_module only: its file, dev and ino if has_file */
 			u64 ino;
 			u32 dev;

@@ -689,6 +689,9 @@ static int mt_put_exit(struct sk_buff *skb, struct mt_record *rec)
 	     rec->type == MODTRACE_REC_FINIT_MODULE_EXIT) &&
 	    rec->exit.image_state && mt_put_image(skb, rec))
 		return -EMSGSIZE;
+	if (rec->exit.hidden_checked &&
+	    nla_put_u32(skb, MODTRACE_ATTR_HIDDEN_FROM, rec->exit.hidden_from))
+		return -EMSGSIZE;
 	if (rec->type == MODTRACE_REC_FINIT_MODULE_EXIT && rec->exit.has_file)
 		return mt_put_file(skb, modtrace_rec_path(rec)[0] ?
 				   modtrace_rec_path(rec) : NULL,
@@ -818,7 +821,7 @@ static size_t mt_record_msg_size(struct mt_record *rec)
 		/* a MODULE nest of the name, or an IMAGE nest */
 		return size + 3 * MT_U64_SIZE + file +
 		       mt_str_size(modtrace_rec_path(rec)) + nla_total_size(0) +
-		       MT_U32_SIZE + MT_U64_SIZE +
+		       2 * MT_U32_SIZE + MT_U64_SIZE +
 		       nla_total_size(sizeof(rec->exit.sha256)) +
 		       mt_str_size(rec->exit.name);
 	}

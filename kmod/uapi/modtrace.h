@@ -16,8 +16,8 @@
  *   command's attributes are drawn as trees in kmod/PROTOCOL.md.
  * @MODTRACE_REC_INIT_MODULE_ENTER: init_module(2) called: IMAGE_LEN, PARAMS.
  * @MODTRACE_REC_INIT_MODULE_EXIT: init_module(2) returned: RET, ENTRY_SEQ,
- *   DURATION, and IMAGE if the kernel got as far as reading the image
- *   (load_module()).
+ *   DURATION, IMAGE if the kernel got as far as reading the image
+ *   (load_module()), and HIDDEN_FROM if the init ran and returned 0.
  * @MODTRACE_REC_FINIT_MODULE_ENTER: finit_module(2) called: FD, FILE (DEV and
  *   INO of the file the fd referred to at entry; no PATH), PARAMS,
  *   FINIT_FLAGS. When the probe could only attach to the kernel's file-based
@@ -153,6 +153,19 @@ enum modtrace_image_state {
 };
 
 /**
+ * enum modtrace_hidden_flags - MODTRACE_ATTR_HIDDEN_FROM bits: where a module
+ *   that just came live is missing from
+ * @MODTRACE_HIDDEN_F_MODULE_LIST: the kernel's module list (lsmod,
+ *   /proc/modules): not reachable from it, as after list_del(&mod->list)
+ * @MODTRACE_HIDDEN_F_SYSFS: /sys/module/NAME: its kobject is not in sysfs
+ *   (kobject_del())
+ */
+enum modtrace_hidden_flags {
+	MODTRACE_HIDDEN_F_MODULE_LIST = 1,
+	MODTRACE_HIDDEN_F_SYSFS = 2,
+};
+
+/**
  * enum modtrace_subscribe_flags - MODTRACE_ATTR_SUBSCRIBE_FLAGS bits; bits the
  *   module does not know are rejected with EINVAL
  * @MODTRACE_SUBSCRIBE_F_LOSS_NOTICE: when losses for this reader are counted
@@ -266,6 +279,7 @@ enum modtrace_attr {
 	MODTRACE_ATTR_HISTORY_HELD,
 	MODTRACE_ATTR_HISTORY_BYTES,
 	MODTRACE_ATTR_IMAGE,
+	MODTRACE_ATTR_HIDDEN_FROM,
 
 	__MODTRACE_ATTR_MAX,
 	MODTRACE_ATTR_MAX = (__MODTRACE_ATTR_MAX - 1)

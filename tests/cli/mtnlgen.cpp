@@ -160,6 +160,8 @@ std::vector<ByteVector> calls() {
         .raw(MODTRACE_IMAGE_ATTR_SHA256, sha256)
         .str(MODTRACE_IMAGE_ATTR_NAME, "mt_clean")
         .end();
+    // Its init returned, and the module was on the module list and in sysfs.
+    loaded.u32(MODTRACE_ATTR_HIDDEN_FROM, 0);
     out.push_back(exit_record(MODTRACE_REC_FINIT_MODULE_EXIT, MODTRACE_PROBE_FINIT_MODULE, 4,
                               t0 + 5500000, kModprobe, 1, 0, 5500000, &loaded));
 

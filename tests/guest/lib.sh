@@ -144,7 +144,8 @@ fi
 # "<image.sha256>" (the image's own is compared as it is). mt_base is an
 # event by mtload with every key, as the masked
 # event has it; mt_module(NAME; PARAMS; INIT_RET) a payload module as the
-# kernel reports its load, mt_unloaded(NAME) a module delete_module unloaded
+# kernel reports its load (checked for hiding, and not hidden, if its init
+# returned 0), mt_unloaded(NAME) a module delete_module unloaded
 # (the kernel's name of it, nothing else); mt_hashed(NAME; SHA256; BYTES)
 # the image of a load that got as far as the kernel laying the module out,
 # mt_refused(BYTES) one the kernel read and refused before that (both as
@@ -182,12 +183,15 @@ def mt_base:
 	 incomplete_reason: null, params_mismatch: false, name_mismatch: false,
 	 file_changed: false, truncated: []};
 def mt_module($name; $params; $init_ret):
-	{name: $name, sha256: "<image.sha256>", version: "1.0", srcversion: "<srcversion>",
-	 taints: $taints,
+	{name: $name, sha256: "<image.sha256>",
+	 hidden: (if $init_ret == 0 then false else null end),
+	 hidden_from: (if $init_ret == 0 then [] else null end),
+	 version: "1.0", srcversion: "<srcversion>", taints: $taints,
 	 signed: $signed, params: $params, text_size: "<number>", total_size: "<number>",
 	 init_ret: $init_ret};
 def mt_unloaded($name):
-	{name: $name, sha256: null, version: null, srcversion: null, taints: null, signed: null,
+	{name: $name, sha256: null, hidden: null, hidden_from: null, version: null,
+	 srcversion: null, taints: null, signed: null,
 	 params: null, text_size: null, total_size: null, init_ret: null};
 def mt_hashed($name; $sha; $bytes):
 	{image: {state: "hashed", sha256: $sha, bytes: ($bytes | tonumber), name: $name}};

@@ -388,6 +388,65 @@ TEST(DecodeRecord, FinitModuleExitCarriesTheFileTheKernelRead) {
     EXPECT_EQ(r->flags, modtrace::record_flag::file_changed);
 }
 
+TEST(DecodeRecord, LoadReturnCarriesTheImageAndWhereTheModuleHid) {
+    ByteVector sha(32);
+    for (std::size_t i = 0; i < sha.size(); ++i)
+        sha[i] = static_cast<std::uint8_t>(0xf0 + (i % 16));
+    MessageBuilder b = minimal(RecordType::FinitModuleExit);
+    b.begin(MODTRACE_ATTR_IMAGE)
+        .u32(MODTRACE_IMAGE_ATTR_STATE, MODTRACE_IMAGE_HASHED)
+        .u64(MODTRACE_IMAGE_ATTR_LEN, 110232)
+        .raw(MODTRACE_IMAGE_ATTR_SHA256, sha)
+        .str(MODTRACE_IMAGE_ATTR_NAME, "mt_clean")
+        .end()
+        .u32(MODTRACE_ATTR_HIDDEN_FROM, MODTRACE_HIDDEN_F_SYSFS);
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r->image);
+    EXPECT_EQ(r->image->state, modtrace::ImageState::Hashed);
+    EXPECT_EQ(r->image->len, 110232U);
+    EXPECT_EQ(r->image->sha256, "f0f1f2f3f4f5f6f7f8f9fafbfcfdfefff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");
+    EXPECT_EQ(r->image->name, "mt_clean");
+    EXPECT_EQ(r->hidden_from, static_cast<std::uint32_t>(MODTRACE_HIDDEN_F_SYSFS));
+}
+
+TEST(DecodeRecord, ARefusedImageHasNoHash) {
+    MessageBuilder b = minimal(RecordType::InitModuleExit);
+    b.begin(MODTRACE_ATTR_IMAGE)
+        .u32(MODTRACE_IMAGE_ATTR_STATE, MODTRACE_IMAGE_REFUSED)
+        .u64(MODTRACE_IMAGE_ATTR_LEN, 4096)
+        .end();
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r->image);
+    EXPECT_EQ(r->image->state, modtrace::ImageState::Refused);
+    EXPECT_FALSE(r->image->sha256);
+    EXPECT_FALSE(r->hidden_from);
+}
+
+TEST(DecodeRecord, AnImageHashOfTheWrongSizeOrMissingIsAnError) {
+    for (const std::size_t size : {0U, 31U, 33U}) {
+        SCOPED_TRACE(size);
+        MessageBuilder b = minimal(RecordType::FinitModuleExit);
+        b.begin(MODTRACE_ATTR_IMAGE)
+            .u32(MODTRACE_IMAGE_ATTR_STATE, MODTRACE_IMAGE_HASHED)
+            .raw(MODTRACE_IMAGE_ATTR_SHA256, ByteVector(size))
+            .end();
+        auto r = decode(b);
+        ASSERT_FALSE(r);
+        EXPECT_NE(r.error().message.find("IMAGE.SHA256 is " + std::to_string(size) +
+                                         " bytes, expected 32"),
+                  std::string::npos)
+            << r.error().message;
+    }
+    MessageBuilder b = minimal(RecordType::FinitModuleExit);
+    b.begin(MODTRACE_ATTR_IMAGE).u32(MODTRACE_IMAGE_ATTR_STATE, MODTRACE_IMAGE_HASHED).end();
+    auto r = decode(b);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("missing attribute IMAGE.SHA256"), std::string::npos)
+        << r.error().message;
+}
+
 TEST(DecodeRecord, ShutdownCarriesNextSeq) {
     auto r = decode(minimal(RecordType::Shutdown));
     ASSERT_TRUE(r) << r.error().message;

@@ -79,6 +79,7 @@ Event loaded_finit() {
     m.init_ret = 0;
     e.module = m;
     e.image = ImageInfo{ImageState::Hashed, 16384, std::string(64, 'a'), "mt_clean"};
+    e.hidden_from = 0;
     e.ret = 0;
     e.outcome = Outcome::Loaded;
     e.duration_ns = 2500000;
@@ -178,7 +179,7 @@ TEST_F(EventFormat, JsonOfALoad) {
             R"("caller_dev":null,"caller_ino":null,"params":"count=3","flags":["ignore_vermagic"],)"
             R"("flags_raw":2},"module":{"name":"mt_clean","sha256":")" +
             std::string(64, 'a') +
-            R"(","version":"1.0","srcversion":"ABC",)"
+            R"(","hidden":false,"hidden_from":[],"version":"1.0","srcversion":"ABC",)"
             R"("taints":4096,"signed":false,"params":"count=3","text_size":8192,)"
             R"("total_size":16384,"init_ret":0},"image":{"state":"hashed","sha256":")" +
             std::string(64, 'a') +
@@ -211,7 +212,8 @@ TEST_F(EventFormat, JsonOfAnUnloadWithTheKernelsName) {
     e.name_mismatch = true;
     const std::string json = event_to_json(e, time_base);
     EXPECT_NE(
-        json.find(R"("module":{"name":"mt_clean","sha256":null,"version":null,"srcversion":null,)"
+        json.find(R"("module":{"name":"mt_clean","sha256":null,"hidden":null,"hidden_from":null,)"
+                  R"("version":null,"srcversion":null,)"
                   R"("taints":null,"signed":null,"params":null,"text_size":null,)"
                   R"("total_size":null,"init_ret":null},"image":null,)"),
         std::string::npos)
@@ -253,12 +255,25 @@ TEST_F(EventFormat, JsonOfHostileStrings) {
         R"("tid":5,)" +
             kIds + R"("comm":"mtload",)" + kNs +
             R"("args":{"len":4096,"params":"x=\ufffd\u001b]0;pwn\u0007"},"module":{"name":"mt\n",)"
-            R"("sha256":null,)"
+            R"("sha256":null,"hidden":null,"hidden_from":null,)"
             R"("version":null,"srcversion":null,"taints":null,"signed":null,"params":"y",)"
             R"("text_size":null,"total_size":null,"init_ret":-19},"image":null,"ret":null,"errno":null,)"
             R"("outcome":"init_failed","duration_ns":null,"init_duration_ns":500,)"
             R"("complete":false,"incomplete_reason":"missing_return","params_mismatch":true,)"
             R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
+}
+
+TEST_F(EventFormat, AModuleThatHidItself) {
+    Event e = loaded_finit();
+    e.hidden_from = MODTRACE_HIDDEN_F_MODULE_LIST | MODTRACE_HIDDEN_F_SYSFS;
+    const std::string json = event_to_json(e, time_base);
+    EXPECT_NE(json.find(R"("hidden":true,"hidden_from":["module_list","sysfs"],)"),
+              std::string::npos)
+        << json;
+    const std::string text = event_to_text(e, false, time_base);
+    EXPECT_NE(text.find("loaded 2.500ms sha256=aaaaaaaaaaaaaaaa [hidden from module_list,sysfs]"),
+              std::string::npos)
+        << text;
 }
 
 TEST_F(EventFormat, EveryJsonLineReadsBackWithEveryKeyInOrder) {

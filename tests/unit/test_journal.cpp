@@ -300,6 +300,14 @@ TEST(JournalEntries, AnObsoleteSyscallKeepsItsArgumentsInOrder) {
     EXPECT_EQ(value_of(entry, "MODTRACE_MODULE"), "<absent>");
 }
 
+TEST(JournalEntries, AModuleThatHidItselfIsAnAlert) {
+    Event e = loaded_finit();
+    e.hidden_from = 0;
+    EXPECT_EQ(event_priority(e), kPriorityNotice);
+    e.hidden_from = MODTRACE_HIDDEN_F_MODULE_LIST;
+    EXPECT_EQ(event_priority(e), kPriorityAlert);
+}
+
 TEST(JournalEntries, PriorityByOutcome) {
     const auto with = [](Outcome o, std::optional<std::int64_t> ret) {
         Event e = loaded_finit();

@@ -620,6 +620,7 @@ void Correlator::on_exit(const Record& rec) {
     c->event.ret = rec.ret;
     c->event.duration_ns = rec.duration_ns;
     c->event.image = rec.image;
+    c->event.hidden_from = rec.hidden_from;
     if (!c->has_entry) {
         c->event.time_ns = c->first_ts;
         if (rec.duration_ns && *rec.duration_ns <= rec.ts_ns)

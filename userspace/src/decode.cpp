@@ -60,6 +60,7 @@ constexpr auto kTopNames = [] {
     n[MODTRACE_ATTR_HISTORY_HELD] = "HISTORY_HELD";
     n[MODTRACE_ATTR_HISTORY_BYTES] = "HISTORY_BYTES";
     n[MODTRACE_ATTR_IMAGE] = "IMAGE";
+    n[MODTRACE_ATTR_HIDDEN_FROM] = "HIDDEN_FROM";
     return n;
 }();
 
@@ -656,6 +657,7 @@ Result<Record> decode_record_attributes(const Nest& nest) {
     f.optional(MODTRACE_ATTR_DURATION, r.duration_ns);
     f.optional(MODTRACE_ATTR_NEXT_SEQ, r.next_seq);
     f.optional(MODTRACE_ATTR_IMAGE, r.image);
+    f.optional(MODTRACE_ATTR_HIDDEN_FROM, r.hidden_from);
     if (auto ok = f.result(); !ok)
         return ok.error();
     if (auto ok = check_required(nest, r.type); !ok)

@@ -127,6 +127,9 @@ struct Event {
     // init_module, finit_module: the image the kernel read, from the return; absent when the
     // kernel read none, or the return was lost.
     std::optional<ImageInfo> image;
+    // init_module, finit_module: where the module the call loaded was missing from once its
+    // init returned (MODTRACE_HIDDEN_F_* bits, 0: nowhere); absent when not checked.
+    std::optional<std::uint32_t> hidden_from;
     Outcome outcome = Outcome::Unknown;
     std::optional<std::uint64_t> duration_ns;      // whole call
     std::optional<std::uint64_t> init_duration_ns; // the module's init

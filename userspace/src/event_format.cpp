@@ -410,6 +410,20 @@ void event_module_json(JsonWriter& w, const Event& ev) {
     w.key("name").value(m.name);
     w.key("sha256");
     value_or_null(w, image_sha256(ev));
+    w.key("hidden");
+    if (ev.hidden_from)
+        w.value(*ev.hidden_from != 0);
+    else
+        w.null();
+    w.key("hidden_from");
+    if (ev.hidden_from) {
+        w.begin_array();
+        for (const auto& name : hidden_flag_names(*ev.hidden_from))
+            w.value(name);
+        w.end_array();
+    } else {
+        w.null();
+    }
     w.key("version");
     value_or_null(w, m.version);
     w.key("srcversion");
@@ -590,6 +604,9 @@ std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {
                   ansi::yellow, colour);
     if (const auto sha = image_sha256(ev))
         line += " sha256=" + sha->substr(0, 16);
+    if (ev.hidden_from && *ev.hidden_from != 0)
+        line += ' ' + paint("[hidden from " + join(hidden_flag_names(*ev.hidden_from)) + "]",
+                            ansi::bold_red, colour);
     if (ev.params_mismatch && ev.module && ev.module->params)
         line += ' ' + paint("[params changed: kernel got " + quoted(*ev.module->params) + "]",
                             ansi::bold_red, colour);

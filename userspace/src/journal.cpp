@@ -377,6 +377,9 @@ std::string event_module(const Event& ev) {
 }
 
 JournalPriority event_priority(const Event& ev) {
+    // A module that hid itself as it loaded is what a rootkit does.
+    if (ev.hidden_from && *ev.hidden_from != 0)
+        return kPriorityAlert;
     switch (ev.kind) {
     case EventKind::CreateModule:
     case EventKind::QueryModule:

@@ -28,6 +28,8 @@ std::string_view abi_name(std::uint32_t abi);
 // as enum modtrace_record_flags. Bits this reader does not know appear as "bit11" etc. rather
 // than vanish.
 std::vector<std::string> record_flag_names(std::uint32_t flags);
+// MODTRACE_HIDDEN_F_* bits as names ("module_list", "sysfs"), unknown ones as "bitN".
+std::vector<std::string> hidden_flag_names(std::uint32_t flags);
 
 // A device number in the kernel's new_encode_dev() form as "MAJOR:MINOR".
 std::string format_dev(std::uint32_t dev);

@@ -346,6 +346,12 @@ std::string record_to_json(const Record& r) {
         w.key("image");
         write_image(w, *r.image);
     }
+    if (r.hidden_from) {
+        w.key("hidden_from").begin_array();
+        for (const auto& name : hidden_flag_names(*r.hidden_from))
+            w.value(name);
+        w.end_array();
+    }
     put(w, "next_seq", r.next_seq);
     w.end_object();
     return w.take();

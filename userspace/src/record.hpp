@@ -154,6 +154,9 @@ struct Record {
     std::optional<std::int64_t> ret;
     std::optional<std::uint64_t> duration_ns;
     std::optional<ImageInfo> image; // init_module, finit_module returns
+    // init_module, finit_module returns: MODTRACE_HIDDEN_F_* bits, where the module the call
+    // loaded was missing from once its init returned; absent when not checked.
+    std::optional<std::uint32_t> hidden_from;
 
     // SHUTDOWN
     std::optional<std::uint64_t> next_seq;

@@ -273,7 +273,9 @@ debian() {
 		init_ret=0
 	fi
 	ev "$1: $name, as $kind" "{event: \"$kind\", comm: \"$2\", args: ($args),
-		\"module\": {name: \"$name\", sha256: \"<image.sha256>\", version: $(if [ -n "$version" ]; then echo "\"$version\""; else echo null; fi),
+		\"module\": {name: \"$name\", sha256: \"<image.sha256>\",
+			hidden: (if $init_ret == 0 then false else null end),
+			hidden_from: (if $init_ret == 0 then [] else null end), version: $(if [ -n "$version" ]; then echo "\"$version\""; else echo null; fi),
 			srcversion: $(if [ -n "$srcversion" ]; then echo '"<srcversion>"'; else echo null; fi),
 			taints: 0, signed: \$kernel_signed, params: \"\", text_size: \"<number>\",
 			total_size: \"<number>\", init_ret: $init_ret},
@@ -304,6 +306,24 @@ mt_check "modprobe kvm_intel: its event arrives" mt_wait_json "$J" "$C"
 debian "modprobe kvm_intel" modprobe "$(/sbin/modinfo -n kvm_intel)" EOPNOTSUPP 95
 $MODPROBE -r 8021q
 $RMMOD dummy
+
+# --- modules that hide as they load (never unloaded: no exit) --------------
+# What a rootkit does in its init: unlink itself from the module list, or
+# remove its /sys/module directory. The load is flagged on its event, with
+# where the module is missing from; every other load above was checked and
+# found in both.
+for h in list:module_list sysfs:sysfs; do
+	name=mthide_${h%%:*}
+	run "$name" 0 finit "$P/$name.ko"
+	ev "$name: loaded, hidden from ${h#*:}" "{event: \"finit_module\",
+		args: mt_finit_args(\"$P/$name.ko\"; \"\"),
+		\"module\": (mt_module(\"$name\"; \"\"; 0) + {hidden: true, hidden_from: [\"${h#*:}\"]}),
+		outcome: \"loaded\", init_duration_ns: \"<number>\"}
+		+ mt_hashed(\"$name\"; \"$(mt_sha256 "$P/$name.ko")\"; \"$(wc -c <"$P/$name.ko")\")"
+done
+mt_check_not "mthide_list is not in /proc/modules" grep -q '^mthide_list ' /proc/modules
+mt_check "mthide_sysfs is in /proc/modules" grep -q '^mthide_sysfs ' /proc/modules
+mt_check_not "mthide_sysfs has no /sys/module directory" test -e /sys/module/mthide_sysfs
 
 # --- the reader's end ------------------------------------------------------
 sleep 0.5
