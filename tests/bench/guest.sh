@@ -183,7 +183,7 @@ probe_cost() { # CONFIG REP
 }
 
 load_cost() { # CONFIG REP
-	for m in "$DUMMY" "$MT_PAYLOADS/mt_cycle_00.ko"; do
+	for m in "$DUMMY" "$MT_PAYLOADS/mt_cycle_00.ko" "$BIG"; do
 		mtload --quiet --time --repeat "$LOADS" --expect 0 cycle "$m" >/tmp/m.out
 		emit --arg c "$1" --argjson r "$2" --arg m "$(basename "$m" .ko)" \
 			--argjson ns "$(ns_per /tmp/m.out)" \
@@ -317,6 +317,14 @@ DUMMY=$(modinfo -n dummy)
 case $DUMMY in
 *.xz) unxz -c "$DUMMY" >/tmp/dummy.ko && DUMMY=/tmp/dummy.ko ;;
 esac
+# A large real module, whose load modtrace hashes (4 MiB): xfs, its one
+# dependency (libcrc32c) loaded once so that each round loads xfs alone.
+BIG=$(modinfo -n xfs)
+case $BIG in
+*.xz) unxz -c "$BIG" >/tmp/xfs.ko && BIG=/tmp/xfs.ko ;;
+esac
+modprobe xfs && rmmod xfs
+emit --argjson bytes "$(wc -c <"$BIG")" '{section: "big_module", module: "xfs", bytes: $bytes}'
 emit --arg k "$MT_RELEASE" --arg f "$MT_FLAVOUR" --argjson calls "$CALLS" --argjson reps "$REPS" \
 	--argjson loads "$LOADS" --argjson cpus "$(nproc)" \
 	'{section: "setup", kernel: $k, flavour: $f, calls: $calls, reps: $reps, loads: $loads, cpus: $cpus}'
