@@ -339,4 +339,14 @@ TEST(Ocsf, DeviceTypeFromChassis) {
     EXPECT_EQ(ocsf_device_type_name(42), "Unknown");
 }
 
+TEST(Ocsf, AModuleThatHidItselfIsHighSeverity) {
+    Event e = finit_load();
+    e.hidden_from = MODTRACE_HIDDEN_F_MODULE_LIST;
+    const auto tree = parse(event_to_ocsf(e, time_base, host));
+    EXPECT_EQ(tree.get<int>("severity_id"), 4);
+    EXPECT_EQ(tree.get<std::string>("severity"), "High");
+    e.hidden_from = 0;
+    EXPECT_EQ(parse(event_to_ocsf(e, time_base, host)).get<int>("severity_id"), 1);
+}
+
 } // namespace

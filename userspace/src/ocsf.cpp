@@ -77,8 +77,11 @@ std::string_view status_name(std::int32_t id) {
 
 // A call that raced the kernel (its parameters, the name it unloaded or its file changed while
 // the kernel read them), or an obsolete syscall, which nothing current makes: worth a look.
-// A load or unload that failed: low. Everything else is the ordinary business of a machine.
+// A load or unload that failed: low. Everything else is the ordinary business of a machine,
+// but for a module that hid itself as it loaded, which is what rootkits do: high.
 std::pair<std::int32_t, std::string_view> severity(const Event& ev, std::int32_t status) {
+    if (ev.hidden_from && *ev.hidden_from != 0)
+        return {4, "High"};
     if (obsolete(ev.kind) || ev.params_mismatch || ev.name_mismatch || ev.file_changed)
         return {3, "Medium"};
     if (status == 2)
