@@ -8,9 +8,9 @@ set -euo pipefail
 
 # Real modules from the kernel package that the guest carries, with their
 # dependencies: the results channel, plus payloads for scenarios (dummy has no
-# dependencies, 8021q has a chain of four, kvm_intel fails to init under TCG,
-# xfs is large: 4 MiB for make bench's cost of hashing an image).
-GUEST_MODULES=(virtio_pci virtio_console dummy 8021q kvm_intel xfs)
+# dependencies, 8021q has a chain of four, kvm_intel fails to init under TCG).
+# A scenario may ask for more ('# mt-modules: NAME...').
+GUEST_MODULES=(virtio_pci virtio_console dummy 8021q kvm_intel)
 
 # What in dmesg makes a scenario fail, as an extended regular expression.
 DMESG_BAD='BUG:|WARNING:|Oops|kernel BUG|sleeping function called from invalid context|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: lockdep|lockdep (is|has been) (turned off|disabled)|general protection fault|UBSAN:|KASAN:|kmemleak:.*(suspected|new suspected)|Kernel panic'
@@ -49,7 +49,8 @@ A line '# mt-timeout: S' there sets its limit when --timeout is not given;
 a line '# mt-taints: WHY' (it taints the kernel) makes it run after the
 others; a line '# mt-needs: ynl' puts Debian's python3 with PyYAML, the
 kernel's YNL library (/lib/mt/ynl/lib) and kmod/modtrace.yaml
-(/lib/mt/modtrace.yaml) in the guest.
+(/lib/mt/modtrace.yaml) in the guest; '# mt-modules: NAME...' more of the
+kernel package's modules, with their dependencies.
 
 Inside the guest: /sbin has Debian's kmod tools, /bin busybox, our modules
 are in /lib/modules/RELEASE/extra (and /lib/mt/mt_clean.ko.xz); a scenario
@@ -122,6 +123,7 @@ for scenario in "${scenarios[@]}"; do
 			case " $append_extra " in *" $opt "*) ;; *) append_extra+=" $opt" ;; esac ;;
 		'# mt-timeout: '*) scenario_timeout=${line#'# mt-timeout: '} ;;
 		'# mt-needs: ynl') needs_ynl=1 ;;
+		'# mt-modules: '*) read -r -a more <<<"${line#'# mt-modules: '}" && GUEST_MODULES+=("${more[@]}") ;;
 		'#'* | '') ;;
 		*) break ;;
 		esac

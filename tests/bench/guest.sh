@@ -1,3 +1,4 @@
+# mt-modules: xfs
 # The benchmark, inside one guest boot: each monitor in turn, measured the
 # same way, one JSON object per measurement in $MT_RESULTS/bench.jsonl
 # (scripts/bench.sh turns them into the table).
