@@ -91,11 +91,10 @@ std::string_view abi_name(std::uint32_t abi) {
     }
 }
 
-std::vector<std::string> hidden_flag_names(std::uint32_t flags) {
-    // Indexed by bit number, as enum modtrace_hidden_flags.
-    static constexpr std::array<std::string_view, 2> known = {"module_list", "sysfs"};
-    static_assert(static_cast<std::uint32_t>(MODTRACE_HIDDEN_F_SYSFS) == 1U << (known.size() - 1),
-                  "the names follow the header's bits, up to its last flag");
+// The names of the set bits of `flags`, `known` indexed by bit number; others as "bitN".
+template <std::size_t N>
+std::vector<std::string> bit_names(std::uint32_t flags,
+                                   const std::array<std::string_view, N>& known) {
     std::vector<std::string> names;
     for (unsigned bit = 0; bit < 32; ++bit) {
         if (!(flags & (1U << bit)))
@@ -108,6 +107,14 @@ std::vector<std::string> hidden_flag_names(std::uint32_t flags) {
     return names;
 }
 
+std::vector<std::string> hidden_flag_names(std::uint32_t flags) {
+    // Indexed by bit number, as enum modtrace_hidden_flags.
+    static constexpr std::array<std::string_view, 2> known = {"module_list", "sysfs"};
+    static_assert(static_cast<std::uint32_t>(MODTRACE_HIDDEN_F_SYSFS) == 1U << (known.size() - 1),
+                  "the names follow the header's bits, up to its last flag");
+    return bit_names(flags, known);
+}
+
 std::vector<std::string> record_flag_names(std::uint32_t flags) {
     // Indexed by bit number, as enum modtrace_record_flags.
     static constexpr std::array<std::string_view, 11> known = {
@@ -118,16 +125,7 @@ std::vector<std::string> record_flag_names(std::uint32_t flags) {
     static_assert(static_cast<std::uint32_t>(MODTRACE_RECORD_F_FILE_CHANGED) ==
                       1U << (known.size() - 1),
                   "the names follow the header's bits, up to its last flag");
-    std::vector<std::string> names;
-    for (unsigned bit = 0; bit < 32; ++bit) {
-        if (!(flags & (1U << bit)))
-            continue;
-        if (bit < known.size())
-            names.emplace_back(known[bit]);
-        else
-            names.push_back("bit" + std::to_string(bit));
-    }
-    return names;
+    return bit_names(flags, known);
 }
 
 std::string format_dev(std::uint32_t dev) {
