@@ -53,8 +53,10 @@ mirrors=(
 )
 # The recipe: bump when the image is made differently.
 recipe=1
-key=$(printf '%s\n' "recipe $recipe" "release $release" "${mirrors[@]}" \
-	$(printf '%s\n' "${packages[@]}" | sort) | sha256sum | cut -c1-16)
+key=$({
+	printf '%s\n' "recipe $recipe" "release $release" "${mirrors[@]}"
+	printf '%s\n' "${packages[@]}" | sort
+} | sha256sum | cut -c1-16)
 dir=$MT_CACHE/debian-system/$key
 
 mt_lock "debian-system-$key"

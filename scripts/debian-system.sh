@@ -85,6 +85,7 @@ qemu=(qemu-system-x86_64 -m 2048 -smp 2 -display none -monitor none -nic none
 # Under TCG the CPU has neither VMX nor SVM (qemu64 has SVM, and udev would
 # load kvm_amd at boot, making kvm_intel's load fail with EEXIST, which
 # modprobe takes for success): kvm_intel's init fails with EOPNOTSUPP.
+# shellcheck disable=SC2054 # qemu's own commas
 if [ "$kvm" = 1 ]; then qemu+=(-accel kvm -cpu host); else qemu+=(-accel tcg -cpu qemu64,-svm); fi
 start=$(date +%s)
 rc=0
