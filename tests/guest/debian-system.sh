@@ -77,7 +77,7 @@ case $phase in
 		not_ok "apt install ./modtrace-dkms_*.deb ./modtrace_*.deb" "$(tail -n 8 "$R/apt-install.txt")"
 	fi
 	cd /
-	dkms status >"$R/dkms-status.txt" 2>&1
+	dkms status >"$R/dkms-status.txt" 2>/dev/null
 	check "dkms status: modtrace installed for $rel" grep -q "^modtrace/.*, $rel, .*: installed" "$R/dkms-status.txt"
 	check "the module is in /lib/modules/$rel/updates/dkms" sh -c "ls /lib/modules/$rel/updates/dkms/modtrace.ko*"
 	check "modinfo finds the DKMS module" sh -c "modinfo -n modtrace | grep -q /updates/dkms/"
@@ -87,6 +87,15 @@ case $phase in
 		service_diag
 	fi
 	check "the module is loaded" grep -q '^modtrace ' /proc/modules
+	# DynamicUser= and CAP_NET_ADMIN alone: the reader is not root and
+	# has that one capability (bit 12).
+	pid=$(systemctl show -p MainPID --value modtrace)
+	uid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$pid/status" 2>/dev/null)
+	if [ -n "$uid" ] && [ "$uid" -ne 0 ]; then ok "the reader runs as a dynamic user (uid $uid)"; else
+		not_ok "the reader runs as a dynamic user" "pid '$pid', uid '$uid'"
+	fi
+	check "the reader's capabilities are CAP_NET_ADMIN alone" \
+		grep -q '^CapEff:[[:space:]]*0000000000001000$' "/proc/$pid/status"
 	wait_entry "the reader's start is in the journal" '.MESSAGE_ID == "56df9b9b8ce146daaf545a922458c04d"'
 	check "modprobe dummy" modprobe dummy
 	check_not "modprobe kvm_intel fails (no VMX under TCG)" modprobe kvm_intel
@@ -168,7 +177,7 @@ case $phase in
 	check_not "dpkg knows no modtrace package" test -s "$R/dpkg-left.txt"
 	dmesg_clean 2
 	say "mt-lab: summary: $n checks, $failed failed"
-	phase=done
+	phase=finished
 	save
 	systemctl poweroff
 	;;
