@@ -8,6 +8,10 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
+# All of it in one compound command, read whole before it runs: editing the
+# script while a lane runs (for minutes) cannot change what that run does.
+{
+
 usage() {
 	cat <<USAGE
 usage: $MT_PROG [--kernel K] [--out DIR] [--timeout S] [--kvm]
@@ -93,10 +97,11 @@ timeout --kill-after=10 "$limit" "${qemu[@]}" </dev/null 2>"$out/qemu.log" || rc
 elapsed=$(($(date +%s) - start))
 debugfs -R "rdump /results $out" "$out/lab.img" >/dev/null 2>&1 || true
 
-# The verdict, from the console.
-checks=$(grep -aE '^(not )?ok [0-9]+ - ' "$out/console.log" || true)
-fails=$(grep -aE '^not ok [0-9]+ - ' "$out/console.log" || true)
-summary=$(grep -aE '^mt-lab: summary: ' "$out/console.log" | tail -n 1 || true)
+# The verdict, from the console (a tty: lines end in CR LF).
+tr -d '\r' <"$out/console.log" >"$out/console.txt"
+checks=$(grep -aE '^(not )?ok [0-9]+ - ' "$out/console.txt" || true)
+fails=$(grep -aE '^not ok [0-9]+ - ' "$out/console.txt" || true)
+summary=$(grep -aE '^mt-lab: summary: ' "$out/console.txt" | tail -n 1 || true)
 [ -z "$fails" ] || printf '%s\n' "$fails" | sed 's/^/  /' >&2
 if [ -z "$summary" ]; then
 	why="the guest ended without a summary"
@@ -114,3 +119,5 @@ if [ -n "$fails" ] || ! [[ $summary =~ ,\ 0\ failed$ ]]; then
 fi
 printf 'PASS: debian-system on %s (%s): %s (%ds; results in %s)\n' \
 	"$kernel" "$release" "${summary#mt-lab: summary: }" "$elapsed" "$out" >&2
+exit 0
+}
