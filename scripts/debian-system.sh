@@ -69,14 +69,18 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 # The lab disk: the test script, the packages, and room for the results,
-# which come back from it after the run (debugfs, no mount).
-stage=$out/lab
-mkdir -p "$stage/debs" "$stage/results"
-cp "$MT_TOP/tests/guest/debian-system.sh" "$stage/run.sh"
-cp "${debs[@]}" "$stage/debs/"
-mkfs.ext4 -q -L mtlab -d "$stage" "$out/lab.img" 256M >"$out/mkfs.log" 2>&1 ||
-	{ cat "$out/mkfs.log" >&2; mt_die "mkfs.ext4 failed"; }
-rm -rf "$stage"
+# which come back from it after the run (debugfs, no mount). Made afresh for
+# each boot attempt.
+make_lab() {
+	local stage=$out/lab
+	rm -rf "$stage" "$out/lab.img"
+	mkdir -p "$stage/debs" "$stage/results"
+	cp "$MT_TOP/tests/guest/debian-system.sh" "$stage/run.sh"
+	cp "${debs[@]}" "$stage/debs/"
+	mkfs.ext4 -q -L mtlab -d "$stage" "$out/lab.img" 256M >"$out/mkfs.log" 2>&1 ||
+		{ cat "$out/mkfs.log" >&2; mt_die "mkfs.ext4 failed"; }
+	rm -rf "$stage"
+}
 
 # The system's disk is the cached image, unchanged: the guest's writes go to
 # a temporary overlay (snapshot=on), which lasts across the guest's reboot.
@@ -91,9 +95,44 @@ qemu=(qemu-system-x86_64 -m 2048 -smp 2 -display none -monitor none -nic none
 # modprobe takes for success): kvm_intel's init fails with EOPNOTSUPP.
 # shellcheck disable=SC2054 # qemu's own commas
 if [ "$kvm" = 1 ]; then qemu+=(-accel kvm -cpu host); else qemu+=(-accel tcg -cpu qemu64,-svm); fi
+# Under multi-threaded TCG a guest sometimes stalls for good early in its
+# boot (seen: both vCPUs in soft lockups while systemd starts, on a busy
+# host), before anything of the lane ran. So when the test script has not
+# started BOOT_LIMIT seconds after QEMU did, or the kernel reports a lockup
+# before it, boot again, at most BOOT_ATTEMPTS times, and say so. Once the
+# script has started, every outcome counts.
+BOOT_LIMIT=300
+BOOT_ATTEMPTS=3
+BOOT_MARK='mt-lab: boot 1 '
 start=$(date +%s)
-rc=0
-timeout --kill-after=10 "$limit" "${qemu[@]}" </dev/null 2>"$out/qemu.log" || rc=$?
+for attempt in $(seq 1 $BOOT_ATTEMPTS); do
+	make_lab
+	rm -f "$out/console.log"
+	timeout --kill-after=10 "$limit" "${qemu[@]}" </dev/null 2>"$out/qemu.log" &
+	qpid=$!
+	stalled=0 t0=$(date +%s)
+	while kill -0 "$qpid" 2>/dev/null; do
+		grep -aq "$BOOT_MARK" "$out/console.log" 2>/dev/null && break
+		if grep -aqE 'soft lockup|rcu: INFO: rcu_.* detected stalls' "$out/console.log" 2>/dev/null ||
+			[ $(($(date +%s) - t0)) -ge $BOOT_LIMIT ]; then
+			stalled=1
+			break
+		fi
+		sleep 2
+	done
+	if [ $stalled -eq 1 ]; then
+		kill "$qpid" 2>/dev/null || true
+		wait "$qpid" 2>/dev/null || true
+		rc=124
+		[ "$attempt" -lt $BOOT_ATTEMPTS ] || break
+		mv "$out/console.log" "$out/console.boot$attempt.log"
+		mt_say "the guest stalled before the test script ran (console: $out/console.boot$attempt.log); booting again"
+		continue
+	fi
+	rc=0
+	wait "$qpid" || rc=$?
+	break
+done
 elapsed=$(($(date +%s) - start))
 debugfs -R "rdump /results $out" "$out/lab.img" >/dev/null 2>&1 || true
 
