@@ -21,6 +21,9 @@ packages=(
 	linux-source-6.12 python3-yaml python3-jsonschema
 	# guest lab
 	qemu-system-x86 busybox-static kmod cpio
+	# the Debian system lane (scripts/debian-system.sh): its root file system
+	# (mmdebstrap), made into and read back from ext4 images (e2fsprogs)
+	mmdebstrap e2fsprogs
 )
 if [ "${1:-}" = --bench ]; then
 	# the peers, Google Benchmark for the reader alone, perf for the profile,
