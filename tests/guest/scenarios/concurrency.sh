@@ -5,6 +5,9 @@
 # On a kernel with sanitizers (MT_SLOW), 8 threads (mt_cycle_00 ... 07): it
 # checks the same, at a rate its instrumented worker keeps up with.
 #   usage: concurrency.sh [SECONDS]
+# The cloud kernels run this as the generic ones do (same code, same
+# preemption model; fewer drivers): their lanes of make check leave it out.
+# mt-skip-kernels: 6.1-cloud 6.12-cloud
 . /lib/mt/lib.sh
 P=$MT_PAYLOADS
 J=$MT_RESULTS/events.jsonl
