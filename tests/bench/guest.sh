@@ -295,6 +295,27 @@ footprint() {
 	$RMMOD modtrace
 }
 
+# The defaults against a burst: one thread making 2000 failing finit_module
+# calls as fast as it can, one JSON reader attached, every module parameter
+# at its default. What the kernel made, what the reader printed, and what was
+# lost (the kernel's counters, by cause).
+burst() {
+	$MODPROBE modtrace
+	mt_reader_start /tmp/burst.jsonl --json
+	mtload --quiet --time --repeat 2000 --expect EBADF finit --fd 999 >/tmp/m.out
+	mt_wait_quiet /tmp/burst.jsonl
+	modtrace --status --json >/tmp/burst-status.json
+	emit --argjson events "$(jq -s '[.[] | select(.errno == "EBADF")] | length' /tmp/burst.jsonl)" \
+		--argjson ns "$(ns_per /tmp/m.out)" --slurpfile st /tmp/burst-status.json \
+		'{section: "burst", calls: 2000, events: $events, ns_per_call: $ns,
+		  lost: ([$st[0].counters | to_entries[] | select(.key | startswith("lost_")) | .value] | add),
+		  lost_by_cause: ($st[0].counters | with_entries(select(.key | startswith("lost_")))),
+		  buffer_records: $st[0].params.buffer_records}'
+	kill "$MT_READER"
+	wait "$MT_READER"
+	$RMMOD modtrace
+}
+
 # Where the time of the probe-cost loop goes, for modtrace and tracefs: a
 # perf profile (cpu-clock, all CPUs) of 20000 failing finit_module calls,
 # the samples of mtload itself, by symbol. Needs perf (linux-perf).
@@ -373,5 +394,7 @@ say latency
 latency
 say footprint
 footprint
+say "burst with the defaults"
+burst
 mt_eq "every measurement written" 0 "$(jq -s '[.[] | select(.ns_per_call == null and (.section == "probe_cost" or .section == "load_cost"))] | length' "$OUT")"
 mt_done
