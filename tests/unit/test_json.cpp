@@ -62,6 +62,48 @@ TEST(JsonQuote, ForgedRecordStaysInsideOneString) {
     EXPECT_EQ(w.str(), R"({"module":{"name":"evil\"}\n{\"type\":\"x"}})");
 }
 
+// Plain text is copied eight bytes at a time: every byte, at every place in and around a word,
+// is escaped as it is on its own.
+TEST(JsonQuote, EveryByteAtEveryPlaceOfAWord) {
+    for (int byte = 0; byte < 256; ++byte) {
+        const std::string alone = json_quote(std::string(1, static_cast<char>(byte)));
+        const std::string inner = alone.substr(1, alone.size() - 2);
+        for (std::size_t at = 0; at < 20; ++at) {
+            std::string s(20, 'a');
+            s[at] = static_cast<char>(byte);
+            const std::string expected =
+                '"' + std::string(at, 'a') + inner + std::string(19 - at, 'a') + '"';
+            ASSERT_EQ(json_quote(s), expected) << "byte " << byte << " at " << at;
+        }
+    }
+}
+
+TEST(JsonQuote, MultibyteAcrossAWord) {
+    for (std::size_t at = 0; at < 12; ++at) {
+        const std::string valid = std::string(at, 'a') + "\u00e9\u20ac" + std::string(9, 'b');
+        EXPECT_EQ(json_quote(valid), '"' + valid + '"') << "at " << at;
+        const std::string cut = std::string(at, 'a') + "\xe2\x82" + std::string(9, 'b');
+        EXPECT_EQ(json_quote(cut),
+                  '"' + std::string(at, 'a') + "\\ufffd\\ufffd" + std::string(9, 'b') + '"')
+            << "at " << at;
+    }
+}
+
+TEST(JsonWriter, NestsSixtyFourDeep) {
+    JsonWriter w;
+    for (int depth = 0; depth < 64; ++depth) {
+        w.begin_array();
+        w.value(std::uint32_t{1});
+    }
+    for (int depth = 0; depth < 64; ++depth)
+        w.end_array();
+    std::string expected;
+    for (int depth = 0; depth < 64; ++depth)
+        expected += depth == 0 ? "[1" : ",[1";
+    expected += std::string(64, ']');
+    EXPECT_EQ(w.str(), expected);
+}
+
 TEST(JsonWriter, ObjectsArraysAndCommas) {
     JsonWriter w;
     w.begin_object();

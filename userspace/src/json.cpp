@@ -3,6 +3,7 @@
 #include <cassert>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 namespace modtrace {
 
@@ -60,6 +61,36 @@ bool disturbs_line(std::string_view s, std::size_t i, std::size_t len) {
            (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+// Printable ASCII other than the quote and the backslash: what a JSON string carries as it is.
+constexpr bool plain(unsigned char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+// Whether any byte of `w` is not plain (the exact test for "some byte is less than n" and "some
+// byte is zero" on eight bytes at once; which byte is left to the byte loop).
+constexpr bool word_has_special(std::uint64_t w) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+    return (below_space | (w & highs) | has_zero(w ^ (ones * 0x7f)) | has_zero(w ^ (ones * '"')) |
+            has_zero(w ^ (ones * '\\'))) != 0;
+}
+
+// The length of the run of plain bytes at s[i].
+std::size_t plain_run(std::string_view s, std::size_t i) {
+    std::size_t run = i;
+    for (; s.size() - run >= 8; run += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + run, sizeof w);
+        if (word_has_special(w))
+            break;
+    }
+    while (run < s.size() && plain(static_cast<unsigned char>(s[run])))
+        ++run;
+    return run - i;
+}
+
 void append_hex_escape(std::string& out, const char* prefix, unsigned value, int digits) {
     char buf[16];
     std::snprintf(buf, sizeof(buf), "%s%0*x", prefix, digits, value);
@@ -69,17 +100,13 @@ void append_hex_escape(std::string& out, const char* prefix, unsigned value, int
 } // namespace
 
 void append_json_quoted(std::string& out, std::string_view s) {
-    // Printable ASCII other than the quote and the backslash goes out as it is, a run at a time.
-    const auto plain = [](unsigned char c) {
-        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-    };
+    out.reserve(out.size() + s.size() + 2);
     out += '"';
-    for (std::size_t i = 0; i < s.size();) {
-        std::size_t run = i;
-        while (run < s.size() && plain(static_cast<unsigned char>(s[run])))
-            ++run;
-        out.append(s.data() + i, run - i);
-        i = run;
+    // Plain bytes go out a run at a time; most strings (every key, most values) are one run.
+    for (std::size_t i = 0;;) {
+        const std::size_t run = plain_run(s, i);
+        out.append(s.data() + i, run);
+        i += run;
         if (i == s.size())
             break;
         const auto c = static_cast<unsigned char>(s[i]);
@@ -102,13 +129,9 @@ void append_json_quoted(std::string& out, std::string_view s) {
         default:
             if (c < 0x20 || c == 0x7f) {
                 append_hex_escape(out, "\\u", c, 4);
+            } else if (const std::size_t len = utf8_sequence(s, i); len == 0) {
+                out += "\\ufffd";
             } else {
-                const std::size_t len = utf8_sequence(s, i);
-                if (len == 0) {
-                    out += "\\ufffd";
-                    ++i;
-                    continue;
-                }
                 out.append(s.substr(i, len));
                 i += len;
                 continue;
@@ -162,22 +185,25 @@ void JsonWriter::separate() {
         after_key_ = false;
         return;
     }
-    if (!has_member_.empty()) {
-        if (has_member_.back())
+    if (depth_ != 0) {
+        if (has_member_ & 1U)
             out_ += ',';
-        has_member_.back() = true;
+        has_member_ |= 1U;
     }
 }
 
 void JsonWriter::open(char bracket) {
     separate();
+    assert(depth_ < 64);
     out_ += bracket;
-    has_member_.push_back(false);
+    has_member_ <<= 1;
+    ++depth_;
 }
 
 void JsonWriter::close(char bracket) {
-    assert(!has_member_.empty() && !after_key_);
-    has_member_.pop_back();
+    assert(depth_ != 0 && !after_key_);
+    has_member_ >>= 1;
+    --depth_;
     out_ += bracket;
 }
 
@@ -222,7 +248,8 @@ void JsonWriter::null() {
 std::string JsonWriter::take() {
     std::string s = std::move(out_);
     out_.clear();
-    has_member_.clear();
+    has_member_ = 0;
+    depth_ = 0;
     after_key_ = false;
     return s;
 }

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace modtrace {
 
@@ -43,8 +42,10 @@ private:
     void close(char bracket);
 
     std::string out_;
-    // One entry per open container: whether it has a member yet.
-    std::vector<bool> has_member_;
+    // One bit per open container, innermost lowest: whether it has a member yet. Events nest
+    // a few levels deep; 64 is the limit.
+    std::uint64_t has_member_ = 0;
+    unsigned depth_ = 0;
     bool after_key_ = false;
 };
 
