@@ -139,6 +139,7 @@ case $phase in
 	# A load while the reader is stopped, and one just before a restart:
 	# each in the journal, once.
 	check "systemctl stop modtrace" systemctl stop modtrace
+	check "the module stays loaded with the service stopped" grep -q '^modtrace ' /proc/modules
 	check "modprobe nlmon (the reader stopped)" modprobe nlmon
 	check "systemctl start modtrace" systemctl start modtrace
 	wait_entry "journal: nlmon's load while the reader was stopped, once" \
