@@ -1,5 +1,6 @@
 #include "json.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cstdio>
@@ -91,16 +92,16 @@ std::size_t plain_run(std::string_view s, std::size_t i) {
     return run - i;
 }
 
-void append_hex_escape(std::string& out, const char* prefix, unsigned value, int digits) {
+template <class Out>
+void append_hex_escape(Out& out, const char* prefix, unsigned value, int digits) {
     char buf[16];
     std::snprintf(buf, sizeof(buf), "%s%0*x", prefix, digits, value);
     out += buf;
 }
 
-} // namespace
-
-void append_json_quoted(std::string& out, std::string_view s) {
-    out.reserve(out.size() + s.size() + 2);
+// `s` quoted onto `out`: a std::string, or anything with its append and += of a char and a C
+// string.
+template <class Out> void quote_onto(Out& out, std::string_view s) {
     out += '"';
     // Plain bytes go out a run at a time; most strings (every key, most values) are one run.
     for (std::size_t i = 0;;) {
@@ -132,7 +133,7 @@ void append_json_quoted(std::string& out, std::string_view s) {
             } else if (const std::size_t len = utf8_sequence(s, i); len == 0) {
                 out += "\\ufffd";
             } else {
-                out.append(s.substr(i, len));
+                out.append(s.data() + i, len);
                 i += len;
                 continue;
             }
@@ -140,6 +141,13 @@ void append_json_quoted(std::string& out, std::string_view s) {
         ++i;
     }
     out += '"';
+}
+
+} // namespace
+
+void append_json_quoted(std::string& out, std::string_view s) {
+    out.reserve(out.size() + s.size() + 2);
+    quote_onto(out, s);
 }
 
 std::string json_quote(std::string_view s) {
@@ -180,6 +188,50 @@ std::string text_escape(std::string_view s) {
     return out;
 }
 
+void JsonWriter::grow(std::size_t n) {
+    const std::size_t cap = std::max({cap_ * 2, len_ + n, std::size_t{256}});
+    auto bigger = std::make_unique_for_overwrite<char[]>(cap);
+    if (len_ != 0)
+        std::memcpy(bigger.get(), buf_.get(), len_);
+    buf_ = std::move(bigger);
+    cap_ = cap;
+}
+
+void JsonWriter::put(std::string_view s) {
+    reserve(s.size());
+    if (!s.empty())
+        std::memcpy(buf_.get() + len_, s.data(), s.size());
+    len_ += s.size();
+}
+
+// What quote_onto needs of an output, onto the writer's buffer.
+struct JsonWriter::Onto {
+    JsonWriter& w;
+    void append(const char* s, std::size_t n) { w.put(std::string_view(s, n)); }
+    Onto& operator+=(char c) {
+        w.put(c);
+        return *this;
+    }
+    Onto& operator+=(const char* s) {
+        w.put(std::string_view(s));
+        return *this;
+    }
+};
+
+void JsonWriter::put_quoted(std::string_view s) {
+    if (plain_run(s, 0) != s.size()) {
+        Onto onto{*this};
+        quote_onto(onto, s);
+        return;
+    }
+    reserve(s.size() + 2);
+    buf_[len_++] = '"';
+    if (!s.empty())
+        std::memcpy(buf_.get() + len_, s.data(), s.size());
+    len_ += s.size();
+    buf_[len_++] = '"';
+}
+
 void JsonWriter::separate() {
     if (after_key_) {
         after_key_ = false;
@@ -187,7 +239,7 @@ void JsonWriter::separate() {
     }
     if (depth_ != 0) {
         if (has_member_ & 1U)
-            out_ += ',';
+            put(',');
         has_member_ |= 1U;
     }
 }
@@ -195,7 +247,7 @@ void JsonWriter::separate() {
 void JsonWriter::open(char bracket) {
     separate();
     assert(depth_ < 64);
-    out_ += bracket;
+    put(bracket);
     has_member_ <<= 1;
     ++depth_;
 }
@@ -204,50 +256,50 @@ void JsonWriter::close(char bracket) {
     assert(depth_ != 0 && !after_key_);
     has_member_ >>= 1;
     --depth_;
-    out_ += bracket;
+    put(bracket);
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
     assert(!after_key_);
     separate();
-    append_json_quoted(out_, name);
-    out_ += ':';
+    put_quoted(name);
+    put(':');
     after_key_ = true;
     return *this;
 }
 
 void JsonWriter::value(std::string_view s) {
     separate();
-    append_json_quoted(out_, s);
+    put_quoted(s);
 }
 
 void JsonWriter::value(bool b) {
     separate();
-    out_ += b ? "true" : "false";
+    put(b ? std::string_view("true") : std::string_view("false"));
 }
 
 void JsonWriter::value(std::int64_t n) {
     separate();
-    char buf[24];
-    const auto res = std::to_chars(buf, buf + sizeof(buf), n);
-    out_.append(buf, res.ptr);
+    reserve(24);
+    const auto res = std::to_chars(buf_.get() + len_, buf_.get() + len_ + 24, n);
+    len_ = static_cast<std::size_t>(res.ptr - buf_.get());
 }
 
 void JsonWriter::value(std::uint64_t n) {
     separate();
-    char buf[24];
-    const auto res = std::to_chars(buf, buf + sizeof(buf), n);
-    out_.append(buf, res.ptr);
+    reserve(24);
+    const auto res = std::to_chars(buf_.get() + len_, buf_.get() + len_ + 24, n);
+    len_ = static_cast<std::size_t>(res.ptr - buf_.get());
 }
 
 void JsonWriter::null() {
     separate();
-    out_ += "null";
+    put("null");
 }
 
 std::string JsonWriter::take() {
-    std::string s = std::move(out_);
-    out_.clear();
+    std::string s(buf_.get(), len_);
+    len_ = 0;
     has_member_ = 0;
     depth_ = 0;
     after_key_ = false;

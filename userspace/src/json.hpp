@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,7 +14,7 @@ namespace modtrace {
 class JsonWriter {
 public:
     // `expected` bytes are reserved up front: a line's worth saves the reallocations.
-    explicit JsonWriter(std::size_t expected = 0) { out_.reserve(expected); }
+    explicit JsonWriter(std::size_t expected = 0) { reserve(expected); }
 
     void begin_object() { open('{'); }
     void end_object() { close('}'); }
@@ -33,15 +34,32 @@ public:
     void null();
 
     // The text so far; complete once every object and array is closed.
-    const std::string& str() const { return out_; }
+    std::string_view str() const { return {buf_.get(), len_}; }
     std::string take();
 
 private:
     void separate();
     void open(char bracket);
     void close(char bracket);
+    // Room for `n` more bytes.
+    void reserve(std::size_t n) {
+        if (cap_ - len_ < n)
+            grow(n);
+    }
+    void grow(std::size_t n);
+    void put(char c) {
+        reserve(1);
+        buf_[len_++] = c;
+    }
+    void put(std::string_view s);
+    void put_quoted(std::string_view s);
+    struct Onto;
 
-    std::string out_;
+    // The text: a buffer of its own, not a std::string, so that the small appends an event is
+    // made of are a bounds check and a copy each.
+    std::unique_ptr<char[]> buf_;
+    std::size_t len_ = 0;
+    std::size_t cap_ = 0;
     // One bit per open container, innermost lowest: whether it has a member yet. Events nest
     // a few levels deep; 64 is the limit.
     std::uint64_t has_member_ = 0;
