@@ -167,7 +167,8 @@ TEST(Time, Durations) {
 
 const std::string kIds = R"("ppid":1,"uid":0,"euid":0,"gid":5,"loginuid":1000,"sessionid":3,)";
 const std::string kNs =
-    R"("cgroup_id":77,"pidns_ino":4026531836,"mntns_ino":4026531841,"abi":"x86_64",)";
+    R"("cgroup_id":77,"pidns_ino":4026531836,"mntns_ino":4026531841,"abi":"x86_64",)"
+    R"("request":null,)";
 
 TEST_F(EventFormat, JsonOfALoad) {
     EXPECT_EQ(
@@ -184,6 +185,7 @@ TEST_F(EventFormat, JsonOfALoad) {
             R"("total_size":16384,"init_ret":0},"image":{"state":"hashed","sha256":")" +
             std::string(64, 'a') +
             R"(","bytes":16384,"name":"mt_clean"},"ret":0,"errno":null,"outcome":"loaded",)"
+            R"("request_result":null,)"
             R"("duration_ns":2500000,"init_duration_ns":1000000,"complete":true,)"
             R"("incomplete_reason":null,"params_mismatch":false,"name_mismatch":false,)"
             R"("file_changed":false,"truncated":[]})");
@@ -232,7 +234,8 @@ TEST_F(EventFormat, JsonOfTheCallersAbi) {
         Event e = loaded_finit();
         e.task->abi = abi;
         const std::string json = event_to_json(e, time_base);
-        EXPECT_NE(json.find(R"("mntns_ino":4026531841,)" + text + R"("args":)"), std::string::npos)
+        EXPECT_NE(json.find(R"("mntns_ino":4026531841,)" + text + R"("request":)"),
+                  std::string::npos)
             << json;
     }
 }
@@ -246,6 +249,7 @@ TEST_F(EventFormat, JsonOfHostileStrings) {
             kNs +
             R"("args":{"name":"evil\"}\n{\"x","flags":["nonblock","0x1"],"flags_raw":2049},)"
             R"("module":null,"image":null,"ret":-16,"errno":"EBUSY","outcome":"unload_failed",)"
+            R"("request_result":null,)"
             R"("duration_ns":1500,"init_duration_ns":null,"complete":true,)"
             R"("incomplete_reason":null,"params_mismatch":false,"name_mismatch":false,)"
             R"("file_changed":false,"truncated":[]})");
@@ -258,7 +262,7 @@ TEST_F(EventFormat, JsonOfHostileStrings) {
             R"("sha256":null,"hidden":null,"hidden_from":null,)"
             R"("version":null,"srcversion":null,"taints":null,"signed":null,"params":"y",)"
             R"("text_size":null,"total_size":null,"init_ret":-19},"image":null,"ret":null,"errno":null,)"
-            R"("outcome":"init_failed","duration_ns":null,"init_duration_ns":500,)"
+            R"("outcome":"init_failed","request_result":null,"duration_ns":null,"init_duration_ns":500,)"
             R"("complete":false,"incomplete_reason":"missing_return","params_mismatch":true,)"
             R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
 }
@@ -282,7 +286,7 @@ TEST_F(EventFormat, EveryJsonLineReadsBackWithEveryKeyInOrder) {
     for (const EventKind kind :
          {EventKind::InitModule, EventKind::FinitModule, EventKind::DeleteModule,
           EventKind::CreateModule, EventKind::QueryModule, EventKind::GetKernelSyms,
-          EventKind::UnknownLoad, EventKind::ObsoleteSyscall}) {
+          EventKind::UnknownLoad, EventKind::ObsoleteSyscall, EventKind::RequestModule}) {
         Event e;
         e.kind = kind;
         events.push_back(e);
@@ -315,16 +319,18 @@ TEST_F(EventFormat, JsonArgsPerSyscall) {
     e.outcome = Outcome::Waited;
     e.complete = false;
     e.incomplete_reason = IncompleteReason::MissingEntry;
-    EXPECT_EQ(event_to_json(e, TimeBase{}),
-              R"({"seq":3,"time":"1970-01-01T00:00:00.000000000Z","event":"finit_module",)"
-              R"("pid":null,"tid":null,"ppid":null,"uid":null,"euid":null,"gid":null,)"
-              R"("loginuid":null,"sessionid":null,"comm":null,"cgroup_id":null,)"
-              R"("pidns_ino":null,"mntns_ino":null,"abi":null,"args":{"fd":null,"path":null,)"
-              R"("dev":null,"ino":null,"caller_dev":null,"caller_ino":null,"params":null,)"
-              R"("flags":null,"flags_raw":null},"module":null,"image":null,"ret":0,"errno":null,)"
-              R"("outcome":"waited","duration_ns":null,"init_duration_ns":null,)"
-              R"("complete":false,"incomplete_reason":"missing_entry","params_mismatch":false,)"
-              R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
+    EXPECT_EQ(
+        event_to_json(e, TimeBase{}),
+        R"({"seq":3,"time":"1970-01-01T00:00:00.000000000Z","event":"finit_module",)"
+        R"("pid":null,"tid":null,"ppid":null,"uid":null,"euid":null,"gid":null,)"
+        R"("loginuid":null,"sessionid":null,"comm":null,"cgroup_id":null,)"
+        R"("pidns_ino":null,"mntns_ino":null,"abi":null,"request":null,"args":{"fd":null,)"
+        R"("path":null,)"
+        R"("dev":null,"ino":null,"caller_dev":null,"caller_ino":null,"params":null,)"
+        R"("flags":null,"flags_raw":null},"module":null,"image":null,"ret":0,"errno":null,)"
+        R"("outcome":"waited","request_result":null,"duration_ns":null,"init_duration_ns":null,)"
+        R"("complete":false,"incomplete_reason":"missing_entry","params_mismatch":false,)"
+        R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
 
     Event o;
     o.kind = EventKind::QueryModule;

@@ -101,7 +101,7 @@ TEST(Ocsf, LoadedFinitModuleExact) {
         R"("version":")" MODTRACE_VERSION R"("},"log_name":"modtrace","event_code":"finit_module",)"
         R"("original_time":"2026-11-20T10:00:00.005123456Z","sequence":201},)"
         R"("unmapped":{"seq":201,"euid":0,"gid":0,"cgroup_id":4913,"pidns_ino":4026531836,)"
-        R"("mntns_ino":4026531841,"abi":"x86_64","args":{"fd":3,"path":)"
+        R"("mntns_ino":4026531841,"abi":"x86_64","request":null,"args":{"fd":3,"path":)"
         R"("/lib/modules/6.1.0-31-amd64/extra/mt_clean.ko","dev":"8:1","ino":1311,)"
         R"("caller_dev":null,"caller_ino":null,"params":"count=3","flags":[],"flags_raw":0},)"
         R"("module":{"name":"mt_clean","sha256":)"
@@ -111,7 +111,8 @@ TEST(Ocsf, LoadedFinitModuleExact) {
         R"("taints":4096,"signed":false,"params":"count=3","text_size":8192,"total_size":20480,)"
         R"("init_ret":0},"image":{"state":"hashed","sha256":)"
         R"("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","bytes":16384,)"
-        R"("name":"mt_clean"},"ret":0,"outcome":"loaded","duration_ns":1010000,)"
+        R"("name":"mt_clean"},"ret":0,"outcome":"loaded","request_result":null,)"
+        R"("duration_ns":1010000,)"
         R"("init_duration_ns":91000,"complete":true,"incomplete_reason":null,)"
         R"("params_mismatch":false,"name_mismatch":false,"file_changed":false,"truncated":[]}})");
 }
