@@ -552,3 +552,105 @@ TEST(SummaryLines, Summary) {
 }
 
 } // namespace
+
+namespace {
+
+modtrace::Event request_event(std::int64_t ret, bool wait = true) {
+    modtrace::Event e;
+    e.kind = modtrace::EventKind::RequestModule;
+    modtrace::Task t;
+    t.tgid = 412;
+    t.tid = 412;
+    t.comm = "ip";
+    e.task = t;
+    e.args.name = "rtnl-link-vxlan";
+    e.args.wait = wait;
+    e.ret = ret;
+    e.outcome = ret == 0 ? modtrace::Outcome::Requested : modtrace::Outcome::RequestFailed;
+    return e;
+}
+
+} // namespace
+
+// What a request's ret means: modprobe's wait status, or the kernel's own error.
+TEST(RequestResult, WaitStatusOrKernelError) {
+    struct Case {
+        std::int64_t ret;
+        bool wait;
+        std::string words;
+        std::string json;
+    };
+    const Case cases[] = {
+        {0, true, "modprobe exited 0",
+         R"({"by":"modprobe","exit_status":0,"signal":null,"errno":null})"},
+        {0, false, "modprobe started",
+         R"({"by":"modprobe","exit_status":0,"signal":null,"errno":null})"},
+        {256, true, "modprobe exited 1",
+         R"({"by":"modprobe","exit_status":1,"signal":null,"errno":null})"},
+        {9, true, "modprobe killed by signal 9",
+         R"({"by":"modprobe","exit_status":null,"signal":9,"errno":null})"},
+        {-2, true, "kernel: ENOENT",
+         R"({"by":"kernel","exit_status":null,"signal":null,"errno":"ENOENT"})"},
+    };
+    for (const Case& c : cases) {
+        const modtrace::Event e = request_event(c.ret, c.wait);
+        EXPECT_EQ(modtrace::request_result_words(e), c.words) << c.ret;
+        const std::string json = modtrace::event_to_json(e, modtrace::TimeBase{});
+        EXPECT_NE(json.find(R"("request_result":)" + c.json), std::string::npos) << json;
+    }
+}
+
+TEST(RequestResult, NullForOtherEvents) {
+    modtrace::Event e = request_event(0);
+    e.kind = modtrace::EventKind::FinitModule;
+    EXPECT_NE(modtrace::event_to_json(e, modtrace::TimeBase{}).find(R"("request_result":null)"),
+              std::string::npos);
+}
+
+TEST_F(EventFormat, JsonOfARequest) {
+    const std::string json = event_to_json(request_event(256), time_base);
+    EXPECT_NE(json.find(R"("event":"request_module")"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("request":null,"args":{"name":"rtnl-link-vxlan","wait":true})"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("outcome":"request_failed")"), std::string::npos) << json;
+}
+
+TEST_F(EventFormat, JsonOfAHelpersLoadNamesTheRequester) {
+    Event e = loaded_finit();
+    RequestInfo q;
+    q.seq = 41;
+    q.name = "rtnl-link-vxlan";
+    q.tgid = 412;
+    q.tid = 413;
+    q.comm = "ip";
+    q.uid = 1000;
+    e.request = q;
+    const std::string json = event_to_json(e, time_base);
+    EXPECT_NE(json.find(R"("request":{"seq":41,"name":"rtnl-link-vxlan","pid":412,"tid":413,)"
+                        R"("comm":"ip","uid":1000},"args":)"),
+              std::string::npos)
+        << json;
+}
+
+TEST_F(EventFormat, TextOfARequestAndOfItsHelper) {
+    const std::string req = event_to_text(request_event(256), false, time_base);
+    EXPECT_NE(req.find("request_module"), std::string::npos) << req;
+    EXPECT_NE(req.find("rtnl-link-vxlan"), std::string::npos) << req;
+    EXPECT_NE(req.find("request failed (modprobe exited 1)"), std::string::npos) << req;
+    Event e = loaded_finit();
+    RequestInfo q;
+    q.seq = 41;
+    q.name = "rtnl-link-vxlan";
+    q.tgid = 412;
+    q.tid = 412;
+    q.comm = "ip";
+    e.request = q;
+    const std::string line = event_to_text(e, false, time_base);
+    EXPECT_TRUE(line.ends_with(" requested by ip[412] for rtnl-link-vxlan")) << line;
+    q.comm = "a b";
+    q.name = "x\ny";
+    e.request = q;
+    const std::string hostile = event_to_text(e, false, time_base);
+    EXPECT_TRUE(hostile.ends_with(R"( requested by "a b"[412] for "x\x0ay")")) << hostile;
+}
