@@ -350,4 +350,56 @@ TEST(Ocsf, AModuleThatHidItselfIsHighSeverity) {
     EXPECT_EQ(parse(event_to_ocsf(e, time_base, host)).get<int>("severity_id"), 1);
 }
 
+Event request_event(std::int64_t ret) {
+    Event e;
+    e.seq = 9;
+    e.kind = EventKind::RequestModule;
+    Task t;
+    t.tgid = 412;
+    t.tid = 412;
+    t.comm = "ip";
+    e.task = t;
+    e.args.name = "rtnl-link-vxlan";
+    e.args.wait = true;
+    e.ret = ret;
+    e.outcome = ret == 0 ? Outcome::Requested : Outcome::RequestFailed;
+    return e;
+}
+
+// A request is Other, named by its kind; not an obsolete syscall, so Informational or Low.
+TEST(Ocsf, ARequestIsOtherAndOrdinary) {
+    const std::string ok = event_to_ocsf(request_event(0), time_base, host);
+    EXPECT_NE(ok.find(R"("activity_id":99,"activity_name":"request_module")"), std::string::npos)
+        << ok;
+    EXPECT_NE(ok.find(R"("severity_id":1,"severity":"Informational","status_id":1)"),
+              std::string::npos)
+        << ok;
+    EXPECT_NE(ok.find(R"("message":"request_module of rtnl-link-vxlan by ip[412]: requested")"),
+              std::string::npos)
+        << ok;
+    const std::string failed = event_to_ocsf(request_event(256), time_base, host);
+    EXPECT_NE(failed.find(R"("severity_id":2,"severity":"Low","status_id":2)"), std::string::npos)
+        << failed;
+    EXPECT_NE(failed.find(R"("request_result":{"by":"modprobe","exit_status":1,)"),
+              std::string::npos)
+        << failed;
+}
+
+TEST(Ocsf, AHelpersLoadSaysWhoRequestedIt) {
+    Event e = finit_load();
+    RequestInfo q;
+    q.seq = 8;
+    q.name = "rtnl-link-vxlan";
+    q.tgid = 412;
+    q.tid = 412;
+    q.comm = "ip";
+    e.request = q;
+    const std::string line = event_to_ocsf(e, time_base, host);
+    EXPECT_NE(line.find("(requested by ip[412] for rtnl-link-vxlan): loaded"), std::string::npos)
+        << line;
+    EXPECT_NE(line.find(R"("unmapped":{"seq":)"), std::string::npos) << line;
+    EXPECT_NE(line.find(R"("request":{"seq":8,"name":"rtnl-link-vxlan","pid":412,)"),
+              std::string::npos)
+        << line;
+}
 } // namespace
