@@ -43,6 +43,16 @@ struct mt_task {
 	char comm[TASK_COMM_LEN];
 };
 
+/* The module request a task runs for (MODTRACE_ATTR_REQUEST) */
+struct mt_request_info {
+	u64 seq;
+	u32 tgid;
+	u32 tid;
+	u32 uid;
+	char comm[TASK_COMM_LEN];
+	char name[MODULE_NAME_LEN];
+};
+
 /* What do_init_module() entry copies out of struct module */
 struct mt_module_info {
 	u64 taints;
@@ -70,6 +80,8 @@ struct mt_record {
 	u32 flags;
 	u32 cpu;
 	struct mt_task task;
+	bool has_request;
+	struct mt_request_info request;
 	bool has_str;
 	union {
 		struct {
@@ -116,6 +128,9 @@ struct mt_record {
 		struct {
 			char name[MODULE_NAME_LEN];
 		} freed;
+		struct {
+			bool wait;
+		} req;
 	};
 };
 
@@ -179,6 +194,16 @@ void modtrace_image_exit(void);
 void modtrace_image_enter(const struct mt_load_info_head *info);
 void modtrace_image_take(struct mt_record *rec);
 u64 modtrace_image_unkept(void);
+
+/* request.c */
+struct subprocess_info;
+void modtrace_request_enter(u64 seq, const struct mt_task *t);
+void modtrace_request_name(const char *name, bool only_if_none);
+void modtrace_request_umh(const struct subprocess_info *sub_info);
+void modtrace_request_helper(const void *data);
+void modtrace_request_exit(char *name);
+bool modtrace_request_of_current(struct mt_request_info *info, u32 *flags);
+u64 modtrace_request_unkept(void);
 
 /* probes.c */
 int modtrace_probes_register(void);

@@ -484,7 +484,9 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_READERS_GONE, gone) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_LOST_BUSY, st->busy) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT,
-			   modtrace_image_unkept()))
+			   modtrace_image_unkept()) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT,
+			   modtrace_request_unkept()))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -539,6 +541,25 @@ static int mt_put_task(struct sk_buff *skb, const struct mt_task *t)
 	    nla_put_u32(skb, MODTRACE_TASK_ATTR_PIDNS_INO, t->pidns_ino) ||
 	    nla_put_u32(skb, MODTRACE_TASK_ATTR_MNTNS_INO, t->mntns_ino) ||
 	    (t->abi && nla_put_u32(skb, MODTRACE_TASK_ATTR_ABI, t->abi)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The module request the record's task runs for */
+static int mt_put_request(struct sk_buff *skb, const struct mt_request_info *r)
+{
+	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_REQUEST);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, MODTRACE_REQUEST_ATTR_SEQ, r->seq,
+			      MODTRACE_REQUEST_ATTR_PAD) ||
+	    (r->name[0] &&
+	     nla_put_string(skb, MODTRACE_REQUEST_ATTR_NAME, r->name)) ||
+	    nla_put_u32(skb, MODTRACE_REQUEST_ATTR_TGID, r->tgid) ||
+	    nla_put_u32(skb, MODTRACE_REQUEST_ATTR_TID, r->tid) ||
+	    nla_put_string(skb, MODTRACE_REQUEST_ATTR_COMM, r->comm) ||
+	    nla_put_u32(skb, MODTRACE_REQUEST_ATTR_UID, r->uid))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -698,6 +719,8 @@ static int mt_put_exit(struct sk_buff *skb, struct mt_record *rec)
 				   rec->exit.dev, rec->exit.ino);
 	if (rec->type == MODTRACE_REC_DO_INIT_EXIT && rec->exit.name[0])
 		return mt_put_module_name(skb, rec->exit.name);
+	if (rec->type == MODTRACE_REC_REQUEST_MODULE_EXIT && rec->exit.name[0])
+		return nla_put_string(skb, MODTRACE_ATTR_NAME, rec->exit.name);
 	return 0;
 }
 
@@ -741,7 +764,8 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 	    nla_put_u32(skb, MODTRACE_ATTR_CPU, rec->cpu) ||
 	    mt_put_task(skb, &rec->task) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_RECORD_FLAGS, rec->flags) ||
-	    (loss && mt_put_loss(skb, loss)))
+	    (loss && mt_put_loss(skb, loss)) ||
+	    (rec->has_request && mt_put_request(skb, &rec->request)))
 		return -EMSGSIZE;
 
 	switch (rec->type) {
@@ -766,6 +790,9 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 		return mt_put_obsolete(skb, rec);
 	case MODTRACE_REC_MODULE_FREE:
 		return mt_put_module_name(skb, rec->freed.name);
+	case MODTRACE_REC_REQUEST_MODULE_ENTER:
+		return nla_put_u8(skb, MODTRACE_ATTR_REQUEST_WAIT,
+				  rec->req.wait);
 	default:
 		return mt_put_exit(skb, rec);
 	}
@@ -800,6 +827,10 @@ static size_t mt_record_msg_size(struct mt_record *rec)
 	size += nla_total_size(0) + 11 * MT_U32_SIZE + MT_U64_SIZE +
 		mt_str_size(rec->task.comm);		/* task */
 	size += MT_LOSS_SIZE;
+	if (rec->has_request)
+		size += nla_total_size(0) + MT_U64_SIZE +
+			mt_str_size(rec->request.name) + 3 * MT_U32_SIZE +
+			mt_str_size(rec->request.comm);
 	switch (rec->type) {
 	case MODTRACE_REC_INIT_MODULE_ENTER:
 		return size + MT_U64_SIZE + str;
@@ -817,6 +848,8 @@ static size_t mt_record_msg_size(struct mt_record *rec)
 		       MT_NR_SYSCALL_ARGS * MT_U64_SIZE;
 	case MODTRACE_REC_MODULE_FREE:
 		return size + nla_total_size(0) + mt_str_size(rec->freed.name);
+	case MODTRACE_REC_REQUEST_MODULE_ENTER:
+		return size + nla_total_size(sizeof(u8));
 	default:
 		/* a MODULE nest of the name, or an IMAGE nest */
 		return size + 3 * MT_U64_SIZE + file +

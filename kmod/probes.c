@@ -191,11 +191,35 @@ static const struct mt_target mt_load_targets[] = {
 	{ }
 };
 
+static const struct mt_target mt_request_targets[] = {
+	{ "__request_module", MT_STYLE_ARGS, true },
+	{ }
+};
+
+static const struct mt_target mt_request_name_targets[] = {
+	{ "security_kernel_module_request", MT_STYLE_ARGS },
+	{ }
+};
+
+static const struct mt_target mt_umh_exec_targets[] = {
+	{ "call_usermodehelper_exec", MT_STYLE_ARGS },
+	{ }
+};
+
+/* static in kernel/umh.c, but a thread function: never inlined */
+static const struct mt_target mt_umh_start_targets[] = {
+	{ "call_usermodehelper_exec_async", MT_STYLE_ARGS },
+	{ }
+};
+
 static int mt_ni_handler(struct kprobe *kp, struct pt_regs *regs);
 static int mt_load_handler(struct kprobe *kp, struct pt_regs *regs);
 static int mt_parse_args_handler(struct kprobe *kp, struct pt_regs *regs);
 static int mt_free_handler(struct kprobe *kp, struct pt_regs *regs);
 static int mt_read_file_handler(struct kprobe *kp, struct pt_regs *regs);
+static int mt_request_name_handler(struct kprobe *kp, struct pt_regs *regs);
+static int mt_umh_exec_handler(struct kprobe *kp, struct pt_regs *regs);
+static int mt_umh_start_handler(struct kprobe *kp, struct pt_regs *regs);
 static void mt_take_args(const struct module *mod, struct mt_record *rec);
 static void mt_drop_args(const struct module *mod);
 
@@ -250,6 +274,27 @@ static struct mt_probe mt_probes[] = {
 		.id = MODTRACE_PROBE_LOAD_MODULE,
 		.pre = mt_load_handler,
 		.targets = mt_load_targets,
+	},
+	{
+		.id = MODTRACE_PROBE_REQUEST_MODULE,
+		.enter_type = MODTRACE_REC_REQUEST_MODULE_ENTER,
+		.is_ret = true,
+		.targets = mt_request_targets,
+	},
+	{
+		.id = MODTRACE_PROBE_REQUEST_NAME,
+		.pre = mt_request_name_handler,
+		.targets = mt_request_name_targets,
+	},
+	{
+		.id = MODTRACE_PROBE_UMH_EXEC,
+		.pre = mt_umh_exec_handler,
+		.targets = mt_umh_exec_targets,
+	},
+	{
+		.id = MODTRACE_PROBE_UMH_START,
+		.pre = mt_umh_start_handler,
+		.targets = mt_umh_start_targets,
 	},
 };
 
@@ -450,6 +495,8 @@ static void mt_fill_common(const struct mt_probe *p, struct mt_record *rec,
 	rec->ts = ts;
 	rec->cpu = raw_smp_processor_id();
 	mt_fill_task(&rec->task, mt_is_syscall(p));
+	rec->has_request = modtrace_request_of_current(&rec->request,
+						       &rec->flags);
 }
 
 /*
@@ -622,6 +669,25 @@ static void mt_enter_delete(const struct mt_point *pt, struct pt_regs *regs,
 }
 
 /*
+ * __request_module(wait, fmt, ...): the requester's slot (request.c), with
+ * its entry's seq even if the record was lost (@rec NULL).
+ */
+static void mt_enter_request(const struct mt_point *pt, struct pt_regs *regs,
+			     struct mt_record *rec, struct mt_call *call)
+{
+	struct mt_task task;
+
+	if (rec) {
+		rec->req.wait = (bool)mt_arg(pt, regs, 0);
+		modtrace_request_enter(call->seq, &rec->task);
+		mt_commit(rec);
+		return;
+	}
+	mt_fill_task(&task, false);
+	modtrace_request_enter(call->seq, &task);
+}
+
+/*
  * The buffer is full: keep a syscall entry in the kretprobe instance, to be
  * sent before the return if the call succeeds (mt_send_deferred()).
  */
@@ -703,6 +769,10 @@ static int mt_entry_handler(struct kretprobe_instance *ri,
 	rec = mt_begin(p, p->enter_type,
 		       p->id == MODTRACE_PROBE_DO_INIT_MODULE, may_defer,
 		       &call->seq, call->ts);
+	if (p->id == MODTRACE_PROBE_REQUEST_MODULE) {
+		mt_enter_request(pt, regs, rec, call);
+		return 0;
+	}
 	if (!rec) {
 		if (may_defer && call->seq) {
 			mt_defer_entry(pt, regs, call);
@@ -888,6 +958,8 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 	if (p->id == MODTRACE_PROBE_FINIT_MODULE &&
 	    mt_return_file(p, call, ret, elapsed))
 		return 0;
+	if (p->id == MODTRACE_PROBE_REQUEST_MODULE)
+		modtrace_request_exit(call->name);
 	/* A load that worked, or any init, may use the reserved slots. */
 	rec = mt_begin(p, p->enter_type + 1,
 		       ret == 0 || p->id == MODTRACE_PROBE_DO_INIT_MODULE,
@@ -1032,6 +1104,39 @@ static int mt_load_handler(struct kprobe *kp, struct pt_regs *regs)
 	atomic64_inc(&pt->hits);
 	modtrace_image_enter((const struct mt_load_info_head *)
 			     mt_arg(pt, regs, 0));
+	return 0;
+}
+
+/* security_kernel_module_request(name): the name a request formatted */
+static int mt_request_name_handler(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct mt_point *pt = container_of(kp, struct mt_point, rp.kp);
+
+	atomic64_inc(&pt->hits);
+	modtrace_request_name((const char *)mt_arg(pt, regs, 0), false);
+	return 0;
+}
+
+/* call_usermodehelper_exec(sub_info, wait), by a request or anyone else */
+static int mt_umh_exec_handler(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct mt_point *pt = container_of(kp, struct mt_point, rp.kp);
+	const struct subprocess_info *info;
+
+	info = (const struct subprocess_info *)mt_arg(pt, regs, 0);
+	atomic64_inc(&pt->hits);
+	if (info)
+		modtrace_request_umh(info);
+	return 0;
+}
+
+/* call_usermodehelper_exec_async(sub_info): a helper task starts */
+static int mt_umh_start_handler(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct mt_point *pt = container_of(kp, struct mt_point, rp.kp);
+
+	atomic64_inc(&pt->hits);
+	modtrace_request_helper((const void *)mt_arg(pt, regs, 0));
 	return 0;
 }
 
@@ -1413,6 +1518,7 @@ NOKPROBE_SYMBOL(mt_enter_delete);
 NOKPROBE_SYMBOL(mt_self_enter);
 NOKPROBE_SYMBOL(mt_self_find);
 NOKPROBE_SYMBOL(mt_defer_entry);
+NOKPROBE_SYMBOL(mt_enter_request);
 NOKPROBE_SYMBOL(mt_entry_handler);
 NOKPROBE_SYMBOL(mt_send_deferred);
 NOKPROBE_SYMBOL(mt_return_file);
@@ -1421,6 +1527,9 @@ NOKPROBE_SYMBOL(mt_ni_handler);
 NOKPROBE_SYMBOL(mt_parse_args_handler);
 NOKPROBE_SYMBOL(mt_free_handler);
 NOKPROBE_SYMBOL(mt_read_file_handler);
+NOKPROBE_SYMBOL(mt_request_name_handler);
+NOKPROBE_SYMBOL(mt_umh_exec_handler);
+NOKPROBE_SYMBOL(mt_umh_start_handler);
 NOKPROBE_SYMBOL(mt_parse_args_attached);
 NOKPROBE_SYMBOL(mt_take_args);
 NOKPROBE_SYMBOL(mt_drop_args);

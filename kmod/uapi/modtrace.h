@@ -50,6 +50,15 @@
  *   holding only NAME, the kernel's own name of it. In the thread of a
  *   delete_module(2) call, the module that call unloaded; in a load's thread,
  *   a module whose init failed.
+ * @MODTRACE_REC_REQUEST_MODULE_ENTER: the kernel was asked for a module
+ *   (__request_module(), when a process uses what a module not loaded
+ *   provides): TASK is the requesting task, REQUEST_WAIT whether it waits for
+ *   modprobe.
+ * @MODTRACE_REC_REQUEST_MODULE_EXIT: __request_module() returned: RET,
+ *   ENTRY_SEQ, DURATION, and NAME, the name asked for, unless the kernel
+ *   refused it first (too long, or no modprobe set) or modtrace had no slot
+ *   for the request. The modprobe the kernel starts for it, and its
+ *   descendants, carry a REQUEST nest in every record.
  */
 enum modtrace_record_type {
 	MODTRACE_REC_UNSPEC,
@@ -65,6 +74,8 @@ enum modtrace_record_type {
 	MODTRACE_REC_LOSS,
 	MODTRACE_REC_SHUTDOWN,
 	MODTRACE_REC_MODULE_FREE,
+	MODTRACE_REC_REQUEST_MODULE_ENTER,
+	MODTRACE_REC_REQUEST_MODULE_EXIT,
 
 	/* private: */
 	__MODTRACE_REC_MAX,
@@ -95,6 +106,17 @@ enum modtrace_record_type {
  * @MODTRACE_PROBE_LOAD_MODULE: kprobe, the kernel's loader (load_module()):
  *   keeps what the IMAGE nest's SHA256 needs, which is computed as the module
  *   comes (MODULE_STATE_COMING notifier). No records of its own.
+ * @MODTRACE_PROBE_REQUEST_MODULE: kretprobe, __request_module():
+ *   MODTRACE_REC_REQUEST_MODULE_*.
+ * @MODTRACE_PROBE_REQUEST_NAME: kprobe, the security hook __request_module()
+ *   calls with the name it formatted (security_kernel_module_request()). No
+ *   records of its own.
+ * @MODTRACE_PROBE_UMH_EXEC: kprobe, call_usermodehelper_exec(): the subprocess
+ *   a request hands to the kernel's usermode helper (and its name, if the hook
+ *   above is missing). No records of its own.
+ * @MODTRACE_PROBE_UMH_START: kprobe, the first function of a usermode helper's
+ *   task (call_usermodehelper_exec_async()): ties the task to its request. No
+ *   records of its own.
  */
 enum modtrace_probe_id {
 	MODTRACE_PROBE_UNSPEC,
@@ -107,6 +129,10 @@ enum modtrace_probe_id {
 	MODTRACE_PROBE_FREE_MODULE,
 	MODTRACE_PROBE_READ_FILE,
 	MODTRACE_PROBE_LOAD_MODULE,
+	MODTRACE_PROBE_REQUEST_MODULE,
+	MODTRACE_PROBE_REQUEST_NAME,
+	MODTRACE_PROBE_UMH_EXEC,
+	MODTRACE_PROBE_UMH_START,
 
 	/* private: */
 	__MODTRACE_PROBE_MAX,
@@ -203,6 +229,10 @@ enum modtrace_subscribe_flags {
  *   read is not the one the fd referred to at entry (the fd was replaced
  *   meanwhile, e.g. by dup2() in another thread). The exit's FILE is the
  *   kernel's, the entry's the caller's.
+ * @MODTRACE_RECORD_F_REQUEST_UNKNOWN: modtrace could not tell whether the task
+ *   descends from the modprobe the kernel started for a module request (its
+ *   table's lock was held too long by another CPU, in NMI context): no REQUEST
+ *   nest, though one may be due.
  */
 enum modtrace_record_flags {
 	MODTRACE_RECORD_F_PARAMS_TRUNCATED = 1,
@@ -216,6 +246,7 @@ enum modtrace_record_flags {
 	MODTRACE_RECORD_F_DEFERRED = 256,
 	MODTRACE_RECORD_F_ARGS_UNAVAILABLE = 512,
 	MODTRACE_RECORD_F_FILE_CHANGED = 1024,
+	MODTRACE_RECORD_F_REQUEST_UNKNOWN = 2048,
 };
 
 /**
@@ -280,6 +311,8 @@ enum modtrace_attr {
 	MODTRACE_ATTR_HISTORY_BYTES,
 	MODTRACE_ATTR_IMAGE,
 	MODTRACE_ATTR_HIDDEN_FROM,
+	MODTRACE_ATTR_REQUEST_WAIT,
+	MODTRACE_ATTR_REQUEST,
 
 	__MODTRACE_ATTR_MAX,
 	MODTRACE_ATTR_MAX = (__MODTRACE_ATTR_MAX - 1)
@@ -304,6 +337,20 @@ enum modtrace_task_attr {
 
 	__MODTRACE_TASK_ATTR_MAX,
 	MODTRACE_TASK_ATTR_MAX = (__MODTRACE_TASK_ATTR_MAX - 1)
+};
+
+enum modtrace_request_attr {
+	MODTRACE_REQUEST_ATTR_UNSPEC,
+	MODTRACE_REQUEST_ATTR_PAD,
+	MODTRACE_REQUEST_ATTR_SEQ,
+	MODTRACE_REQUEST_ATTR_NAME,
+	MODTRACE_REQUEST_ATTR_TGID,
+	MODTRACE_REQUEST_ATTR_TID,
+	MODTRACE_REQUEST_ATTR_COMM,
+	MODTRACE_REQUEST_ATTR_UID,
+
+	__MODTRACE_REQUEST_ATTR_MAX,
+	MODTRACE_REQUEST_ATTR_MAX = (__MODTRACE_REQUEST_ATTR_MAX - 1)
 };
 
 enum modtrace_file_attr {
@@ -400,6 +447,7 @@ enum modtrace_counter_attr {
 	MODTRACE_COUNTER_ATTR_READERS_GONE,
 	MODTRACE_COUNTER_ATTR_LOST_BUSY,
 	MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT,
+	MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT,
 
 	__MODTRACE_COUNTER_ATTR_MAX,
 	MODTRACE_COUNTER_ATTR_MAX = (__MODTRACE_COUNTER_ATTR_MAX - 1)

@@ -178,8 +178,9 @@ def mt_base:
 	{seq: "<number>", time: "<time>", event: null, pid: "<number>", tid: "<number>",
 	 ppid: "<number>", uid: 0, euid: 0, gid: 0, loginuid: null, sessionid: null,
 	 comm: "mtload", abi: "x86_64", cgroup_id: "<number>", pidns_ino: "<number>",
-	 mntns_ino: "<number>", args: {}, "module": null, image: null, ret: 0, errno: null,
-	 outcome: null, duration_ns: "<number>", init_duration_ns: null, complete: true,
+	 mntns_ino: "<number>", request: null, args: {}, "module": null, image: null, ret: 0,
+	 errno: null, outcome: null, request_result: null, duration_ns: "<number>",
+	 init_duration_ns: null, complete: true,
 	 incomplete_reason: null, params_mismatch: false, name_mismatch: false,
 	 file_changed: false, truncated: []};
 def mt_module($name; $params; $init_ret):

@@ -5,6 +5,7 @@
 #include "record.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace modtrace::testing {
@@ -189,6 +190,44 @@ inline Loss busy(std::uint64_t n) {
     Loss l;
     l.busy = n;
     return l;
+}
+
+// __request_module() by thread `tid` (comm "ip"), and its return naming what was asked for.
+inline Record request_enter(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                            bool wait = true) {
+    Record r = base(RecordType::RequestModuleEnter, seq, tid, ts);
+    r.probe = Probe::RequestModule;
+    r.task->comm = "ip";
+    r.task->abi.reset(); // not a syscall record
+    r.request_wait = wait;
+    return r;
+}
+
+inline Record request_exit(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts,
+                           std::uint64_t entry_seq, std::int64_t ret, std::uint64_t duration,
+                           std::optional<std::string> name = "rtnl-link-dummy") {
+    Record r = base(RecordType::RequestModuleExit, seq, tid, ts);
+    r.probe = Probe::RequestModule;
+    r.task->comm = "ip";
+    r.task->abi.reset();
+    r.entry_seq = entry_seq;
+    r.ret = ret;
+    r.duration_ns = duration;
+    r.name = std::move(name);
+    return r;
+}
+
+// The REQUEST nest of a record made by the helper the request `seq` of thread `tid` started.
+inline RequestInfo request_of(std::uint64_t seq, std::uint32_t tid,
+                              std::string name = "rtnl-link-dummy") {
+    RequestInfo q;
+    q.seq = seq;
+    q.name = std::move(name);
+    q.tgid = tid;
+    q.tid = tid;
+    q.comm = "ip";
+    q.uid = 1000;
+    return q;
 }
 
 } // namespace modtrace::testing

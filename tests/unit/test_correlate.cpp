@@ -1457,4 +1457,89 @@ TEST(CorrelateHostile, HugeSeqJumpsDoNotLoop) {
     EXPECT_EQ(c.drain().size(), 2U);
 }
 
+// Module requests (__request_module()): entry and return make one request_module event; the
+// modprobe the kernel starts carries the request in its records, and so do its events.
+TEST(Correlate, RequestModuleIsOneEvent) {
+    const auto events = run({request_enter(1, 412, 1000), request_exit(2, 412, 3000, 1, 0, 2000)});
+    ASSERT_EQ(events.size(), 1U);
+    const Event& e = events[0];
+    EXPECT_EQ(e.kind, EventKind::RequestModule);
+    EXPECT_EQ(e.seq, 1U);
+    EXPECT_EQ(e.args.name, "rtnl-link-dummy");
+    EXPECT_EQ(e.args.wait, true);
+    EXPECT_EQ(e.ret, 0);
+    EXPECT_EQ(e.outcome, Outcome::Requested);
+    EXPECT_EQ(e.duration_ns, 2000U);
+    EXPECT_TRUE(e.complete);
+    EXPECT_EQ(e.records, 2U);
+}
+
+TEST(Correlate, RequestModuleThatFails) {
+    // modprobe exited 1: the kernel returns its wait status
+    const auto events =
+        run({request_enter(1, 412, 1000), request_exit(2, 412, 3000, 1, 256, 2000)});
+    ASSERT_EQ(events.size(), 1U);
+    EXPECT_EQ(events[0].outcome, Outcome::RequestFailed);
+    EXPECT_TRUE(events[0].failed());
+}
+
+TEST(Correlate, RequestInsideALoadClosesNothing) {
+    // A module's init asks for another module: the load stays open on its thread.
+    const auto events = run({
+        finit_enter(1, 100, 1000),
+        do_init_enter(2, 100, 1500, "mt_clean", ""),
+        request_enter(3, 100, 1600),
+        request_exit(4, 100, 1700, 3, 0, 100),
+        do_init_exit(5, 100, 2500, 2, 0, "mt_clean", 1000),
+        finit_exit(6, 100, 3000, 1, 0, 2000),
+    });
+    ASSERT_EQ(events.size(), 2U);
+    EXPECT_EQ(events[0].kind, EventKind::RequestModule);
+    EXPECT_TRUE(events[0].complete);
+    EXPECT_EQ(events[1].kind, EventKind::FinitModule);
+    EXPECT_TRUE(events[1].complete);
+    EXPECT_EQ(events[1].outcome, Outcome::Loaded);
+}
+
+TEST(Correlate, TheHelpersLoadCarriesTheRequest) {
+    Record enter = finit_enter(2, 500, 1200);
+    enter.task->comm = "modprobe";
+    enter.request = request_of(1, 412);
+    Record exit = finit_exit(5, 500, 1800, 2, 0, 600);
+    exit.request = request_of(1, 412);
+    Record init_enter = do_init_enter(3, 500, 1300, "dummy", "");
+    init_enter.request = request_of(1, 412);
+    Record init_exit = do_init_exit(4, 500, 1700, 3, 0, "dummy", 400);
+    init_exit.request = request_of(1, 412);
+    const auto events = run({request_enter(1, 412, 1000), enter, init_enter, init_exit, exit,
+                             request_exit(6, 412, 3000, 1, 0, 2000)});
+    ASSERT_EQ(events.size(), 2U);
+    EXPECT_EQ(events[0].kind, EventKind::FinitModule);
+    ASSERT_TRUE(events[0].request);
+    EXPECT_EQ(*events[0].request, request_of(1, 412));
+    EXPECT_EQ(events[1].kind, EventKind::RequestModule);
+    EXPECT_FALSE(events[1].request);
+}
+
+TEST(Correlate, RequestWhoseEntryWasLost) {
+    const auto events = run({request_exit(2, 412, 3000, 1, -2, 2000, std::nullopt)},
+                            CorrelatorConfig{.first_seq = 1});
+    ASSERT_EQ(events.size(), 1U);
+    EXPECT_EQ(events[0].kind, EventKind::RequestModule);
+    EXPECT_FALSE(events[0].complete);
+    EXPECT_EQ(events[0].incomplete_reason, IncompleteReason::MissingEntry);
+    EXPECT_EQ(events[0].outcome, Outcome::RequestFailed);
+    EXPECT_EQ(events[0].time_ns, 1000U);
+}
+
+TEST(Correlate, RequestWhoseReturnWasLost) {
+    const auto events = run({request_enter(1, 412, 1000), request_enter(2, 412, 2000),
+                             request_exit(3, 412, 3000, 2, 0, 1000)});
+    ASSERT_EQ(events.size(), 2U);
+    EXPECT_EQ(events[0].seq, 1U);
+    EXPECT_EQ(events[0].incomplete_reason, IncompleteReason::MissingReturn);
+    EXPECT_EQ(events[1].seq, 2U);
+    EXPECT_TRUE(events[1].complete);
+}
+
 } // namespace

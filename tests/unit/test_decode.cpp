@@ -57,6 +57,9 @@ Probe probe_of(RecordType type) {
         return Probe::DeleteModule;
     case RecordType::ModuleFree:
         return Probe::FreeModule;
+    case RecordType::RequestModuleEnter:
+    case RecordType::RequestModuleExit:
+        return Probe::RequestModule;
     default:
         return Probe::NiSyscall;
     }
@@ -64,7 +67,8 @@ Probe probe_of(RecordType type) {
 
 bool is_exit(RecordType type) {
     return type == RecordType::InitModuleExit || type == RecordType::FinitModuleExit ||
-           type == RecordType::DoInitExit || type == RecordType::DeleteModuleExit;
+           type == RecordType::DoInitExit || type == RecordType::DeleteModuleExit ||
+           type == RecordType::RequestModuleExit;
 }
 
 // A well-formed record of `type` with exactly the attributes it needs, less `omit`.
@@ -103,6 +107,8 @@ MessageBuilder minimal(RecordType type, std::uint16_t omit = 0) {
         b.u32(MODTRACE_ATTR_FINIT_FLAGS, 0);
     if (type == RecordType::DeleteModuleEnter && want(MODTRACE_ATTR_DELETE_FLAGS))
         b.u32(MODTRACE_ATTR_DELETE_FLAGS, 0x800);
+    if (type == RecordType::RequestModuleEnter && want(MODTRACE_ATTR_REQUEST_WAIT))
+        b.u8(MODTRACE_ATTR_REQUEST_WAIT, 1);
     if (type == RecordType::ObsoleteSyscall && want(MODTRACE_ATTR_SYSCALL_NR))
         b.u32(MODTRACE_ATTR_SYSCALL_NR, 174);
     if (type == RecordType::Loss && want(MODTRACE_ATTR_LOSS))
@@ -149,6 +155,8 @@ const std::map<RecordType, std::vector<std::uint16_t>>& required() {
         {RecordType::Loss, {MODTRACE_ATTR_TYPE, MODTRACE_ATTR_LOSS}},
         {RecordType::Shutdown, {MODTRACE_ATTR_TYPE, MODTRACE_ATTR_NEXT_SEQ}},
         {RecordType::ModuleFree, with({MODTRACE_ATTR_MODULE})},
+        {RecordType::RequestModuleEnter, with({MODTRACE_ATTR_REQUEST_WAIT})},
+        {RecordType::RequestModuleExit, with(exit)},
     };
     return table;
 }
@@ -170,6 +178,7 @@ const std::map<std::uint16_t, std::string> kNames = {
     {MODTRACE_ATTR_SYSCALL_NR, "SYSCALL_NR"},
     {MODTRACE_ATTR_LOSS, "LOSS"},
     {MODTRACE_ATTR_NEXT_SEQ, "NEXT_SEQ"},
+    {MODTRACE_ATTR_REQUEST_WAIT, "REQUEST_WAIT"},
 };
 
 // --- well-formed records ------------------------------------------------------------------------
@@ -408,6 +417,79 @@ TEST(DecodeRecord, LoadReturnCarriesTheImageAndWhereTheModuleHid) {
     EXPECT_EQ(r->image->sha256, "f0f1f2f3f4f5f6f7f8f9fafbfcfdfefff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");
     EXPECT_EQ(r->image->name, "mt_clean");
     EXPECT_EQ(r->hidden_from, static_cast<std::uint32_t>(MODTRACE_HIDDEN_F_SYSFS));
+}
+
+MessageBuilder& add_request(MessageBuilder& b, bool with_name = true) {
+    b.begin(MODTRACE_ATTR_REQUEST).u64(MODTRACE_REQUEST_ATTR_SEQ, 41);
+    if (with_name)
+        b.str(MODTRACE_REQUEST_ATTR_NAME, "rtnl-link-vxlan");
+    return b.u32(MODTRACE_REQUEST_ATTR_TGID, 412)
+        .u32(MODTRACE_REQUEST_ATTR_TID, 413)
+        .str(MODTRACE_REQUEST_ATTR_COMM, "ip")
+        .u32(MODTRACE_REQUEST_ATTR_UID, 1000)
+        .end();
+}
+
+TEST(DecodeRecord, RequestModuleEnterAndExit) {
+    MessageBuilder enter = minimal(RecordType::RequestModuleEnter);
+    auto e = decode(enter);
+    ASSERT_TRUE(e) << e.error().message;
+    EXPECT_EQ(e->type, RecordType::RequestModuleEnter);
+    EXPECT_EQ(e->request_wait, true);
+    EXPECT_FALSE(e->request);
+    MessageBuilder exit = minimal(RecordType::RequestModuleExit);
+    exit.str(MODTRACE_ATTR_NAME, "rtnl-link-dummy");
+    auto x = decode(exit);
+    ASSERT_TRUE(x) << x.error().message;
+    EXPECT_EQ(x->name, "rtnl-link-dummy");
+    EXPECT_EQ(x->ret, -17);
+    EXPECT_EQ(x->entry_seq, 6U);
+}
+
+TEST(DecodeRecord, AHelpersRecordCarriesItsRequest) {
+    MessageBuilder b = minimal(RecordType::FinitModuleEnter);
+    add_request(b);
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r->request);
+    EXPECT_EQ(r->request->seq, 41U);
+    EXPECT_EQ(r->request->name, "rtnl-link-vxlan");
+    EXPECT_EQ(r->request->tgid, 412U);
+    EXPECT_EQ(r->request->tid, 413U);
+    EXPECT_EQ(r->request->comm, "ip");
+    EXPECT_EQ(r->request->uid, 1000U);
+}
+
+TEST(DecodeRecord, ARequestsNameIsOptional) {
+    MessageBuilder b = minimal(RecordType::FinitModuleEnter);
+    add_request(b, false);
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r->request);
+    EXPECT_FALSE(r->request->name);
+}
+
+TEST(DecodeRecord, ARequestWithoutItsSeqOrOfTheWrongSizeIsAnError) {
+    MessageBuilder missing = minimal(RecordType::FinitModuleEnter);
+    missing.begin(MODTRACE_ATTR_REQUEST)
+        .u32(MODTRACE_REQUEST_ATTR_TGID, 1)
+        .u32(MODTRACE_REQUEST_ATTR_TID, 1)
+        .str(MODTRACE_REQUEST_ATTR_COMM, "ip")
+        .u32(MODTRACE_REQUEST_ATTR_UID, 0)
+        .end();
+    EXPECT_NE(error_of(missing).find("SEQ"), std::string::npos) << error_of(missing);
+    MessageBuilder wrong = minimal(RecordType::FinitModuleEnter);
+    wrong.begin(MODTRACE_ATTR_REQUEST)
+        .u32(MODTRACE_REQUEST_ATTR_SEQ, 1)
+        .u32(MODTRACE_REQUEST_ATTR_TGID, 1)
+        .u32(MODTRACE_REQUEST_ATTR_TID, 1)
+        .str(MODTRACE_REQUEST_ATTR_COMM, "ip")
+        .u32(MODTRACE_REQUEST_ATTR_UID, 0)
+        .end();
+    EXPECT_NE(error_of(wrong).find("SEQ"), std::string::npos) << error_of(wrong);
+    MessageBuilder wait = minimal(RecordType::RequestModuleEnter, MODTRACE_ATTR_REQUEST_WAIT);
+    wait.u32(MODTRACE_ATTR_REQUEST_WAIT, 1);
+    EXPECT_NE(error_of(wait).find("REQUEST_WAIT"), std::string::npos) << error_of(wait);
 }
 
 TEST(DecodeRecord, ARefusedImageHasNoHash) {

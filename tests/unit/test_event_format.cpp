@@ -167,7 +167,8 @@ TEST(Time, Durations) {
 
 const std::string kIds = R"("ppid":1,"uid":0,"euid":0,"gid":5,"loginuid":1000,"sessionid":3,)";
 const std::string kNs =
-    R"("cgroup_id":77,"pidns_ino":4026531836,"mntns_ino":4026531841,"abi":"x86_64",)";
+    R"("cgroup_id":77,"pidns_ino":4026531836,"mntns_ino":4026531841,"abi":"x86_64",)"
+    R"("request":null,)";
 
 TEST_F(EventFormat, JsonOfALoad) {
     EXPECT_EQ(
@@ -184,6 +185,7 @@ TEST_F(EventFormat, JsonOfALoad) {
             R"("total_size":16384,"init_ret":0},"image":{"state":"hashed","sha256":")" +
             std::string(64, 'a') +
             R"(","bytes":16384,"name":"mt_clean"},"ret":0,"errno":null,"outcome":"loaded",)"
+            R"("request_result":null,)"
             R"("duration_ns":2500000,"init_duration_ns":1000000,"complete":true,)"
             R"("incomplete_reason":null,"params_mismatch":false,"name_mismatch":false,)"
             R"("file_changed":false,"truncated":[]})");
@@ -232,7 +234,8 @@ TEST_F(EventFormat, JsonOfTheCallersAbi) {
         Event e = loaded_finit();
         e.task->abi = abi;
         const std::string json = event_to_json(e, time_base);
-        EXPECT_NE(json.find(R"("mntns_ino":4026531841,)" + text + R"("args":)"), std::string::npos)
+        EXPECT_NE(json.find(R"("mntns_ino":4026531841,)" + text + R"("request":)"),
+                  std::string::npos)
             << json;
     }
 }
@@ -246,6 +249,7 @@ TEST_F(EventFormat, JsonOfHostileStrings) {
             kNs +
             R"("args":{"name":"evil\"}\n{\"x","flags":["nonblock","0x1"],"flags_raw":2049},)"
             R"("module":null,"image":null,"ret":-16,"errno":"EBUSY","outcome":"unload_failed",)"
+            R"("request_result":null,)"
             R"("duration_ns":1500,"init_duration_ns":null,"complete":true,)"
             R"("incomplete_reason":null,"params_mismatch":false,"name_mismatch":false,)"
             R"("file_changed":false,"truncated":[]})");
@@ -258,7 +262,7 @@ TEST_F(EventFormat, JsonOfHostileStrings) {
             R"("sha256":null,"hidden":null,"hidden_from":null,)"
             R"("version":null,"srcversion":null,"taints":null,"signed":null,"params":"y",)"
             R"("text_size":null,"total_size":null,"init_ret":-19},"image":null,"ret":null,"errno":null,)"
-            R"("outcome":"init_failed","duration_ns":null,"init_duration_ns":500,)"
+            R"("outcome":"init_failed","request_result":null,"duration_ns":null,"init_duration_ns":500,)"
             R"("complete":false,"incomplete_reason":"missing_return","params_mismatch":true,)"
             R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
 }
@@ -282,7 +286,7 @@ TEST_F(EventFormat, EveryJsonLineReadsBackWithEveryKeyInOrder) {
     for (const EventKind kind :
          {EventKind::InitModule, EventKind::FinitModule, EventKind::DeleteModule,
           EventKind::CreateModule, EventKind::QueryModule, EventKind::GetKernelSyms,
-          EventKind::UnknownLoad, EventKind::ObsoleteSyscall}) {
+          EventKind::UnknownLoad, EventKind::ObsoleteSyscall, EventKind::RequestModule}) {
         Event e;
         e.kind = kind;
         events.push_back(e);
@@ -315,16 +319,18 @@ TEST_F(EventFormat, JsonArgsPerSyscall) {
     e.outcome = Outcome::Waited;
     e.complete = false;
     e.incomplete_reason = IncompleteReason::MissingEntry;
-    EXPECT_EQ(event_to_json(e, TimeBase{}),
-              R"({"seq":3,"time":"1970-01-01T00:00:00.000000000Z","event":"finit_module",)"
-              R"("pid":null,"tid":null,"ppid":null,"uid":null,"euid":null,"gid":null,)"
-              R"("loginuid":null,"sessionid":null,"comm":null,"cgroup_id":null,)"
-              R"("pidns_ino":null,"mntns_ino":null,"abi":null,"args":{"fd":null,"path":null,)"
-              R"("dev":null,"ino":null,"caller_dev":null,"caller_ino":null,"params":null,)"
-              R"("flags":null,"flags_raw":null},"module":null,"image":null,"ret":0,"errno":null,)"
-              R"("outcome":"waited","duration_ns":null,"init_duration_ns":null,)"
-              R"("complete":false,"incomplete_reason":"missing_entry","params_mismatch":false,)"
-              R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
+    EXPECT_EQ(
+        event_to_json(e, TimeBase{}),
+        R"({"seq":3,"time":"1970-01-01T00:00:00.000000000Z","event":"finit_module",)"
+        R"("pid":null,"tid":null,"ppid":null,"uid":null,"euid":null,"gid":null,)"
+        R"("loginuid":null,"sessionid":null,"comm":null,"cgroup_id":null,)"
+        R"("pidns_ino":null,"mntns_ino":null,"abi":null,"request":null,"args":{"fd":null,)"
+        R"("path":null,)"
+        R"("dev":null,"ino":null,"caller_dev":null,"caller_ino":null,"params":null,)"
+        R"("flags":null,"flags_raw":null},"module":null,"image":null,"ret":0,"errno":null,)"
+        R"("outcome":"waited","request_result":null,"duration_ns":null,"init_duration_ns":null,)"
+        R"("complete":false,"incomplete_reason":"missing_entry","params_mismatch":false,)"
+        R"("name_mismatch":false,"file_changed":false,"truncated":[]})");
 
     Event o;
     o.kind = EventKind::QueryModule;
@@ -546,3 +552,105 @@ TEST(SummaryLines, Summary) {
 }
 
 } // namespace
+
+namespace {
+
+modtrace::Event request_event(std::int64_t ret, bool wait = true) {
+    modtrace::Event e;
+    e.kind = modtrace::EventKind::RequestModule;
+    modtrace::Task t;
+    t.tgid = 412;
+    t.tid = 412;
+    t.comm = "ip";
+    e.task = t;
+    e.args.name = "rtnl-link-vxlan";
+    e.args.wait = wait;
+    e.ret = ret;
+    e.outcome = ret == 0 ? modtrace::Outcome::Requested : modtrace::Outcome::RequestFailed;
+    return e;
+}
+
+} // namespace
+
+// What a request's ret means: modprobe's wait status, or the kernel's own error.
+TEST(RequestResult, WaitStatusOrKernelError) {
+    struct Case {
+        std::int64_t ret;
+        bool wait;
+        std::string words;
+        std::string json;
+    };
+    const Case cases[] = {
+        {0, true, "modprobe exited 0",
+         R"({"by":"modprobe","exit_status":0,"signal":null,"errno":null})"},
+        {0, false, "modprobe started",
+         R"({"by":"modprobe","exit_status":0,"signal":null,"errno":null})"},
+        {256, true, "modprobe exited 1",
+         R"({"by":"modprobe","exit_status":1,"signal":null,"errno":null})"},
+        {9, true, "modprobe killed by signal 9",
+         R"({"by":"modprobe","exit_status":null,"signal":9,"errno":null})"},
+        {-2, true, "kernel: ENOENT",
+         R"({"by":"kernel","exit_status":null,"signal":null,"errno":"ENOENT"})"},
+    };
+    for (const Case& c : cases) {
+        const modtrace::Event e = request_event(c.ret, c.wait);
+        EXPECT_EQ(modtrace::request_result_words(e), c.words) << c.ret;
+        const std::string json = modtrace::event_to_json(e, modtrace::TimeBase{});
+        EXPECT_NE(json.find(R"("request_result":)" + c.json), std::string::npos) << json;
+    }
+}
+
+TEST(RequestResult, NullForOtherEvents) {
+    modtrace::Event e = request_event(0);
+    e.kind = modtrace::EventKind::FinitModule;
+    EXPECT_NE(modtrace::event_to_json(e, modtrace::TimeBase{}).find(R"("request_result":null)"),
+              std::string::npos);
+}
+
+TEST_F(EventFormat, JsonOfARequest) {
+    const std::string json = event_to_json(request_event(256), time_base);
+    EXPECT_NE(json.find(R"("event":"request_module")"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("request":null,"args":{"name":"rtnl-link-vxlan","wait":true})"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("outcome":"request_failed")"), std::string::npos) << json;
+}
+
+TEST_F(EventFormat, JsonOfAHelpersLoadNamesTheRequester) {
+    Event e = loaded_finit();
+    RequestInfo q;
+    q.seq = 41;
+    q.name = "rtnl-link-vxlan";
+    q.tgid = 412;
+    q.tid = 413;
+    q.comm = "ip";
+    q.uid = 1000;
+    e.request = q;
+    const std::string json = event_to_json(e, time_base);
+    EXPECT_NE(json.find(R"("request":{"seq":41,"name":"rtnl-link-vxlan","pid":412,"tid":413,)"
+                        R"("comm":"ip","uid":1000},"args":)"),
+              std::string::npos)
+        << json;
+}
+
+TEST_F(EventFormat, TextOfARequestAndOfItsHelper) {
+    const std::string req = event_to_text(request_event(256), false, time_base);
+    EXPECT_NE(req.find("request_module"), std::string::npos) << req;
+    EXPECT_NE(req.find("rtnl-link-vxlan"), std::string::npos) << req;
+    EXPECT_NE(req.find("request failed (modprobe exited 1)"), std::string::npos) << req;
+    Event e = loaded_finit();
+    RequestInfo q;
+    q.seq = 41;
+    q.name = "rtnl-link-vxlan";
+    q.tgid = 412;
+    q.tid = 412;
+    q.comm = "ip";
+    e.request = q;
+    const std::string line = event_to_text(e, false, time_base);
+    EXPECT_TRUE(line.ends_with(" requested by ip[412] for rtnl-link-vxlan")) << line;
+    q.comm = "a b";
+    q.name = "x\ny";
+    e.request = q;
+    const std::string hostile = event_to_text(e, false, time_base);
+    EXPECT_TRUE(hostile.ends_with(R"( requested by "a b"[412] for "x\x0ay")")) << hostile;
+}

@@ -122,4 +122,35 @@ TEST(Filter, AllListsMustMatch) {
     EXPECT_TRUE(f.matches(finit_event("/x.ko", "x", 0)));
 }
 
+// The modprobe the kernel ran for a request is selected by its requester too.
+TEST(Filter, PidUidAndCommMatchTheRequester) {
+    Event e = finit_event("/x.ko", "x", 0);
+    RequestInfo q;
+    q.seq = 5;
+    q.tgid = 412;
+    q.tid = 413;
+    q.comm = "ip";
+    q.uid = 1001;
+    e.request = q;
+    Filter f;
+    for (const std::uint32_t pid : {412U, 413U, 100U}) {
+        f.pids = {pid};
+        EXPECT_TRUE(f.matches(e)) << pid;
+    }
+    f.pids = {999};
+    EXPECT_FALSE(f.matches(e));
+    f = Filter{};
+    f.uids = {1001};
+    EXPECT_TRUE(f.matches(e));
+    f.uids = {1002};
+    EXPECT_FALSE(f.matches(e));
+    f = Filter{};
+    f.comms = {"ip"};
+    EXPECT_TRUE(f.matches(e));
+    f.comms = {"modprobe"};
+    EXPECT_TRUE(f.matches(e));
+    f.comms = {"insmod"};
+    EXPECT_FALSE(f.matches(e));
+}
+
 } // namespace

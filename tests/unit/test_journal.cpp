@@ -539,4 +539,30 @@ TEST(SystemJournal, AvailableOnlyWhereASocketIs) {
     rmdir(dir);
 }
 
+Event request_event(std::int64_t ret) {
+    Event e;
+    e.seq = 9;
+    e.kind = EventKind::RequestModule;
+    Task t;
+    t.tgid = 412;
+    t.tid = 412;
+    t.comm = "ip";
+    e.task = t;
+    e.args.name = "rtnl-link-vxlan";
+    e.args.wait = true;
+    e.ret = ret;
+    e.outcome = ret == 0 ? Outcome::Requested : Outcome::RequestFailed;
+    return e;
+}
+
+TEST(JournalEntries, ARequestHasItsMessageIdAndNoModule) {
+    const JournalEntry ok = event_entry(request_event(0), time_base);
+    EXPECT_EQ(value_of(ok, "MESSAGE_ID"), "51d253d6b42b4ab1a92c724926baf199");
+    EXPECT_EQ(value_of(ok, "PRIORITY"), "6");
+    EXPECT_EQ(value_of(ok, "MODTRACE_NAME"), "rtnl-link-vxlan");
+    EXPECT_EQ(value_of(ok, "MODTRACE_MODULE"), "<absent>");
+    const JournalEntry failed = event_entry(request_event(256), time_base);
+    EXPECT_EQ(value_of(failed, "PRIORITY"), "5");
+    EXPECT_EQ(value_of(failed, "MODTRACE_REQUEST_RESULT_EXIT_STATUS"), "1");
+}
 } // namespace

@@ -101,7 +101,7 @@ TEST(Ocsf, LoadedFinitModuleExact) {
         R"("version":")" MODTRACE_VERSION R"("},"log_name":"modtrace","event_code":"finit_module",)"
         R"("original_time":"2026-11-20T10:00:00.005123456Z","sequence":201},)"
         R"("unmapped":{"seq":201,"euid":0,"gid":0,"cgroup_id":4913,"pidns_ino":4026531836,)"
-        R"("mntns_ino":4026531841,"abi":"x86_64","args":{"fd":3,"path":)"
+        R"("mntns_ino":4026531841,"abi":"x86_64","request":null,"args":{"fd":3,"path":)"
         R"("/lib/modules/6.1.0-31-amd64/extra/mt_clean.ko","dev":"8:1","ino":1311,)"
         R"("caller_dev":null,"caller_ino":null,"params":"count=3","flags":[],"flags_raw":0},)"
         R"("module":{"name":"mt_clean","sha256":)"
@@ -111,7 +111,8 @@ TEST(Ocsf, LoadedFinitModuleExact) {
         R"("taints":4096,"signed":false,"params":"count=3","text_size":8192,"total_size":20480,)"
         R"("init_ret":0},"image":{"state":"hashed","sha256":)"
         R"("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","bytes":16384,)"
-        R"("name":"mt_clean"},"ret":0,"outcome":"loaded","duration_ns":1010000,)"
+        R"("name":"mt_clean"},"ret":0,"outcome":"loaded","request_result":null,)"
+        R"("duration_ns":1010000,)"
         R"("init_duration_ns":91000,"complete":true,"incomplete_reason":null,)"
         R"("params_mismatch":false,"name_mismatch":false,"file_changed":false,"truncated":[]}})");
 }
@@ -349,4 +350,56 @@ TEST(Ocsf, AModuleThatHidItselfIsHighSeverity) {
     EXPECT_EQ(parse(event_to_ocsf(e, time_base, host)).get<int>("severity_id"), 1);
 }
 
+Event request_event(std::int64_t ret) {
+    Event e;
+    e.seq = 9;
+    e.kind = EventKind::RequestModule;
+    Task t;
+    t.tgid = 412;
+    t.tid = 412;
+    t.comm = "ip";
+    e.task = t;
+    e.args.name = "rtnl-link-vxlan";
+    e.args.wait = true;
+    e.ret = ret;
+    e.outcome = ret == 0 ? Outcome::Requested : Outcome::RequestFailed;
+    return e;
+}
+
+// A request is Other, named by its kind; not an obsolete syscall, so Informational or Low.
+TEST(Ocsf, ARequestIsOtherAndOrdinary) {
+    const std::string ok = event_to_ocsf(request_event(0), time_base, host);
+    EXPECT_NE(ok.find(R"("activity_id":99,"activity_name":"request_module")"), std::string::npos)
+        << ok;
+    EXPECT_NE(ok.find(R"("severity_id":1,"severity":"Informational","status_id":1)"),
+              std::string::npos)
+        << ok;
+    EXPECT_NE(ok.find(R"("message":"request_module of rtnl-link-vxlan by ip[412]: requested")"),
+              std::string::npos)
+        << ok;
+    const std::string failed = event_to_ocsf(request_event(256), time_base, host);
+    EXPECT_NE(failed.find(R"("severity_id":2,"severity":"Low","status_id":2)"), std::string::npos)
+        << failed;
+    EXPECT_NE(failed.find(R"("request_result":{"by":"modprobe","exit_status":1,)"),
+              std::string::npos)
+        << failed;
+}
+
+TEST(Ocsf, AHelpersLoadSaysWhoRequestedIt) {
+    Event e = finit_load();
+    RequestInfo q;
+    q.seq = 8;
+    q.name = "rtnl-link-vxlan";
+    q.tgid = 412;
+    q.tid = 412;
+    q.comm = "ip";
+    e.request = q;
+    const std::string line = event_to_ocsf(e, time_base, host);
+    EXPECT_NE(line.find("(requested by ip[412] for rtnl-link-vxlan): loaded"), std::string::npos)
+        << line;
+    EXPECT_NE(line.find(R"("unmapped":{"seq":)"), std::string::npos) << line;
+    EXPECT_NE(line.find(R"("request":{"seq":8,"name":"rtnl-link-vxlan","pid":412,)"),
+              std::string::npos)
+        << line;
+}
 } // namespace

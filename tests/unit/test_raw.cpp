@@ -218,13 +218,13 @@ TEST(FormatDev, AsUserspaceMajorAndMinorDecodeIt) {
 }
 
 TEST(RecordFlagNames, AllKnownBits) {
-    EXPECT_EQ(modtrace::record_flag_names(0x7ff),
+    EXPECT_EQ(modtrace::record_flag_names(0xfff),
               (std::vector<std::string>{"params_truncated", "params_unreadable", "path_truncated",
                                         "path_unavailable", "name_truncated", "name_unreadable",
                                         "args_truncated", "version_truncated", "deferred",
-                                        "args_unavailable", "file_changed"}));
+                                        "args_unavailable", "file_changed", "request_unknown"}));
     EXPECT_TRUE(modtrace::record_flag_names(0).empty());
-    EXPECT_EQ(modtrace::record_flag_names(1U << 11), std::vector<std::string>{"bit11"});
+    EXPECT_EQ(modtrace::record_flag_names(1U << 12), std::vector<std::string>{"bit12"});
 }
 
 TEST(RecordToJson, ModuleFree) {
@@ -270,10 +270,10 @@ TEST(RecordToJson, EveryTypeReadsBack) {
 
 TEST(RecordToJson, UnknownValuesAreNumbers) {
     // A newer module's record type, probe and ABI.
-    Record r = probed(static_cast<RecordType>(42), 32, static_cast<Probe>(10));
+    Record r = probed(static_cast<RecordType>(42), 32, static_cast<Probe>(99));
     r.task->abi = 7;
     const std::string json = modtrace::record_to_json(r);
-    EXPECT_EQ(json.rfind(R"({"type":42,"seq":32,"probe":10,"ts_ns":1000,"cpu":1,)", 0), 0U) << json;
+    EXPECT_EQ(json.rfind(R"({"type":42,"seq":32,"probe":99,"ts_ns":1000,"cpu":1,)", 0), 0U) << json;
     EXPECT_NE(json.find(R"("abi":7})"), std::string::npos) << json;
     // One without a seq came from no probe: no time or CPU.
     Record bare;
@@ -400,7 +400,7 @@ modtrace::Status status() {
     s.probes.push_back({Probe::InitModule, "__do_sys_init_module", modtrace::ProbeState::Attached,
                         3, 0, std::nullopt});
     s.probes.push_back({Probe::NiSyscall, std::nullopt, modtrace::ProbeState::Missing, 0, 0, 2});
-    s.counters = {42, 41, 40, 1, 2, 3, 4, 5, 6, 7};
+    s.counters = {42, 41, 40, 1, 2, 3, 4, 5, 6, 7, 8};
     return s;
 }
 
@@ -417,23 +417,24 @@ modtrace::Status two_abis() {
     s.probes.push_back({Probe::NiSyscall, "__ia32_sys_ni_syscall", modtrace::ProbeState::Attached,
                         5, 0, std::nullopt});
     s.probes.push_back(
-        {static_cast<Probe>(10), "x", static_cast<modtrace::ProbeState>(3), 0, 0, std::nullopt});
+        {static_cast<Probe>(99), "x", static_cast<modtrace::ProbeState>(3), 0, 0, std::nullopt});
     return s;
 }
 
 TEST(StatusToJson, OneObject) {
-    EXPECT_EQ(modtrace::status_to_json(status()),
-              R"({"version":1,"instance":"0x00c0ffee12345678","next_seq":43,"readers":2,)"
-              R"("backlog_bytes":4096,"backlog_max_bytes":1048576,)"
-              R"("params":{"buffer_records":4096,"reserved_records":256,"string_max":1024,)"
-              R"("locked":true,"history_records":2048},)"
-              R"("history":{"held":2000,"bytes":3170304,"first_seq":7},)"
-              R"("probes":[{"probe":"init_module","points":[{"symbol":"__do_sys_init_module",)"
-              R"("state":"attached","hits":3,"nmissed":0,"register_error":null}]},)"
-              R"({"probe":"ni_syscall","points":[{"symbol":null,"state":"missing","hits":0,)"
-              R"("nmissed":0,"register_error":2}]}],"counters":{"records":42,"queued":41,)"
-              R"("sent":40,"lost_buffer_full":1,"lost_socket_full":2,"lost_nmissed":3,)"
-              R"("lost_nomem":4,"readers_gone":5,"lost_busy":6,"image_unkept":7}})");
+    EXPECT_EQ(
+        modtrace::status_to_json(status()),
+        R"({"version":1,"instance":"0x00c0ffee12345678","next_seq":43,"readers":2,)"
+        R"("backlog_bytes":4096,"backlog_max_bytes":1048576,)"
+        R"("params":{"buffer_records":4096,"reserved_records":256,"string_max":1024,)"
+        R"("locked":true,"history_records":2048},)"
+        R"("history":{"held":2000,"bytes":3170304,"first_seq":7},)"
+        R"("probes":[{"probe":"init_module","points":[{"symbol":"__do_sys_init_module",)"
+        R"("state":"attached","hits":3,"nmissed":0,"register_error":null}]},)"
+        R"({"probe":"ni_syscall","points":[{"symbol":null,"state":"missing","hits":0,)"
+        R"("nmissed":0,"register_error":2}]}],"counters":{"records":42,"queued":41,)"
+        R"("sent":40,"lost_buffer_full":1,"lost_socket_full":2,"lost_nmissed":3,)"
+        R"("lost_nomem":4,"readers_gone":5,"lost_busy":6,"image_unkept":7,"request_unkept":8}})");
 }
 
 TEST(StatusToJson, EveryPointOfAProbe) {
@@ -446,7 +447,7 @@ TEST(StatusToJson, EveryPointOfAProbe) {
             R"("register_error":null}]},{"probe":"ni_syscall","points":[{"symbol":)"
             R"("__x64_sys_ni_syscall","state":"attached","hits":100,"nmissed":0,)"
             R"("register_error":null},{"symbol":"__ia32_sys_ni_syscall","state":"attached",)"
-            R"("hits":5,"nmissed":0,"register_error":null}]},{"probe":10,"points":[{"symbol":)"
+            R"("hits":5,"nmissed":0,"register_error":null}]},{"probe":99,"points":[{"symbol":)"
             R"("x","state":3,"hits":0,"nmissed":0,"register_error":null}]}],)"),
         std::string::npos)
         << json;
@@ -458,11 +459,14 @@ TEST(StatusToJson, WhatAnOlderModuleDoesNotSendIsNull) {
     s.backlog_max_bytes.reset();
     s.counters.lost_busy.reset();
     s.counters.image_unkept.reset();
+    s.counters.request_unkept.reset();
     const std::string json = modtrace::status_to_json(s);
     EXPECT_NE(json.find(R"("backlog_bytes":null,"backlog_max_bytes":null,)"), std::string::npos)
         << json;
-    EXPECT_NE(json.find(R"("readers_gone":5,"lost_busy":null,"image_unkept":null}})"),
-              std::string::npos)
+    EXPECT_NE(
+        json.find(
+            R"("readers_gone":5,"lost_busy":null,"image_unkept":null,"request_unkept":null}})"),
+        std::string::npos)
         << json;
 }
 
@@ -506,7 +510,8 @@ TEST(StatusToText, AlignedColumns) {
               "  lost_nomem         4\n"
               "  readers_gone       5\n"
               "  lost_busy          6\n"
-              "  image_unkept       7\n");
+              "  image_unkept       7\n"
+              "  request_unkept     8\n");
 }
 
 TEST(StatusToText, EveryPointOfAProbe) {
@@ -516,7 +521,7 @@ TEST(StatusToText, EveryPointOfAProbe) {
                         "finit_module  attached     2       0  __ia32_sys_finit_module\n"
                         "ni_syscall    attached   100       0  __x64_sys_ni_syscall\n"
                         "ni_syscall    attached     5       0  __ia32_sys_ni_syscall\n"
-                        "10            3            0       0  x\n"),
+                        "99            3            0       0  x\n"),
               std::string::npos)
         << text;
 }

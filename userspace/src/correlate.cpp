@@ -350,6 +350,12 @@ void Correlator::process(const Record& rec) {
     case RecordType::ModuleFree:
         on_module_free(rec);
         break;
+    case RecordType::RequestModuleEnter:
+        on_request_entry(rec);
+        break;
+    case RecordType::RequestModuleExit:
+        on_request_exit(rec);
+        break;
     default:
         // A newer module's record type: part of no event, but its seq came.
         ++(known_type(rec.type) ? summary_.malformed : summary_.unknown);
@@ -365,6 +371,7 @@ std::unique_ptr<Correlator::Call> Correlator::new_call(std::uint64_t key, const 
     call->gaps_at_open = gaps_declared_;
     call->losses_at_open = losses_reported_;
     call->event.task = first.task;
+    call->event.request = first.request;
     call->event.time_ns = first.ts_ns;
     return call;
 }
@@ -415,6 +422,8 @@ void Correlator::fill_entry(Call& c, const Record& rec) {
     ev.kind = *syscall_kind(rec.type);
     ev.time_ns = rec.ts_ns;
     ev.task = rec.task;
+    if (rec.request)
+        ev.request = rec.request;
     EventArgs& a = ev.args;
     switch (rec.type) {
     case RecordType::InitModuleEnter:
@@ -669,6 +678,7 @@ void Correlator::on_obsolete(const Record& rec) {
     ev.seq = *rec.seq;
     ev.time_ns = rec.ts_ns;
     ev.task = rec.task;
+    ev.request = rec.request;
     const std::optional<std::uint32_t> abi =
         rec.task ? rec.task->abi : std::optional<std::uint32_t>();
     const std::optional<EventKind> kind =
@@ -681,6 +691,69 @@ void Correlator::on_obsolete(const Record& rec) {
     ev.records = 1;
     ev.last_seq = *rec.seq;
     emit(std::move(ev));
+}
+
+void Correlator::on_request_entry(const Record& rec) {
+    const std::optional<std::uint32_t> tid = tid_of(rec);
+    if (tid) {
+        // A thread is in one __request_module() at a time: the one still open here returned
+        // unseen.
+        if (const auto t = request_by_tid_.find(*tid); t != request_by_tid_.end())
+            finish(t->second, IncompleteReason::MissingReturn);
+    }
+    std::unique_ptr<Call> call = new_call(*rec.seq, rec);
+    call->tid.reset(); // not in by_tid_: see the header's "Module requests"
+    Call& c = insert(std::move(call));
+    if (tid)
+        request_by_tid_[*tid] = c.key;
+    c.has_entry = true;
+    c.entry_seq = rec.seq;
+    c.entry_flags = rec.flags;
+    c.joined(rec);
+    c.event.kind = EventKind::RequestModule;
+    c.event.args.wait = rec.request_wait;
+}
+
+void Correlator::on_request_exit(const Record& rec) {
+    const std::optional<std::uint32_t> tid = tid_of(rec);
+    Call* c = nullptr;
+    if (tid && rec.entry_seq) {
+        if (const auto t = request_by_tid_.find(*tid);
+            t != request_by_tid_.end() && t->second == *rec.entry_seq) {
+            if (const auto o = open_.find(t->second); o != open_.end())
+                c = o->second.get();
+        }
+    }
+    std::unique_ptr<Call> alone;
+    if (!c) {
+        // Its entry was lost. What is open on this thread began before it and returned unseen.
+        if (tid) {
+            if (const auto t = request_by_tid_.find(*tid); t != request_by_tid_.end())
+                finish(t->second, IncompleteReason::MissingReturn);
+        }
+        alone = new_call(*rec.seq, rec);
+        alone->tid.reset();
+        alone->event.kind = EventKind::RequestModule;
+        alone->entry_seq = rec.entry_seq;
+        c = alone.get();
+    }
+    c->has_exit = true;
+    c->exit_seq = rec.seq;
+    c->exit_ts = rec.ts_ns;
+    c->exit_flags = rec.flags;
+    c->joined(rec);
+    c->event.ret = rec.ret;
+    c->event.duration_ns = rec.duration_ns;
+    c->event.args.name = rec.name;
+    if (!c->has_entry) {
+        c->event.time_ns = c->first_ts;
+        if (rec.duration_ns && *rec.duration_ns <= rec.ts_ns)
+            c->event.time_ns = rec.ts_ns - *rec.duration_ns;
+    }
+    if (alone)
+        close(std::move(alone), IncompleteReason::None);
+    else
+        finish(c->key, IncompleteReason::None);
 }
 
 void Correlator::on_shutdown(const Record& rec) {
@@ -714,6 +787,11 @@ void Correlator::finish(std::uint64_t key, IncompleteReason reason) {
     }
     if (c->init_enter_seq)
         by_init_seq_.erase(*c->init_enter_seq);
+    if (c->event.kind == EventKind::RequestModule && c->event.task) {
+        const auto t = request_by_tid_.find(c->event.task->tid);
+        if (t != request_by_tid_.end() && t->second == key)
+            request_by_tid_.erase(t);
+    }
     close(std::move(c), reason);
 }
 
@@ -789,7 +867,10 @@ bool Correlator::classify(Call& c, IncompleteReason reason, bool final) {
 
     // Outcome.
     ev.waited_on.reset();
-    if (ev.kind == EventKind::DeleteModule) {
+    if (ev.kind == EventKind::RequestModule) {
+        if (ev.ret)
+            ev.outcome = *ev.ret == 0 ? Outcome::Requested : Outcome::RequestFailed;
+    } else if (ev.kind == EventKind::DeleteModule) {
         if (ev.ret)
             ev.outcome = *ev.ret == 0 ? Outcome::Unloaded : Outcome::UnloadFailed;
     } else if (has_init) {

@@ -21,6 +21,11 @@
 // was given up arrived too late and is ignored (both counted). A record of a type this reader
 // does not know (a newer kernel module's) is part of no event; its seq counts as received.
 //
+// Module requests. A request_module entry and its exit (joined by entry_seq and tid) make one
+// request_module event. A thread may make one while a module syscall of its own is open (the
+// module's init asks for another), so requests are tracked apart from the syscalls and close
+// none of them. Every event carries the REQUEST of its first record that has one.
+//
 // Joining. A thread makes one syscall at a time, so an open call is found by tid, and every
 // link the kernel gives is checked: a return joins the call whose entry seq is its entry_seq,
 // on the same tid and of the same syscall; a DO_INIT_EXIT joins the call holding the
@@ -161,6 +166,8 @@ private:
     void on_module_free(const Record& rec);
     void on_obsolete(const Record& rec);
     void on_shutdown(const Record& rec);
+    void on_request_entry(const Record& rec);
+    void on_request_exit(const Record& rec);
 
     std::unique_ptr<Call> new_call(std::uint64_t key, const Record& first);
     Call& insert(std::unique_ptr<Call> call);
@@ -196,6 +203,9 @@ private:
     std::map<std::uint64_t, std::unique_ptr<Call>> open_;
     std::unordered_map<std::uint32_t, std::uint64_t> by_tid_;      // tid -> key
     std::unordered_map<std::uint64_t, std::uint64_t> by_init_seq_; // DO_INIT_ENTER seq -> key
+    // Module requests open, by the requester's tid: apart from by_tid_, because a request is
+    // made inside another call (a module's init may request another module).
+    std::unordered_map<std::uint32_t, std::uint64_t> request_by_tid_;
     // Recent finit calls that ran an init, for linking de-duplicated calls to them.
     std::deque<Loader> loaders_;
     // Finished calls whose events wait for the next record, oldest first.

@@ -61,6 +61,8 @@ constexpr auto kTopNames = [] {
     n[MODTRACE_ATTR_HISTORY_BYTES] = "HISTORY_BYTES";
     n[MODTRACE_ATTR_IMAGE] = "IMAGE";
     n[MODTRACE_ATTR_HIDDEN_FROM] = "HIDDEN_FROM";
+    n[MODTRACE_ATTR_REQUEST_WAIT] = "REQUEST_WAIT";
+    n[MODTRACE_ATTR_REQUEST] = "REQUEST";
     return n;
 }();
 
@@ -79,6 +81,17 @@ constexpr auto kTaskNames = [] {
     n[MODTRACE_TASK_ATTR_PIDNS_INO] = "PIDNS_INO";
     n[MODTRACE_TASK_ATTR_MNTNS_INO] = "MNTNS_INO";
     n[MODTRACE_TASK_ATTR_ABI] = "ABI";
+    return n;
+}();
+
+constexpr auto kRequestNames = [] {
+    std::array<std::string_view, __MODTRACE_REQUEST_ATTR_MAX> n{};
+    n[MODTRACE_REQUEST_ATTR_SEQ] = "SEQ";
+    n[MODTRACE_REQUEST_ATTR_NAME] = "NAME";
+    n[MODTRACE_REQUEST_ATTR_TGID] = "TGID";
+    n[MODTRACE_REQUEST_ATTR_TID] = "TID";
+    n[MODTRACE_REQUEST_ATTR_COMM] = "COMM";
+    n[MODTRACE_REQUEST_ATTR_UID] = "UID";
     return n;
 }();
 
@@ -157,6 +170,7 @@ constexpr auto kCounterNames = [] {
     n[MODTRACE_COUNTER_ATTR_READERS_GONE] = "READERS_GONE";
     n[MODTRACE_COUNTER_ATTR_LOST_BUSY] = "LOST_BUSY";
     n[MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT] = "IMAGE_UNKEPT";
+    n[MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT] = "REQUEST_UNKEPT";
     return n;
 }();
 
@@ -450,6 +464,23 @@ Result<FileInfo> read_as(const Attribute& attr, const FieldName& name, FileInfo*
     return file;
 }
 
+Result<RequestInfo> read_as(const Attribute& attr, const FieldName& name, RequestInfo*) {
+    Nest nest(name.str(), kRequestNames);
+    if (auto ok = nest.parse(attr.payload); !ok)
+        return ok.error();
+    RequestInfo request;
+    Fields f(nest);
+    f.required(MODTRACE_REQUEST_ATTR_SEQ, request.seq);
+    f.optional(MODTRACE_REQUEST_ATTR_NAME, request.name);
+    f.required(MODTRACE_REQUEST_ATTR_TGID, request.tgid);
+    f.required(MODTRACE_REQUEST_ATTR_TID, request.tid);
+    f.required(MODTRACE_REQUEST_ATTR_COMM, request.comm);
+    f.required(MODTRACE_REQUEST_ATTR_UID, request.uid);
+    if (auto ok = f.result(); !ok)
+        return ok.error();
+    return request;
+}
+
 Result<ModuleInfo> read_as(const Attribute& attr, const FieldName& name, ModuleInfo*) {
     Nest nest(name.str(), kModuleNames);
     if (auto ok = nest.parse(attr.payload); !ok)
@@ -560,6 +591,7 @@ Result<Counters> read_as(const Attribute& attr, const FieldName& name, Counters*
     f.required(MODTRACE_COUNTER_ATTR_READERS_GONE, c.readers_gone);
     f.optional(MODTRACE_COUNTER_ATTR_LOST_BUSY, c.lost_busy);
     f.optional(MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT, c.image_unkept);
+    f.optional(MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT, c.request_unkept);
     if (auto ok = f.result(); !ok)
         return ok.error();
     return c;
@@ -585,6 +617,7 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
     static constexpr std::uint16_t loss[] = {MODTRACE_ATTR_LOSS};
     static constexpr std::uint16_t shutdown[] = {MODTRACE_ATTR_NEXT_SEQ};
     static constexpr std::uint16_t module_free[] = {MODTRACE_ATTR_MODULE};
+    static constexpr std::uint16_t request_enter[] = {MODTRACE_ATTR_REQUEST_WAIT};
     switch (type) {
     case RecordType::InitModuleEnter:
         return init_enter;
@@ -597,7 +630,10 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
     case RecordType::InitModuleExit:
     case RecordType::FinitModuleExit:
     case RecordType::DeleteModuleExit:
+    case RecordType::RequestModuleExit:
         return syscall_exit;
+    case RecordType::RequestModuleEnter:
+        return request_enter;
     case RecordType::DeleteModuleEnter:
         return delete_enter;
     case RecordType::ObsoleteSyscall:
@@ -658,6 +694,8 @@ Result<Record> decode_record_attributes(const Nest& nest) {
     f.optional(MODTRACE_ATTR_NEXT_SEQ, r.next_seq);
     f.optional(MODTRACE_ATTR_IMAGE, r.image);
     f.optional(MODTRACE_ATTR_HIDDEN_FROM, r.hidden_from);
+    f.optional(MODTRACE_ATTR_REQUEST_WAIT, r.request_wait);
+    f.optional(MODTRACE_ATTR_REQUEST, r.request);
     if (auto ok = f.result(); !ok)
         return ok.error();
     if (auto ok = check_required(nest, r.type); !ok)

@@ -53,6 +53,7 @@ struct Counters {
     std::uint64_t readers_gone = 0;
     std::optional<std::uint64_t> lost_busy;    // absent from older modules
     std::optional<std::uint64_t> image_unkept; // absent from older modules
+    std::optional<std::uint64_t> request_unkept;
 };
 
 // The module's parameters, fixed once it is loaded.

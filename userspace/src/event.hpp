@@ -26,6 +26,9 @@ enum class EventKind {
     // A call the ni_syscall probe recorded whose ABI and number are none of the obsolete
     // syscalls this reader knows (a newer kernel module may record more): kept with its number.
     ObsoleteSyscall,
+    // The kernel asked for a module (__request_module()): not a syscall, but what a process did
+    // made the kernel run modprobe; the task is the requester.
+    RequestModule,
 };
 
 enum class Outcome {
@@ -42,7 +45,11 @@ enum class Outcome {
     Waited,
     Unloaded,
     UnloadFailed,
-    Enosys,  // create_module, query_module, get_kernel_syms: gone from the kernel
+    Enosys, // create_module, query_module, get_kernel_syms: gone from the kernel
+    // request_module: 0 returned (modprobe exited 0, or for a request that does not wait, it
+    // started); a request that returned anything else (request_result() says what).
+    Requested,
+    RequestFailed,
     Unknown, // the return was not seen and nothing else tells
 };
 
@@ -84,7 +91,8 @@ struct EventArgs {
     bool params_partial = false;
     bool path_partial = false;
     std::optional<std::uint32_t> flags; // finit_module, delete_module: raw
-    std::optional<std::string> name;    // delete_module
+    std::optional<std::string> name;    // delete_module; request_module: the name asked for
+    std::optional<bool> wait;           // request_module: the requester waits for modprobe
     bool name_partial = false;
     std::optional<std::uint32_t> syscall_nr; // obsolete syscalls: in the caller's ABI's table
     std::vector<std::uint64_t> syscall_args; // obsolete syscalls: raw arguments
@@ -121,6 +129,9 @@ struct Event {
     std::uint64_t time_ns = 0;
     EventKind kind = EventKind::UnknownLoad;
     std::optional<Task> task; // absent only for malformed input
+    // The module request the task runs for: it is the modprobe the kernel started for it, or
+    // descends from it (from the event's first record that carries one).
+    std::optional<RequestInfo> request;
     EventArgs args;
     std::optional<EventModule> module; // absent when no init ran on this call's thread
     std::optional<std::int64_t> ret;   // absent when the return was lost

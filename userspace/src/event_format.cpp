@@ -168,6 +168,12 @@ std::string with_errno(std::string_view word, std::optional<std::int64_t> code) 
 
 // The outcome in words, and its colour.
 std::pair<std::string, std::string_view> outcome_text(const Event& ev) {
+    if (ev.kind == EventKind::RequestModule && ev.ret) {
+        const std::string meaning = request_result_words(ev);
+        if (*ev.ret == 0)
+            return {"requested", ansi::green};
+        return {"request failed (" + meaning + ")", ansi::red};
+    }
     std::optional<std::int64_t> code = ev.ret;
     if (!code && ev.module)
         code = ev.module->init_ret;
@@ -186,6 +192,9 @@ std::pair<std::string, std::string_view> outcome_text(const Event& ev) {
         return {with_errno("unload failed", code), ansi::red};
     case Outcome::Enosys:
         return {"obsolete (ENOSYS)", ansi::red};
+    case Outcome::Requested:
+    case Outcome::RequestFailed:
+        break;
     case Outcome::Waited: {
         std::string s = "waited for ";
         if (ev.waited_on)
@@ -320,6 +329,45 @@ std::string event_errno(const Event& ev) {
     return *ev.ret == INT64_MIN ? "E" + std::to_string(*ev.ret) : errno_name(-*ev.ret);
 }
 
+RequestResult request_result(const Event& ev) {
+    RequestResult r;
+    if (ev.kind != EventKind::RequestModule || !ev.ret)
+        return r;
+    const std::int64_t ret = *ev.ret;
+    if (ret < 0) {
+        r.errno_name = event_errno(ev);
+    } else if (ret > 0) {
+        // A waiting request's modprobe's wait status, as wait(2) gives it.
+        if ((ret & 0x7f) == 0)
+            r.exit_status = static_cast<int>((ret >> 8) & 0xff);
+        else
+            r.signal = static_cast<int>(ret & 0x7f);
+    } else {
+        r.exit_status = 0;
+    }
+    return r;
+}
+
+std::string request_result_words(const Event& ev) {
+    const RequestResult r = request_result(ev);
+    if (r.errno_name)
+        return "kernel: " + *r.errno_name;
+    if (r.signal)
+        return "modprobe killed by signal " + std::to_string(*r.signal);
+    if (r.exit_status && ev.args.wait == false && *r.exit_status == 0)
+        return "modprobe started";
+    if (r.exit_status)
+        return "modprobe exited " + std::to_string(*r.exit_status);
+    return {};
+}
+
+std::string requested_by(const RequestInfo& q) {
+    std::string s = "requested by " + token(q.comm) + "[" + std::to_string(q.tgid) + "]";
+    if (q.name)
+        s += " for " + token(*q.name);
+    return s;
+}
+
 std::string outcome_words(const Event& ev) {
     return outcome_text(ev).first;
 }
@@ -367,9 +415,49 @@ void event_args_json(JsonWriter& w, const Event& ev) {
             w.value(arg);
         w.end_array();
         break;
+    case EventKind::RequestModule:
+        w.key("name");
+        value_or_null(w, a.name);
+        w.key("wait");
+        value_or_null(w, a.wait);
+        break;
     case EventKind::UnknownLoad:
         break;
     }
+    w.end_object();
+}
+
+void event_request_json(JsonWriter& w, const Event& ev) {
+    if (!ev.request) {
+        w.null();
+        return;
+    }
+    const RequestInfo& q = *ev.request;
+    w.begin_object();
+    w.key("seq").value(q.seq);
+    w.key("name");
+    value_or_null(w, q.name);
+    w.key("pid").value(q.tgid);
+    w.key("tid").value(q.tid);
+    w.key("comm").value(q.comm);
+    w.key("uid").value(q.uid);
+    w.end_object();
+}
+
+void event_request_result_json(JsonWriter& w, const Event& ev) {
+    if (ev.kind != EventKind::RequestModule || !ev.ret) {
+        w.null();
+        return;
+    }
+    const RequestResult r = request_result(ev);
+    w.begin_object();
+    w.key("by").value(r.errno_name ? "kernel" : "modprobe");
+    w.key("exit_status");
+    value_or_null(w, r.exit_status);
+    w.key("signal");
+    value_or_null(w, r.signal);
+    w.key("errno");
+    value_or_null(w, r.errno_name);
     w.end_object();
 }
 
@@ -507,6 +595,9 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
         w.null();
     }
 
+    w.key("request");
+    event_request_json(w, ev);
+
     w.key("args");
     event_args_json(w, ev);
 
@@ -523,6 +614,8 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
     else
         w.null();
     w.key("outcome").value(outcome_name(ev.outcome));
+    w.key("request_result");
+    event_request_result_json(w, ev);
     w.key("duration_ns");
     value_or_null(w, ev.duration_ns);
     w.key("init_duration_ns");
@@ -581,6 +674,12 @@ std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {
         if (a.syscall_nr)
             target = "nr=" + std::to_string(*a.syscall_nr);
         break;
+    case EventKind::RequestModule:
+        if (a.name)
+            target = token(*a.name);
+        if (a.wait == false)
+            flags = "nowait";
+        break;
     default:
         break;
     }
@@ -610,6 +709,8 @@ std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {
     if (ev.params_mismatch && ev.module && ev.module->params)
         line += ' ' + paint("[params changed: kernel got " + quoted(*ev.module->params) + "]",
                             ansi::bold_red, colour);
+    if (ev.request)
+        line += ' ' + requested_by(*ev.request);
     return line;
 }
 

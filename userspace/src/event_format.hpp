@@ -41,14 +41,18 @@ std::string format_duration(std::uint64_t ns);
 // One line, no trailing newline. Keys, always all present and in this order: seq, time, event,
 // pid, tid, ppid, uid, euid, gid, loginuid and sessionid (null when unset), comm, cgroup_id,
 // pidns_ino, mntns_ino, abi (name, or the number of one this reader does not know; null when
-// absent), args, module, ret, errno, outcome, duration_ns, init_duration_ns, complete,
-// incomplete_reason, params_mismatch, name_mismatch, file_changed, truncated. args holds the
-// keys that apply to the syscall (init_module: len, params; finit_module: fd, path, dev, ino,
-// caller_dev, caller_ino, params, flags, flags_raw; delete_module: name, flags, flags_raw; the
-// obsolete syscalls: nr, raw; unknown_load: none), null when the record that carries them was
-// not seen. module (name, version, srcversion, taints, signed, params, text_size, total_size,
-// init_ret) is null when no init ran on the call's thread and, for delete_module, when the
-// kernel's free of the module was not seen (then only its name is known, the rest null).
+// absent), request, args, module, image, ret, errno, outcome, request_result, duration_ns,
+// init_duration_ns, complete, incomplete_reason, params_mismatch, name_mismatch, file_changed,
+// truncated. request is the module request the task runs for ({seq, name, pid, tid, comm, uid}
+// of the requester), null when it runs for none. args holds the keys that apply to the syscall
+// (init_module: len, params; finit_module: fd, path, dev, ino, caller_dev, caller_ino, params,
+// flags, flags_raw; delete_module: name, flags, flags_raw; the obsolete syscalls: nr, raw;
+// request_module: name, wait; unknown_load: none), null when the record that carries them was
+// not seen. request_result is what a request_module's ret means ({by: "kernel" or "modprobe",
+// exit_status, signal, errno}), null for other events or when the return was not seen. module
+// (name, version, srcversion, taints, signed, params, text_size, total_size, init_ret) is null when
+// no init ran on the call's thread and, for delete_module, when the kernel's free of the module was
+// not seen (then only its name is known, the rest null).
 std::string event_to_json(const Event& event, const TimeBase& time);
 
 // Parts of event_to_json()'s object, for the formats that carry modtrace's own fields too
@@ -64,6 +68,22 @@ std::optional<std::string> image_sha256(const Event& ev);
 void event_truncated_json(JsonWriter& w, const Event& event);
 std::string event_errno(const Event& event);
 std::string outcome_words(const Event& event);
+// The "request" object or null, and the "request_result" object or null.
+void event_request_json(JsonWriter& w, const Event& ev);
+void event_request_result_json(JsonWriter& w, const Event& ev);
+
+// What a request_module's ret means: the kernel's own error (negative), else modprobe's wait
+// status (a waiting request's; 0 for one that only waits for it to start).
+struct RequestResult {
+    std::optional<int> exit_status;
+    std::optional<int> signal;
+    std::optional<std::string> errno_name;
+};
+RequestResult request_result(const Event& ev);
+// "kernel: ENOENT", "modprobe exited 1", "modprobe killed by signal 9", "modprobe started".
+std::string request_result_words(const Event& ev);
+// "requested by ip[412] for rtnl-link-vxlan"
+std::string requested_by(const RequestInfo& request);
 
 // One human-readable line, no trailing newline: local time (HH:MM:SS.mmm), syscall (with
 // "/ia32" or "/x32" after it for a caller of that ABI), process

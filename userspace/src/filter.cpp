@@ -41,13 +41,18 @@ bool Filter::matches(const Event& ev) const {
         return false;
     if (!events.empty() && !contains(events, ev.kind))
         return false;
+    // The task, or the requester of the module request it runs for.
+    const RequestInfo* q = ev.request ? &*ev.request : nullptr;
     if (!pids.empty() &&
-        !(ev.task && (contains(pids, ev.task->tgid) || contains(pids, ev.task->tid))))
+        !(ev.task && (contains(pids, ev.task->tgid) || contains(pids, ev.task->tid))) &&
+        !(q && (contains(pids, q->tgid) || contains(pids, q->tid))))
         return false;
     if (!uids.empty() &&
-        !(ev.task && (contains(uids, ev.task->uid) || contains(uids, ev.task->euid))))
+        !(ev.task && (contains(uids, ev.task->uid) || contains(uids, ev.task->euid))) &&
+        !(q && contains(uids, q->uid)))
         return false;
-    if (!comms.empty() && !(ev.task && contains(comms, ev.task->comm)))
+    if (!comms.empty() && !(ev.task && contains(comms, ev.task->comm)) &&
+        !(q && contains(comms, q->comm)))
         return false;
     if (!modules.empty()) {
         std::vector<std::string> names;

@@ -367,6 +367,9 @@ Result<void> append_json_fields(JournalEntry& entry, std::string_view json) {
 }
 
 std::string event_module(const Event& ev) {
+    // What a request asks for is an alias (rtnl-link-vxlan, fs-xfs), not a module's name.
+    if (ev.kind == EventKind::RequestModule)
+        return {};
     if (ev.module)
         return ev.module->name;
     if (ev.args.name)
@@ -397,6 +400,11 @@ JournalPriority event_priority(const Event& ev) {
         return same_module_name(event_module(ev), "modtrace") ? kPriorityAlert : kPriorityNotice;
     case Outcome::Waited:
         return ev.ret && *ev.ret == 0 ? kPriorityNotice : kPriorityWarning;
+    case Outcome::Requested:
+        return kPriorityInfo;
+    case Outcome::RequestFailed:
+        // A request for what no module provides is the ordinary business of a kernel.
+        return kPriorityNotice;
     case Outcome::Enosys:
         return kPriorityAlert;
     case Outcome::Rejected:

@@ -42,13 +42,14 @@ Activity activity_of(EventKind kind) {
     case EventKind::QueryModule:
     case EventKind::GetKernelSyms:
     case EventKind::ObsoleteSyscall:
+    case EventKind::RequestModule:
         break;
     }
     return {kActivityOther, event_kind_name(kind)};
 }
 
 bool obsolete(EventKind kind) {
-    return activity_of(kind).id == kActivityOther;
+    return activity_of(kind).id == kActivityOther && kind != EventKind::RequestModule;
 }
 
 // 1 Success, 2 Failure, 0 Unknown.
@@ -56,6 +57,7 @@ std::int32_t status_id(const Event& ev) {
     switch (ev.outcome) {
     case Outcome::Loaded:
     case Outcome::Unloaded:
+    case Outcome::Requested:
         return 1;
     case Outcome::Waited:
         return ev.ret && *ev.ret == 0 ? 1 : 2;
@@ -66,6 +68,7 @@ std::int32_t status_id(const Event& ev) {
     case Outcome::Failed:
     case Outcome::UnloadFailed:
     case Outcome::Enosys:
+    case Outcome::RequestFailed:
         break;
     }
     return 2;
@@ -107,7 +110,7 @@ std::string message(const Event& ev) {
     const EventArgs& a = ev.args;
     if (ev.kind == EventKind::FinitModule && a.path)
         target = *a.path;
-    else if (ev.kind == EventKind::DeleteModule && a.name)
+    else if ((ev.kind == EventKind::DeleteModule || ev.kind == EventKind::RequestModule) && a.name)
         target = *a.name;
     else if (ev.module && !ev.module->name.empty())
         target = ev.module->name;
@@ -116,7 +119,10 @@ std::string message(const Event& ev) {
     std::string s(event_kind_name(ev.kind));
     if (!target.empty())
         s += " of " + target;
-    return s + " by " + caller(ev) + ": " + outcome_words(ev);
+    s += " by " + caller(ev);
+    if (ev.request)
+        s += " (" + requested_by(*ev.request) + ")";
+    return s + ": " + outcome_words(ev);
 }
 
 template <class T> void value_or_null(JsonWriter& w, bool present, const T& v) {
@@ -280,6 +286,8 @@ void unmapped_json(JsonWriter& w, const Event& ev) {
     } else {
         w.null();
     }
+    w.key("request");
+    event_request_json(w, ev);
     w.key("args");
     event_args_json(w, ev);
     w.key("module");
@@ -289,6 +297,8 @@ void unmapped_json(JsonWriter& w, const Event& ev) {
     w.key("ret");
     value_or_null(w, ev.ret.has_value(), ev.ret.value_or(0));
     w.key("outcome").value(outcome_name(ev.outcome));
+    w.key("request_result");
+    event_request_result_json(w, ev);
     w.key("duration_ns");
     value_or_null(w, ev.duration_ns.has_value(), ev.duration_ns.value_or(0));
     w.key("init_duration_ns");

@@ -20,10 +20,11 @@ namespace {
 // The kernel keeps a task's comm in 16 bytes, NUL included.
 constexpr std::size_t kCommMax = 15;
 
-// The event kinds --event accepts: the module syscalls the kernel module records.
-constexpr std::array<std::string_view, 7> kEventKinds = {
+// The event kinds --event accepts: the module syscalls the kernel module records, and the
+// kernel's own requests for a module.
+constexpr std::array<std::string_view, 8> kEventKinds = {
     "init_module",  "finit_module",    "delete_module",    "create_module",
-    "query_module", "get_kernel_syms", "obsolete_syscall",
+    "query_module", "get_kernel_syms", "obsolete_syscall", "request_module",
 };
 
 // Options that select what event mode prints, meaningless in the other modes.
@@ -110,7 +111,7 @@ const OptionSpec kEventSpecs[] = {
     {"event", Takes::Many, "KIND",
      "only calls of syscall KIND: init_module, finit_module, delete_module, create_module, "
      "query_module, get_kernel_syms, obsolete_syscall (an obsolete syscall whose number the "
-     "reader cannot name); repeatable",
+     "reader cannot name), request_module (the kernel asking for a module); repeatable",
      "modtrace --event finit_module --event init_module"},
     {"failed", Takes::Nothing, "",
      "only calls that failed: loads that did not load, unloads that did not unload, the "

@@ -8,8 +8,8 @@
 namespace modtrace {
 
 // The enums follow the protocol header: a value added there needs a name here.
-static_assert(static_cast<std::uint32_t>(RecordType::ModuleFree) == MODTRACE_REC_MAX);
-static_assert(static_cast<std::uint32_t>(Probe::LoadModule) == MODTRACE_PROBE_MAX);
+static_assert(static_cast<std::uint32_t>(RecordType::RequestModuleExit) == MODTRACE_REC_MAX);
+static_assert(static_cast<std::uint32_t>(Probe::UmhStart) == MODTRACE_PROBE_MAX);
 static_assert(static_cast<std::uint32_t>(ImageState::Unkept) == MODTRACE_IMAGE_MAX);
 
 std::string_view record_type_name(RecordType type) {
@@ -38,6 +38,10 @@ std::string_view record_type_name(RecordType type) {
         return "shutdown";
     case RecordType::ModuleFree:
         return "module_free";
+    case RecordType::RequestModuleEnter:
+        return "request_module_enter";
+    case RecordType::RequestModuleExit:
+        return "request_module_exit";
     }
     return "";
 }
@@ -62,6 +66,14 @@ std::string_view probe_name(Probe probe) {
         return "read_file";
     case Probe::LoadModule:
         return "load_module";
+    case Probe::RequestModule:
+        return "request_module";
+    case Probe::RequestName:
+        return "request_name";
+    case Probe::UmhExec:
+        return "umh_exec";
+    case Probe::UmhStart:
+        return "umh_start";
     }
     return "";
 }
@@ -117,12 +129,12 @@ std::vector<std::string> hidden_flag_names(std::uint32_t flags) {
 
 std::vector<std::string> record_flag_names(std::uint32_t flags) {
     // Indexed by bit number, as enum modtrace_record_flags.
-    static constexpr std::array<std::string_view, 11> known = {
+    static constexpr std::array<std::string_view, 12> known = {
         "params_truncated", "params_unreadable", "path_truncated", "path_unavailable",
         "name_truncated",   "name_unreadable",   "args_truncated", "version_truncated",
-        "deferred",         "args_unavailable",  "file_changed",
+        "deferred",         "args_unavailable",  "file_changed",   "request_unknown",
     };
-    static_assert(static_cast<std::uint32_t>(MODTRACE_RECORD_F_FILE_CHANGED) ==
+    static_assert(static_cast<std::uint32_t>(MODTRACE_RECORD_F_REQUEST_UNKNOWN) ==
                       1U << (known.size() - 1),
                   "the names follow the header's bits, up to its last flag");
     return bit_names(flags, known);

@@ -111,6 +111,17 @@ void write_module(JsonWriter& w, const ModuleInfo& m) {
     w.end_object();
 }
 
+void write_request(JsonWriter& w, const RequestInfo& q) {
+    w.begin_object();
+    w.key("seq").value(q.seq);
+    put(w, "name", q.name);
+    w.key("tgid").value(q.tgid);
+    w.key("tid").value(q.tid);
+    w.key("comm").value(q.comm);
+    w.key("uid").value(q.uid);
+    w.end_object();
+}
+
 void write_image(JsonWriter& w, const ImageInfo& image) {
     w.begin_object();
     w.key("state");
@@ -150,6 +161,10 @@ void write_common(JsonWriter& w, const Record& r) {
     if (r.loss && r.loss->any()) {
         w.key("loss");
         write_loss(w, *r.loss);
+    }
+    if (r.request) {
+        w.key("request");
+        write_request(w, *r.request);
     }
 }
 
@@ -247,6 +262,7 @@ counter_list(const Counters& c) {
         {"readers_gone", c.readers_gone},
         {"lost_busy", c.lost_busy},
         {"image_unkept", c.image_unkept},
+        {"request_unkept", c.request_unkept},
     };
 }
 
@@ -352,6 +368,7 @@ std::string record_to_json(const Record& r) {
             w.value(name);
         w.end_array();
     }
+    put(w, "request_wait", r.request_wait);
     put(w, "next_seq", r.next_seq);
     w.end_object();
     return w.take();

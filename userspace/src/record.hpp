@@ -25,6 +25,8 @@ enum class RecordType : std::uint32_t {
     Loss = 10,
     Shutdown = 11,
     ModuleFree = 12,
+    RequestModuleEnter = 13, // the kernel asked for a module (__request_module())
+    RequestModuleExit = 14,
 };
 
 enum class Probe : std::uint32_t {
@@ -37,6 +39,10 @@ enum class Probe : std::uint32_t {
     FreeModule = 7,
     ReadFile = 8,   // status only
     LoadModule = 9, // status only: its findings ride in the syscall's return (IMAGE)
+    RequestModule = 10,
+    RequestName = 11, // status only: the name a request asks for
+    UmhExec = 12,     // status only: the helper a request hands to the kernel
+    UmhStart = 13,    // status only: the helper's task starts, tied to its request
 };
 
 // MODTRACE_IMAGE_* (enum modtrace_image_state).
@@ -59,6 +65,7 @@ inline constexpr std::uint32_t version_truncated = 1U << 7;
 inline constexpr std::uint32_t deferred = 1U << 8;
 inline constexpr std::uint32_t args_unavailable = 1U << 9;
 inline constexpr std::uint32_t file_changed = 1U << 10;
+inline constexpr std::uint32_t request_unknown = 1U << 11;
 } // namespace record_flag
 
 // Who made the call. The kernel sends every field with every record but SHUTDOWN and LOSS.
@@ -95,6 +102,19 @@ struct Loss {
     // The records among them that took a seq: what explains missing seqs.
     std::uint64_t with_seq() const { return buffer_full + socket_full + nomem + history; }
     bool any() const { return total() != 0; }
+};
+
+// The module request a record's task runs for (REQUEST nest): the task is the modprobe the
+// kernel started for it, or descends from it. The requester as it was when it asked.
+struct RequestInfo {
+    std::uint64_t seq = 0; // of the request's request_module_enter record
+    std::optional<std::string> name;
+    std::uint32_t tgid = 0;
+    std::uint32_t tid = 0;
+    std::string comm;
+    std::uint32_t uid = 0;
+
+    bool operator==(const RequestInfo&) const = default;
 };
 
 struct FileInfo {
@@ -134,6 +154,7 @@ struct Record {
     std::optional<Task> task;
     std::uint32_t flags = 0; // record_flag bits
     std::optional<Loss> loss;
+    std::optional<RequestInfo> request; // any record made by a request's modprobe or a descendant
 
     // syscall entries
     std::optional<std::uint64_t> image_len;
@@ -157,6 +178,8 @@ struct Record {
     // init_module, finit_module returns: MODTRACE_HIDDEN_F_* bits, where the module the call
     // loaded was missing from once its init returned; absent when not checked.
     std::optional<std::uint32_t> hidden_from;
+    // request_module_enter: whether the requester waits for modprobe to exit
+    std::optional<bool> request_wait;
 
     // SHUTDOWN
     std::optional<std::uint64_t> next_seq;

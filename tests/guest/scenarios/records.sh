@@ -23,7 +23,9 @@ esac
 for p in init_module:__do_sys_init_module finit_module:$finit \
 	do_init_module:do_init_module delete_module:__do_sys_delete_module \
 	ni_syscall:__x64_sys_ni_syscall,__ia32_sys_ni_syscall parse_args:parse_args \
-	free_module:free_module read_file:kernel_read_file load_module:load_module; do
+	free_module:free_module read_file:kernel_read_file load_module:load_module \
+	request_module:__request_module request_name:security_kernel_module_request \
+	umh_exec:call_usermodehelper_exec umh_start:call_usermodehelper_exec_async; do
 	mt_eq "probe ${p%%:*} attached to ${p#*:}" "${p#*:}" \
 		"$(jq -r "[.probes[] | select(.probe == \"${p%%:*}\") | .points[].symbol] | join(\",\")" status.json)"
 done
