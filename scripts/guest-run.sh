@@ -11,6 +11,7 @@ set -euo pipefail
 # dependencies, 8021q has a chain of four, kvm_intel fails to init under TCG).
 # A scenario may ask for more ('# mt-modules: NAME...').
 GUEST_MODULES=(virtio_pci virtio_console dummy 8021q kvm_intel)
+WANTED_MODULES=()
 
 # What in dmesg makes a scenario fail, as an extended regular expression.
 DMESG_BAD='BUG:|WARNING:|Oops|kernel BUG|sleeping function called from invalid context|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: lockdep|lockdep (is|has been) (turned off|disabled)|general protection fault|UBSAN:|KASAN:|kmemleak:.*(suspected|new suspected)|Kernel panic'
@@ -50,7 +51,8 @@ a line '# mt-taints: WHY' (it taints the kernel) makes it run after the
 others; a line '# mt-needs: ynl' puts Debian's python3 with PyYAML, the
 kernel's YNL library (/lib/mt/ynl/lib) and kmod/modtrace.yaml
 (/lib/mt/modtrace.yaml) in the guest; '# mt-modules: NAME...' more of the
-kernel package's modules, with their dependencies.
+kernel package's modules, with their dependencies (one the kernel does not
+have is left out, said, and the scenario finds out with modinfo).
 
 Inside the guest: /sbin has Debian's kmod tools, /bin busybox, our modules
 are in /lib/modules/RELEASE/extra (and /lib/mt/mt_clean.ko.xz); a scenario
@@ -123,7 +125,7 @@ for scenario in "${scenarios[@]}"; do
 			case " $append_extra " in *" $opt "*) ;; *) append_extra+=" $opt" ;; esac ;;
 		'# mt-timeout: '*) scenario_timeout=${line#'# mt-timeout: '} ;;
 		'# mt-needs: ynl') needs_ynl=1 ;;
-		'# mt-modules: '*) read -r -a more <<<"${line#'# mt-modules: '}" && GUEST_MODULES+=("${more[@]}") ;;
+		'# mt-modules: '*) read -r -a more <<<"${line#'# mt-modules: '}" && WANTED_MODULES+=("${more[@]}") ;;
 		'#'* | '') ;;
 		*) break ;;
 		esac
@@ -190,6 +192,16 @@ if [ $needs_ynl -eq 1 ]; then
 	cp "$MT_TOP/kmod/modtrace.yaml" "$root/lib/mt/modtrace.yaml"
 fi
 
+# What scenarios ask for and the kernel does not have (the sanitizer kernel
+# is built with fewer modules) is left out: a scenario finds out with
+# modinfo and does without it.
+for m in "${WANTED_MODULES[@]}"; do
+	if modprobe -d "$img" -S "$release" --show-depends "$m" >/dev/null 2>&1; then
+		GUEST_MODULES+=("$m")
+	else
+		mt_say "$release has no module $m: the guest goes without it"
+	fi
+done
 mdir=$root/lib/modules/$release
 mkdir -p "$mdir/extra"
 cp "$modules"/modules.{order,builtin,builtin.modinfo} "$mdir/"

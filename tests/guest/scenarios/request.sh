@@ -99,15 +99,19 @@ request "ip link add type mtnosuch" rtnl-link-mtnosuch \
 mt_eq "ip link add type mtnosuch: no load for it" 0 "$(mt_json_count "$J" ".request.pid == $PID")"
 
 # --- vxlan: the module and what it depends on --------------------------------
-request "ip link add type vxlan" rtnl-link-vxlan "$OK" requested \
-	link add mtvx0 type vxlan id 42 dstport 4789
-vxlan_pid=$PID
-/sbin/modprobe --show-depends vxlan | awk '$1 == "insmod" { print $2 }' >deps.txt
-while read -r f; do
-	load "ip link add type vxlan" "$f"
-done <deps.txt
-mt_eq "ip link add type vxlan: one load per module modprobe loaded, no other" \
-	"$(grep -c . deps.txt)" "$(mt_json_count "$J" ".request.pid == $PID")"
+# (not on a kernel built without vxlan: the sanitizer kernel)
+if /sbin/modinfo vxlan >/dev/null 2>&1; then
+	request "ip link add type vxlan" rtnl-link-vxlan "$OK" requested \
+		link add mtvx0 type vxlan id 42 dstport 4789
+	/sbin/modprobe --show-depends vxlan | awk '$1 == "insmod" { print $2 }' >deps.txt
+	while read -r f; do
+		load "ip link add type vxlan" "$f"
+	done <deps.txt
+	mt_eq "ip link add type vxlan: one load per module modprobe loaded, no other" \
+		"$(grep -c . deps.txt)" "$(mt_json_count "$J" ".request.pid == $PID")"
+else
+	echo "note: $MT_RELEASE has no vxlan module: no request with dependencies here"
+fi
 
 # --- the filters match the requester -------------------------------------------
 mt_wait_quiet "$J" "$MT_RESULTS/request-ip.jsonl"
