@@ -50,6 +50,14 @@
  *   holding only NAME, the kernel's own name of it. In the thread of a
  *   delete_module(2) call, the module that call unloaded; in a load's thread,
  *   a module whose init failed.
+ * @MODTRACE_REC_HIDDEN_MODULE: a module that came live since modtrace loaded
+ *   is now missing from the module list or sysfs, found by a CHECK_HIDDEN:
+ *   MODULE nest holding only NAME, HIDDEN_FROM (where it is missing from now),
+ *   and LOAD_TS. PROBE is 0 (no probe made it), TS and CPU are the check's,
+ *   and TASK is the task that loaded the module, as it was when the module
+ *   came live (no ABI). One record per module and place: a place already
+ *   reported, by an earlier check or by the HIDDEN_FROM of the load's return,
+ *   is not reported again.
  */
 enum modtrace_record_type {
 	MODTRACE_REC_UNSPEC,
@@ -65,6 +73,7 @@ enum modtrace_record_type {
 	MODTRACE_REC_LOSS,
 	MODTRACE_REC_SHUTDOWN,
 	MODTRACE_REC_MODULE_FREE,
+	MODTRACE_REC_HIDDEN_MODULE,
 
 	/* private: */
 	__MODTRACE_REC_MAX,
@@ -280,6 +289,8 @@ enum modtrace_attr {
 	MODTRACE_ATTR_HISTORY_BYTES,
 	MODTRACE_ATTR_IMAGE,
 	MODTRACE_ATTR_HIDDEN_FROM,
+	MODTRACE_ATTR_LOAD_TS,
+	MODTRACE_ATTR_HIDDEN_TRACKED,
 
 	__MODTRACE_ATTR_MAX,
 	MODTRACE_ATTR_MAX = (__MODTRACE_ATTR_MAX - 1)
@@ -400,6 +411,8 @@ enum modtrace_counter_attr {
 	MODTRACE_COUNTER_ATTR_READERS_GONE,
 	MODTRACE_COUNTER_ATTR_LOST_BUSY,
 	MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT,
+	MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS,
+	MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED,
 
 	__MODTRACE_COUNTER_ATTR_MAX,
 	MODTRACE_COUNTER_ATTR_MAX = (__MODTRACE_COUNTER_ATTR_MAX - 1)
@@ -411,6 +424,7 @@ enum modtrace_cmd {
 	MODTRACE_CMD_UNSUBSCRIBE,
 	MODTRACE_CMD_GET_STATUS,
 	MODTRACE_CMD_RECORD,
+	MODTRACE_CMD_CHECK_HIDDEN,
 
 	__MODTRACE_CMD_MAX,
 	MODTRACE_CMD_MAX = (__MODTRACE_CMD_MAX - 1)
