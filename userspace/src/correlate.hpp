@@ -160,6 +160,7 @@ private:
     void on_exit(const Record& rec);
     void on_module_free(const Record& rec);
     void on_obsolete(const Record& rec);
+    void on_hidden(const Record& rec);
     void on_shutdown(const Record& rec);
 
     std::unique_ptr<Call> new_call(std::uint64_t key, const Record& first);

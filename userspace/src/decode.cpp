@@ -61,6 +61,8 @@ constexpr auto kTopNames = [] {
     n[MODTRACE_ATTR_HISTORY_BYTES] = "HISTORY_BYTES";
     n[MODTRACE_ATTR_IMAGE] = "IMAGE";
     n[MODTRACE_ATTR_HIDDEN_FROM] = "HIDDEN_FROM";
+    n[MODTRACE_ATTR_LOAD_TS] = "LOAD_TS";
+    n[MODTRACE_ATTR_HIDDEN_TRACKED] = "HIDDEN_TRACKED";
     return n;
 }();
 
@@ -157,6 +159,8 @@ constexpr auto kCounterNames = [] {
     n[MODTRACE_COUNTER_ATTR_READERS_GONE] = "READERS_GONE";
     n[MODTRACE_COUNTER_ATTR_LOST_BUSY] = "LOST_BUSY";
     n[MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT] = "IMAGE_UNKEPT";
+    n[MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS] = "HIDDEN_CHECKS";
+    n[MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED] = "HIDDEN_UNTRACKED";
     return n;
 }();
 
@@ -560,6 +564,8 @@ Result<Counters> read_as(const Attribute& attr, const FieldName& name, Counters*
     f.required(MODTRACE_COUNTER_ATTR_READERS_GONE, c.readers_gone);
     f.optional(MODTRACE_COUNTER_ATTR_LOST_BUSY, c.lost_busy);
     f.optional(MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT, c.image_unkept);
+    f.optional(MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS, c.hidden_checks);
+    f.optional(MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED, c.hidden_untracked);
     if (auto ok = f.result(); !ok)
         return ok.error();
     return c;
@@ -585,6 +591,8 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
     static constexpr std::uint16_t loss[] = {MODTRACE_ATTR_LOSS};
     static constexpr std::uint16_t shutdown[] = {MODTRACE_ATTR_NEXT_SEQ};
     static constexpr std::uint16_t module_free[] = {MODTRACE_ATTR_MODULE};
+    static constexpr std::uint16_t hidden_module[] = {
+        MODTRACE_ATTR_MODULE, MODTRACE_ATTR_HIDDEN_FROM, MODTRACE_ATTR_LOAD_TS};
     switch (type) {
     case RecordType::InitModuleEnter:
         return init_enter;
@@ -608,6 +616,8 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
         return shutdown;
     case RecordType::ModuleFree:
         return module_free;
+    case RecordType::HiddenModule:
+        return hidden_module;
     }
     return {};
 }
@@ -658,6 +668,7 @@ Result<Record> decode_record_attributes(const Nest& nest) {
     f.optional(MODTRACE_ATTR_NEXT_SEQ, r.next_seq);
     f.optional(MODTRACE_ATTR_IMAGE, r.image);
     f.optional(MODTRACE_ATTR_HIDDEN_FROM, r.hidden_from);
+    f.optional(MODTRACE_ATTR_LOAD_TS, r.load_ts_ns);
     if (auto ok = f.result(); !ok)
         return ok.error();
     if (auto ok = check_required(nest, r.type); !ok)
@@ -735,6 +746,7 @@ Result<Status> decode_status(const GenlMessage& message) {
     f.optional(MODTRACE_ATTR_HISTORY_HELD, s.history.held);
     f.optional(MODTRACE_ATTR_HISTORY_BYTES, s.history.bytes);
     f.optional(MODTRACE_ATTR_HISTORY_FIRST_SEQ, s.history.first_seq);
+    f.optional(MODTRACE_ATTR_HIDDEN_TRACKED, s.hidden_tracked);
     if (auto ok = f.result(); !ok)
         return in(context, ok.error());
     for (const Attribute* attr : nest.find_all(MODTRACE_ATTR_PROBE_STATUS)) {

@@ -7,7 +7,7 @@ namespace modtrace {
 
 namespace {
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 8> kind_names{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 9> kind_names{{
     {EventKind::InitModule, "init_module"},
     {EventKind::FinitModule, "finit_module"},
     {EventKind::DeleteModule, "delete_module"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 8> kind_names{{
     {EventKind::GetKernelSyms, "get_kernel_syms"},
     {EventKind::UnknownLoad, "unknown_load"},
     {EventKind::ObsoleteSyscall, "obsolete_syscall"},
+    {EventKind::HiddenModule, "hidden_module"},
 }};
 
 } // namespace
@@ -54,6 +55,8 @@ std::string_view outcome_name(Outcome outcome) {
         return "unload_failed";
     case Outcome::Enosys:
         return "enosys";
+    case Outcome::Hidden:
+        return "hidden";
     case Outcome::Unknown:
         break;
     }

@@ -26,6 +26,9 @@ enum class EventKind {
     // A call the ni_syscall probe recorded whose ABI and number are none of the obsolete
     // syscalls this reader knows (a newer kernel module may record more): kept with its number.
     ObsoleteSyscall,
+    // Not a syscall: a module that came live is now missing from the module list or sysfs, as a
+    // hidden-module check (--hidden-check) found it. Its task is the module's loader.
+    HiddenModule,
 };
 
 enum class Outcome {
@@ -43,6 +46,7 @@ enum class Outcome {
     Unloaded,
     UnloadFailed,
     Enosys,  // create_module, query_module, get_kernel_syms: gone from the kernel
+    Hidden,  // hidden_module: the module is missing from where hidden_from says
     Unknown, // the return was not seen and nothing else tells
 };
 
@@ -130,6 +134,8 @@ struct Event {
     // init_module, finit_module: where the module the call loaded was missing from once its
     // init returned (MODTRACE_HIDDEN_F_* bits, 0: nowhere); absent when not checked.
     std::optional<std::uint32_t> hidden_from;
+    // hidden_module: CLOCK_MONOTONIC ns when the module came live (its init had returned).
+    std::optional<std::uint64_t> loaded_ns;
     Outcome outcome = Outcome::Unknown;
     std::optional<std::uint64_t> duration_ns;      // whole call
     std::optional<std::uint64_t> init_duration_ns; // the module's init

@@ -186,6 +186,8 @@ std::pair<std::string, std::string_view> outcome_text(const Event& ev) {
         return {with_errno("unload failed", code), ansi::red};
     case Outcome::Enosys:
         return {"obsolete (ENOSYS)", ansi::red};
+    case Outcome::Hidden:
+        return {"hidden", ansi::bold_red};
     case Outcome::Waited: {
         std::string s = "waited for ";
         if (ev.waited_on)
@@ -324,7 +326,7 @@ std::string outcome_words(const Event& ev) {
     return outcome_text(ev).first;
 }
 
-void event_args_json(JsonWriter& w, const Event& ev) {
+void event_args_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     const EventArgs& a = ev.args;
     w.begin_object();
     switch (ev.kind) {
@@ -366,6 +368,14 @@ void event_args_json(JsonWriter& w, const Event& ev) {
         for (const std::uint64_t arg : a.syscall_args)
             w.value(arg);
         w.end_array();
+        break;
+    case EventKind::HiddenModule:
+        // Not a call's arguments: when the module came live, from the kernel's table.
+        w.key("loaded");
+        if (ev.loaded_ns)
+            w.value(format_rfc3339(time.realtime_ns(*ev.loaded_ns)));
+        else
+            w.null();
         break;
     case EventKind::UnknownLoad:
         break;
@@ -508,7 +518,7 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
     }
 
     w.key("args");
-    event_args_json(w, ev);
+    event_args_json(w, ev, time);
 
     w.key("module");
     event_module_json(w, ev);
@@ -580,6 +590,10 @@ std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {
     case EventKind::ObsoleteSyscall:
         if (a.syscall_nr)
             target = "nr=" + std::to_string(*a.syscall_nr);
+        break;
+    case EventKind::HiddenModule:
+        if (ev.loaded_ns)
+            target = "loaded=" + local_clock(time.realtime_ns(*ev.loaded_ns));
         break;
     default:
         break;

@@ -51,7 +51,7 @@ inline constexpr JournalMessageId kJournalMessageIds[] = {
     {"get_kernel_syms", "90a5df98947d432c8fdd2cc231698d62"},
     {"obsolete_syscall", "f03f31a37a79465b92f38fa2e271bca5"},
     {"unknown_load", "d95cdf9e804149679bf772a55b0547be"},
-    // Reserved for an event kind still to come: a module the kernel runs that no load showed.
+    // A module that came live is now missing from the module list or sysfs.
     {"hidden_module", "25ce15e22d784ae09a417e24b04a5662"},
     {"baseline", "473ac5e958784ca59872457648fabead"},
     {"records_lost", "93bc41d002344e4aadd4fbc652131366"},

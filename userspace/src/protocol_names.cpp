@@ -8,7 +8,7 @@
 namespace modtrace {
 
 // The enums follow the protocol header: a value added there needs a name here.
-static_assert(static_cast<std::uint32_t>(RecordType::ModuleFree) == MODTRACE_REC_MAX);
+static_assert(static_cast<std::uint32_t>(RecordType::HiddenModule) == MODTRACE_REC_MAX);
 static_assert(static_cast<std::uint32_t>(Probe::LoadModule) == MODTRACE_PROBE_MAX);
 static_assert(static_cast<std::uint32_t>(ImageState::Unkept) == MODTRACE_IMAGE_MAX);
 
@@ -38,6 +38,8 @@ std::string_view record_type_name(RecordType type) {
         return "shutdown";
     case RecordType::ModuleFree:
         return "module_free";
+    case RecordType::HiddenModule:
+        return "hidden_module";
     }
     return "";
 }

@@ -25,6 +25,7 @@ enum class RecordType : std::uint32_t {
     Loss = 10,
     Shutdown = 11,
     ModuleFree = 12,
+    HiddenModule = 13,
 };
 
 enum class Probe : std::uint32_t {
@@ -157,6 +158,9 @@ struct Record {
     // init_module, finit_module returns: MODTRACE_HIDDEN_F_* bits, where the module the call
     // loaded was missing from once its init returned; absent when not checked.
     std::optional<std::uint32_t> hidden_from;
+    // hidden_module: CLOCK_MONOTONIC ns when the module came live. Such a record's HIDDEN_FROM is
+    // where the module is missing from now, its MODULE holds the name and its TASK is the loader.
+    std::optional<std::uint64_t> load_ts_ns;
 
     // SHUTDOWN
     std::optional<std::uint64_t> next_seq;
