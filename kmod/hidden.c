@@ -59,6 +59,8 @@ static u64 mt_hidden_untracked;
  * freed keep valid. A module that unlinked itself is not reached, whatever
  * its own pointers hold (poison, itself, stale neighbours), and they are
  * never followed; one that loads or unloads meanwhile changes nothing.
+ * Only a module that unlinks itself while the walk stands on its entry is
+ * followed (list_del() poisons its pointers then): that is caught.
  */
 static bool mt_on_module_list(struct module *mod)
 {
@@ -69,6 +71,14 @@ static bool mt_on_module_list(struct module *mod)
 	rcu_read_lock();
 	for (p = rcu_dereference(list_next_rcu(head)); p != head && left;
 	     p = rcu_dereference(list_next_rcu(p)), left--) {
+		/*
+		 * An entry list_del() poisoned while we stood on it (a module
+		 * hiding now, without the kernel's lock): start again.
+		 */
+		if (p == LIST_POISON1 || p == LIST_POISON2) {
+			p = head;
+			continue;
+		}
 		if (p == &mod->list) {
 			found = true;
 			break;
@@ -153,7 +163,6 @@ static bool mt_report(const struct mt_live *e, u32 from)
 				    &seq);
 	if (!rec)
 		return false;
-	rec->probe = 0;
 	rec->ts = ktime_get_mono_fast_ns();
 	rec->cpu = raw_smp_processor_id();
 	rec->task = e->task;

@@ -767,7 +767,8 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 {
 	if (nla_put_u32(skb, MODTRACE_ATTR_TYPE, rec->type) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_SEQ, rec->seq) ||
-	    nla_put_u32(skb, MODTRACE_ATTR_PROBE, rec->probe) ||
+	    (rec->type != MODTRACE_REC_HIDDEN_MODULE &&
+	     nla_put_u32(skb, MODTRACE_ATTR_PROBE, rec->probe)) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_TS, rec->ts) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_CPU, rec->cpu) ||
 	    mt_put_task(skb, &rec->task) ||
@@ -854,7 +855,8 @@ static size_t mt_record_msg_size(struct mt_record *rec)
 	case MODTRACE_REC_MODULE_FREE:
 		return size + nla_total_size(0) + mt_str_size(rec->freed.name);
 	case MODTRACE_REC_HIDDEN_MODULE:
-		return size + MT_U32_SIZE + MT_U64_SIZE + nla_total_size(0) +
+		/* HIDDEN_FROM for the PROBE it does not have */
+		return size + MT_U64_SIZE + nla_total_size(0) +
 		       mt_str_size(rec->hidden.name);
 	default:
 		/* a MODULE nest of the name, or an IMAGE nest */

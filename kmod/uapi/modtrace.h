@@ -53,11 +53,11 @@
  * @MODTRACE_REC_HIDDEN_MODULE: a module that came live since modtrace loaded
  *   is now missing from the module list or sysfs, found by a CHECK_HIDDEN:
  *   MODULE nest holding only NAME, HIDDEN_FROM (where it is missing from now),
- *   and LOAD_TS. PROBE is 0 (no probe made it), TS and CPU are the check's,
- *   and TASK is the task that loaded the module, as it was when the module
- *   came live (no ABI). One record per module and place: a place already
- *   reported, by an earlier check or by the HIDDEN_FROM of the load's return,
- *   is not reported again.
+ *   and LOAD_TS. No PROBE (no probe made it); TS and CPU are the check's, and
+ *   TASK is the task that loaded the module, as it was when the module came
+ *   live (no ABI). One record per module and place: a place already reported,
+ *   by an earlier check or by the HIDDEN_FROM of the load's return, is not
+ *   reported again.
  */
 enum modtrace_record_type {
 	MODTRACE_REC_UNSPEC,

@@ -630,6 +630,9 @@ Result<void> check_required(const Nest& nest, RecordType type) {
                                   : std::span<const std::uint16_t>(),
                        own_attributes(type)}) {
         for (std::uint16_t attr : attrs) {
+            // A check made it, not a probe.
+            if (type == RecordType::HiddenModule && attr == MODTRACE_ATTR_PROBE)
+                continue;
             if (!nest.find(attr))
                 return Error{"missing attribute " + nest.name(attr).str() + " (required in " +
                              std::string(record_type_name(type)) + " records)"};

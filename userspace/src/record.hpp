@@ -129,8 +129,8 @@ struct ImageInfo {
 struct Record {
     RecordType type{};
     std::optional<std::uint64_t> seq; // absent on LOSS and SHUTDOWN
-    std::optional<Probe> probe;
-    std::uint64_t ts_ns = 0; // CLOCK_MONOTONIC
+    std::optional<Probe> probe;       // absent on LOSS, SHUTDOWN and HIDDEN_MODULE
+    std::uint64_t ts_ns = 0;          // CLOCK_MONOTONIC
     std::uint32_t cpu = 0;
     std::optional<Task> task;
     std::uint32_t flags = 0; // record_flag bits
