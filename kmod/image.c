@@ -21,7 +21,8 @@
  * The same slot carries where a module that came live is missing from
  * (MODTRACE_ATTR_HIDDEN_FROM): the MODULE_STATE_LIVE notifiers run in the
  * loading task once the init has returned, which is when a module that
- * hides itself at load has done so.
+ * hides itself at load has done so. Where it is missing from is read by
+ * hidden.c, which also keeps watching the module after its load.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -33,7 +34,6 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -238,44 +238,6 @@ static int mt_image_hash(struct mt_image_slot *slot)
 	return err;
 }
 
-/*
- * Whether @mod can be reached on the kernel's module list. Walked under RCU
- * from modtrace's own entry, which is on it for as long as modtrace is
- * loaded: every pointer followed is that of an entry on the list (or its
- * head), which list_del_rcu() and the RCU grace period before a module is
- * freed keep valid. A module that unlinked itself is not reached, whatever
- * its own pointers hold (poison, itself, stale neighbours), and they are
- * never followed; one that loads or unloads meanwhile changes nothing.
- */
-static bool mt_on_module_list(struct module *mod)
-{
-	struct list_head *head = &THIS_MODULE->list, *p;
-	unsigned int left = 1U << 16;	/* a bound, should the list be corrupt */
-	bool found = false;
-
-	rcu_read_lock();
-	for (p = rcu_dereference(list_next_rcu(head)); p != head && left;
-	     p = rcu_dereference(list_next_rcu(p)), left--) {
-		if (p == &mod->list) {
-			found = true;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found || mod == THIS_MODULE;
-}
-
-static u32 mt_hidden_from(struct module *mod)
-{
-	u32 from = 0;
-
-	if (!mt_on_module_list(mod))
-		from |= MODTRACE_HIDDEN_F_MODULE_LIST;
-	if (!mod->mkobj.kobj.state_in_sysfs)
-		from |= MODTRACE_HIDDEN_F_SYSFS;
-	return from;
-}
-
 static int mt_module_event(struct notifier_block *nb, unsigned long state,
 			   void *data)
 {
@@ -288,7 +250,7 @@ static int mt_module_event(struct notifier_block *nb, unsigned long state,
 	if (!slot)
 		return NOTIFY_DONE;
 	if (state == MODULE_STATE_LIVE) {
-		slot->hidden_from = mt_hidden_from(mod);
+		slot->hidden_from = modtrace_hidden_from(mod);
 		slot->live = true;
 		return NOTIFY_DONE;
 	}

@@ -131,9 +131,12 @@ static int __init modtrace_init(void)
 	err = modtrace_history_init();
 	if (err)
 		goto free_ring;
-	err = modtrace_netlink_init();
+	err = modtrace_hidden_init();
 	if (err)
 		goto free_history;
+	err = modtrace_netlink_init();
+	if (err)
+		goto exit_hidden;
 	err = modtrace_probes_register();
 	if (err)
 		goto stop_netlink;
@@ -154,6 +157,8 @@ unregister_probes:
 stop_netlink:
 	modtrace_netlink_stop();
 	modtrace_netlink_exit();
+exit_hidden:
+	modtrace_hidden_exit();
 free_history:
 	modtrace_history_free();
 free_ring:
@@ -172,6 +177,7 @@ static void __exit modtrace_exit(void)
 	modtrace_probes_self_exit();
 	modtrace_netlink_stop();
 	modtrace_netlink_exit();
+	modtrace_hidden_exit();
 	modtrace_history_free();
 	modtrace_ring_free();
 	pr_info("unloaded\n");

@@ -131,6 +131,11 @@ struct mt_record {
 		struct {
 			bool wait;
 		} req;
+		struct {
+			u64 load_ts;
+			u32 from;	/* MODTRACE_HIDDEN_F_* */
+			char name[MODULE_NAME_LEN];
+		} hidden;
 	};
 };
 
@@ -145,6 +150,12 @@ struct mt_history_stats {
 	u32 held;
 	u64 added;		/* entries ever added */
 	u64 first_seq;		/* of the oldest entry, 0 if none */
+};
+
+struct mt_hidden_stats {
+	u32 tracked;		/* modules in the table now */
+	u64 checks;		/* CHECK_HIDDEN requests run */
+	u64 untracked;		/* came live while the table was full */
 };
 
 /* module parameters, fixed once loaded */
@@ -205,7 +216,15 @@ void modtrace_request_exit(char *name);
 bool modtrace_request_of_current(struct mt_request_info *info, u32 *flags);
 u64 modtrace_request_unkept(void);
 
+/* hidden.c */
+int modtrace_hidden_init(void);
+void modtrace_hidden_exit(void);
+u32 modtrace_hidden_from(struct module *mod);
+void modtrace_hidden_check(void);
+void modtrace_hidden_stats(struct mt_hidden_stats *st);
+
 /* probes.c */
+void modtrace_task_fill(struct mt_task *t);
 int modtrace_probes_register(void);
 void modtrace_probes_unregister(void);
 void modtrace_probes_self_exit(void);

@@ -200,6 +200,7 @@ static const struct nla_policy mt_policy[MODTRACE_ATTR_MAX + 1] = {
 static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info);
 static int mt_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info);
 static int mt_cmd_get_status(struct sk_buff *skb, struct genl_info *info);
+static int mt_cmd_check_hidden(struct sk_buff *skb, struct genl_info *info);
 
 /*
  * Every command needs CAP_NET_ADMIN, checked by the generic netlink core
@@ -221,6 +222,11 @@ static const struct genl_small_ops mt_ops[] = {
 	{
 		.cmd = MODTRACE_CMD_GET_STATUS,
 		.doit = mt_cmd_get_status,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MODTRACE_CMD_CHECK_HIDDEN,
+		.doit = mt_cmd_check_hidden,
 		.flags = GENL_ADMIN_PERM,
 	},
 };
@@ -447,9 +453,11 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 {
 	u64 sent, socket_full, nomem, gone, held;
 	struct mt_history_stats hs;
+	struct mt_hidden_stats hid;
 	struct nlattr *nest;
 	u32 readers;
 
+	modtrace_hidden_stats(&hid);
 	mutex_lock(&mt_readers_lock);
 	modtrace_history_stats(&hs);
 	sent = mt_counters.sent;
@@ -466,7 +474,8 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 		       hs.held ? hs.first_seq : st->next_seq) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_BACKLOG_BYTES, held) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_BACKLOG_MAX_BYTES,
-			MT_BACKLOG_BYTES_MAX))
+			MT_BACKLOG_BYTES_MAX) ||
+	    nla_put_u32(skb, MODTRACE_ATTR_HIDDEN_TRACKED, hid.tracked))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, MODTRACE_ATTR_COUNTERS);
 	if (!nest ||
@@ -486,7 +495,11 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT,
 			   modtrace_image_unkept()) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT,
-			   modtrace_request_unkept()))
+			   modtrace_request_unkept()) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS,
+			   hid.checks) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED,
+			   hid.untracked))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -520,6 +533,24 @@ static int mt_fill_status(struct sk_buff *skb, u64 unused)
 static int mt_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 {
 	return mt_reply(info, mt_fill_status, 0);
+}
+
+/*
+ * Under the readers' lock, so that no record follows the unload's
+ * SHUTDOWN: modtrace_netlink_stop() sets mt_stopping under it, and sends
+ * what the buffer holds after that.
+ */
+static int mt_cmd_check_hidden(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = 0;
+
+	mutex_lock(&mt_readers_lock);
+	if (mt_stopping)
+		err = -ESHUTDOWN;
+	else
+		modtrace_hidden_check();
+	mutex_unlock(&mt_readers_lock);
+	return err;
 }
 
 static int mt_put_task(struct sk_buff *skb, const struct mt_task *t)
@@ -759,7 +790,8 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 {
 	if (nla_put_u32(skb, MODTRACE_ATTR_TYPE, rec->type) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_SEQ, rec->seq) ||
-	    nla_put_u32(skb, MODTRACE_ATTR_PROBE, rec->probe) ||
+	    (rec->type != MODTRACE_REC_HIDDEN_MODULE &&
+	     nla_put_u32(skb, MODTRACE_ATTR_PROBE, rec->probe)) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_TS, rec->ts) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_CPU, rec->cpu) ||
 	    mt_put_task(skb, &rec->task) ||
@@ -793,6 +825,11 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 	case MODTRACE_REC_REQUEST_MODULE_ENTER:
 		return nla_put_u8(skb, MODTRACE_ATTR_REQUEST_WAIT,
 				  rec->req.wait);
+	case MODTRACE_REC_HIDDEN_MODULE:
+		if (nla_put_u32(skb, MODTRACE_ATTR_HIDDEN_FROM, rec->hidden.from) ||
+		    mt_put_u64(skb, MODTRACE_ATTR_LOAD_TS, rec->hidden.load_ts))
+			return -EMSGSIZE;
+		return mt_put_module_name(skb, rec->hidden.name);
 	default:
 		return mt_put_exit(skb, rec);
 	}
@@ -850,6 +887,10 @@ static size_t mt_record_msg_size(struct mt_record *rec)
 		return size + nla_total_size(0) + mt_str_size(rec->freed.name);
 	case MODTRACE_REC_REQUEST_MODULE_ENTER:
 		return size + nla_total_size(sizeof(u8));
+	case MODTRACE_REC_HIDDEN_MODULE:
+		/* HIDDEN_FROM for the PROBE it does not have */
+		return size + MT_U64_SIZE + nla_total_size(0) +
+		       mt_str_size(rec->hidden.name);
 	default:
 		/* a MODULE nest of the name, or an IMAGE nest */
 		return size + 3 * MT_U64_SIZE + file +
@@ -1143,6 +1184,7 @@ static bool mt_is_load(struct mt_reader *r, struct mt_record *rec,
 		}
 		return true;
 	case MODTRACE_REC_DO_INIT_EXIT:
+	case MODTRACE_REC_HIDDEN_MODULE:
 		return true;
 	case MODTRACE_REC_INIT_MODULE_EXIT:
 	case MODTRACE_REC_FINIT_MODULE_EXIT:
@@ -1580,6 +1622,9 @@ void modtrace_netlink_exit(void)
 		genl_unregister_family(&mt_family);
 	mt_family_registered = false;
 	netlink_unregister_notifier(&mt_netlink_nb);
+	/* a CHECK_HIDDEN just before the stop may have kicked the worker */
+	irq_work_sync(&mt_irq_work_tick);
+	irq_work_sync(&mt_irq_work_now);
 	destroy_workqueue(mt_wq);
 	list_for_each_entry_safe(r, tmp, &mt_readers, node)
 		mt_remove_reader(r);

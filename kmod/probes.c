@@ -479,6 +479,12 @@ static void mt_fill_task(struct mt_task *t, bool syscall)
 	rcu_read_unlock();
 }
 
+/* Who current is, for a record made outside the probes */
+void modtrace_task_fill(struct mt_task *t)
+{
+	mt_fill_task(t, false);
+}
+
 /* The syscall probes: their records say which ABI the caller used. */
 static bool mt_is_syscall(const struct mt_probe *p)
 {

@@ -59,6 +59,14 @@
  *   refused it first (too long, or no modprobe set) or modtrace had no slot
  *   for the request. The modprobe the kernel starts for it, and its
  *   descendants, carry a REQUEST nest in every record.
+ * @MODTRACE_REC_HIDDEN_MODULE: a module that came live since modtrace loaded
+ *   is now missing from the module list or sysfs, found by a CHECK_HIDDEN:
+ *   MODULE nest holding only NAME, HIDDEN_FROM (where it is missing from now),
+ *   and LOAD_TS. No PROBE (no probe made it); TS and CPU are the check's, and
+ *   TASK is the task that loaded the module, as it was when the module came
+ *   live (no ABI). One record per module and place: a place already reported,
+ *   by an earlier check or by the HIDDEN_FROM of the load's return, is not
+ *   reported again.
  */
 enum modtrace_record_type {
 	MODTRACE_REC_UNSPEC,
@@ -76,6 +84,7 @@ enum modtrace_record_type {
 	MODTRACE_REC_MODULE_FREE,
 	MODTRACE_REC_REQUEST_MODULE_ENTER,
 	MODTRACE_REC_REQUEST_MODULE_EXIT,
+	MODTRACE_REC_HIDDEN_MODULE,
 
 	/* private: */
 	__MODTRACE_REC_MAX,
@@ -313,6 +322,8 @@ enum modtrace_attr {
 	MODTRACE_ATTR_HIDDEN_FROM,
 	MODTRACE_ATTR_REQUEST_WAIT,
 	MODTRACE_ATTR_REQUEST,
+	MODTRACE_ATTR_LOAD_TS,
+	MODTRACE_ATTR_HIDDEN_TRACKED,
 
 	__MODTRACE_ATTR_MAX,
 	MODTRACE_ATTR_MAX = (__MODTRACE_ATTR_MAX - 1)
@@ -448,6 +459,8 @@ enum modtrace_counter_attr {
 	MODTRACE_COUNTER_ATTR_LOST_BUSY,
 	MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT,
 	MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT,
+	MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS,
+	MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED,
 
 	__MODTRACE_COUNTER_ATTR_MAX,
 	MODTRACE_COUNTER_ATTR_MAX = (__MODTRACE_COUNTER_ATTR_MAX - 1)
@@ -459,6 +472,7 @@ enum modtrace_cmd {
 	MODTRACE_CMD_UNSUBSCRIBE,
 	MODTRACE_CMD_GET_STATUS,
 	MODTRACE_CMD_RECORD,
+	MODTRACE_CMD_CHECK_HIDDEN,
 
 	__MODTRACE_CMD_MAX,
 	MODTRACE_CMD_MAX = (__MODTRACE_CMD_MAX - 1)

@@ -160,6 +160,20 @@ inline Record obsolete(std::uint64_t seq, std::uint32_t tid, std::uint64_t ts, s
     return r;
 }
 
+// A HIDDEN_MODULE record: made by a check, not a probe (no PROBE); its task is the loader's.
+inline Record hidden_module(std::uint64_t seq, std::uint32_t loader_tid, std::uint64_t ts,
+                            std::string name, std::uint32_t from, std::uint64_t load_ts) {
+    Record r = base(RecordType::HiddenModule, seq, loader_tid, ts);
+    r.probe.reset();
+    r.task->abi.reset();
+    ModuleInfo m;
+    m.name = std::move(name);
+    r.module = std::move(m);
+    r.hidden_from = from;
+    r.load_ts_ns = load_ts;
+    return r;
+}
+
 inline Record loss_record(Loss loss) {
     Record r;
     r.type = RecordType::Loss;

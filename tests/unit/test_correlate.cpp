@@ -146,6 +146,37 @@ TEST(Correlate, ObsoleteSyscallsAreSingleRecords) {
     EXPECT_EQ(events[0].args.syscall_nr, 174U);
 }
 
+TEST(Correlate, AHiddenModuleIsAnEventOfItsOwnWithItsLoaderAsTheTask) {
+    Correlator c;
+    // A load by thread 5 is open when the check finds an earlier module of thread 5's hidden:
+    // the finding is no part of that call, and does not close it.
+    c.feed(finit_enter(1, 5, 100));
+    c.feed(hidden_module(2, 5, 200, "mthide_later", MODTRACE_HIDDEN_F_MODULE_LIST, 50));
+    auto events = c.drain();
+    ASSERT_EQ(events.size(), 1U);
+    const Event& e = events[0];
+    EXPECT_EQ(e.kind, EventKind::HiddenModule);
+    EXPECT_EQ(e.seq, 2U);
+    EXPECT_EQ(e.time_ns, 200U);
+    ASSERT_TRUE(e.task);
+    EXPECT_EQ(e.task->tid, 5U);
+    ASSERT_TRUE(e.module);
+    EXPECT_EQ(e.module->name, "mthide_later");
+    EXPECT_EQ(e.hidden_from, static_cast<std::uint32_t>(MODTRACE_HIDDEN_F_MODULE_LIST));
+    EXPECT_EQ(e.loaded_ns, 50U);
+    EXPECT_EQ(e.outcome, Outcome::Hidden);
+    EXPECT_TRUE(e.complete);
+    EXPECT_FALSE(e.ret);
+    EXPECT_FALSE(e.failed());
+    EXPECT_EQ(e.records, 1U);
+    c.feed(finit_exit(3, 5, 300, 1, -17, 200));
+    events = c.drain();
+    ASSERT_EQ(events.size(), 1U);
+    EXPECT_EQ(events[0].kind, EventKind::FinitModule);
+    EXPECT_TRUE(events[0].complete);
+    EXPECT_EQ(events[0].records, 2U);
+}
+
 struct ObsoleteCase {
     std::optional<std::uint32_t> abi;
     std::uint32_t nr;

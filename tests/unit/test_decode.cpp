@@ -80,7 +80,7 @@ MessageBuilder minimal(RecordType type, std::uint16_t omit = 0) {
     if (type != RecordType::Loss && type != RecordType::Shutdown) {
         if (want(MODTRACE_ATTR_SEQ))
             b.u64(MODTRACE_ATTR_SEQ, 7);
-        if (want(MODTRACE_ATTR_PROBE))
+        if (want(MODTRACE_ATTR_PROBE) && type != RecordType::HiddenModule)
             b.u32(MODTRACE_ATTR_PROBE, static_cast<std::uint32_t>(probe_of(type)));
         if (want(MODTRACE_ATTR_TS))
             b.u64(MODTRACE_ATTR_TS, 5000);
@@ -98,7 +98,7 @@ MessageBuilder minimal(RecordType type, std::uint16_t omit = 0) {
             b.u64(MODTRACE_ATTR_DURATION, 123);
     }
     if ((type == RecordType::DoInitEnter || type == RecordType::DoInitExit ||
-         type == RecordType::ModuleFree) &&
+         type == RecordType::ModuleFree || type == RecordType::HiddenModule) &&
         want(MODTRACE_ATTR_MODULE))
         b.begin(MODTRACE_ATTR_MODULE).str(MODTRACE_MODULE_ATTR_NAME, "mt_clean").end();
     if (type == RecordType::InitModuleEnter && want(MODTRACE_ATTR_IMAGE_LEN))
@@ -115,6 +115,10 @@ MessageBuilder minimal(RecordType type, std::uint16_t omit = 0) {
         b.begin(MODTRACE_ATTR_LOSS).u64(MODTRACE_LOSS_ATTR_BUFFER_FULL, 4).end();
     if (type == RecordType::Shutdown && want(MODTRACE_ATTR_NEXT_SEQ))
         b.u64(MODTRACE_ATTR_NEXT_SEQ, 43);
+    if (type == RecordType::HiddenModule && want(MODTRACE_ATTR_HIDDEN_FROM))
+        b.u32(MODTRACE_ATTR_HIDDEN_FROM, MODTRACE_HIDDEN_F_MODULE_LIST);
+    if (type == RecordType::HiddenModule && want(MODTRACE_ATTR_LOAD_TS))
+        b.u64(MODTRACE_ATTR_LOAD_TS, 4000);
     return b;
 }
 
@@ -157,6 +161,11 @@ const std::map<RecordType, std::vector<std::uint16_t>>& required() {
         {RecordType::ModuleFree, with({MODTRACE_ATTR_MODULE})},
         {RecordType::RequestModuleEnter, with({MODTRACE_ATTR_REQUEST_WAIT})},
         {RecordType::RequestModuleExit, with(exit)},
+        // Made by a check, not a probe: no PROBE.
+        {RecordType::HiddenModule,
+         {MODTRACE_ATTR_TYPE, MODTRACE_ATTR_SEQ, MODTRACE_ATTR_TS, MODTRACE_ATTR_CPU,
+          MODTRACE_ATTR_TASK, MODTRACE_ATTR_MODULE, MODTRACE_ATTR_HIDDEN_FROM,
+          MODTRACE_ATTR_LOAD_TS}},
     };
     return table;
 }
@@ -179,6 +188,8 @@ const std::map<std::uint16_t, std::string> kNames = {
     {MODTRACE_ATTR_LOSS, "LOSS"},
     {MODTRACE_ATTR_NEXT_SEQ, "NEXT_SEQ"},
     {MODTRACE_ATTR_REQUEST_WAIT, "REQUEST_WAIT"},
+    {MODTRACE_ATTR_HIDDEN_FROM, "HIDDEN_FROM"},
+    {MODTRACE_ATTR_LOAD_TS, "LOAD_TS"},
 };
 
 // --- well-formed records ------------------------------------------------------------------------
@@ -490,6 +501,29 @@ TEST(DecodeRecord, ARequestWithoutItsSeqOrOfTheWrongSizeIsAnError) {
     MessageBuilder wait = minimal(RecordType::RequestModuleEnter, MODTRACE_ATTR_REQUEST_WAIT);
     wait.u32(MODTRACE_ATTR_REQUEST_WAIT, 1);
     EXPECT_NE(error_of(wait).find("REQUEST_WAIT"), std::string::npos) << error_of(wait);
+}
+
+TEST(DecodeRecord, HiddenModuleCarriesTheModuleWhereAndWhenItCameLive) {
+    MessageBuilder b = minimal(RecordType::HiddenModule);
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->type, RecordType::HiddenModule);
+    EXPECT_FALSE(r->probe);
+    ASSERT_TRUE(r->module);
+    EXPECT_EQ(r->module->name, "mt_clean");
+    EXPECT_EQ(r->hidden_from, static_cast<std::uint32_t>(MODTRACE_HIDDEN_F_MODULE_LIST));
+    EXPECT_EQ(r->load_ts_ns, 4000U);
+    ASSERT_TRUE(r->task);
+    EXPECT_EQ(r->task->tid, 101U);
+}
+
+TEST(DecodeRecord, LoadTsIsOptionalElsewhereAndEightBytes) {
+    auto plain = decode(minimal(RecordType::FinitModuleExit));
+    ASSERT_TRUE(plain) << plain.error().message;
+    EXPECT_FALSE(plain->load_ts_ns);
+    MessageBuilder b = minimal(RecordType::HiddenModule, MODTRACE_ATTR_LOAD_TS);
+    b.u32(MODTRACE_ATTR_LOAD_TS, 4000);
+    EXPECT_EQ(error_of(b), "record seq 7: attribute LOAD_TS has 4 bytes, expected 8");
 }
 
 TEST(DecodeRecord, ARefusedImageHasNoHash) {

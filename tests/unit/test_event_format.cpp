@@ -87,6 +87,23 @@ Event loaded_finit() {
     return e;
 }
 
+// What a hidden-module check found: mthide_later, loaded 0.5 s after boot by insmod[1234].
+Event hidden_later() {
+    Event e;
+    e.seq = 9;
+    e.time_ns = 1000000000;
+    e.kind = EventKind::HiddenModule;
+    e.task = task(1234, "insmod");
+    e.task->abi.reset();
+    e.module = EventModule{};
+    e.module->name = "mthide_later";
+    e.hidden_from = MODTRACE_HIDDEN_F_MODULE_LIST;
+    e.loaded_ns = 500000000;
+    e.outcome = Outcome::Hidden;
+    e.records = 1;
+    return e;
+}
+
 // A delete_module whose name and comm try to end the line and start a forged record.
 Event hostile_delete() {
     Event e;
@@ -549,6 +566,33 @@ TEST(SummaryLines, Summary) {
     l = Loss{};
     EXPECT_EQ(summary_line(s, l), "modtrace: 12 events (3 incomplete), 1 record lost "
                                   "(unreported 1), 3 duplicate or late ignored");
+}
+
+TEST_F(EventFormat, HiddenModuleJson) {
+    const std::string json = event_to_json(hidden_later(), time_base);
+    EXPECT_NE(
+        json.find(R"("seq":9,"time":"2026-11-23T10:11:12.123456789Z","event":"hidden_module",)"
+                  R"("pid":1234,"tid":1234,)"),
+        std::string::npos)
+        << json;
+    EXPECT_NE(
+        json.find(R"("abi":null,"request":null,"args":{"loaded":"2026-11-23T10:11:11.623456789Z"},)"
+                  R"("module":{"name":"mthide_later","sha256":null,"hidden":true,)"
+                  R"("hidden_from":["module_list"],"version":null,)"),
+        std::string::npos)
+        << json;
+    EXPECT_NE(
+        json.find(
+            R"("ret":null,"errno":null,"outcome":"hidden","request_result":null,"duration_ns":null,)"),
+        std::string::npos)
+        << json;
+}
+
+TEST_F(EventFormat, HiddenModuleText) {
+    const std::string text = event_to_text(hidden_later(), false, time_base);
+    EXPECT_EQ(text, "10:11:12.123 hidden_module   insmod[1234]           uid=0     "
+                    "loaded=10:11:11.623          -                    -        mthide_later     "
+                    "hidden - [hidden from module_list]");
 }
 
 } // namespace

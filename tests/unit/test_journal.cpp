@@ -308,6 +308,27 @@ TEST(JournalEntries, AModuleThatHidItselfIsAnAlert) {
     EXPECT_EQ(event_priority(e), kPriorityAlert);
 }
 
+TEST(JournalEntries, AHiddenModuleIsAnAlertWithItsMessageId) {
+    Event e;
+    e.seq = 9;
+    e.time_ns = 1000000000;
+    e.kind = EventKind::HiddenModule;
+    e.task = loaded_finit().task;
+    e.module = EventModule{};
+    e.module->name = "mthide_later";
+    e.hidden_from = MODTRACE_HIDDEN_F_MODULE_LIST;
+    e.loaded_ns = 500000000;
+    e.outcome = Outcome::Hidden;
+    EXPECT_EQ(event_priority(e), kPriorityAlert);
+    const JournalEntry entry = event_entry(e, TimeBase{0});
+    EXPECT_EQ(value_of(entry, "PRIORITY"), "1");
+    EXPECT_EQ(value_of(entry, "MESSAGE_ID"), "25ce15e22d784ae09a417e24b04a5662");
+    EXPECT_EQ(value_of(entry, "MODTRACE_MODULE"), "mthide_later");
+    EXPECT_EQ(value_of(entry, "MODTRACE_OUTCOME"), "hidden");
+    EXPECT_EQ(value_of(entry, "MODTRACE_MODULE_HIDDEN_FROM"), "module_list");
+    EXPECT_EQ(value_of(entry, "MODTRACE_LOADED"), "1970-01-01T00:00:00.500000000Z");
+}
+
 TEST(JournalEntries, PriorityByOutcome) {
     const auto with = [](Outcome o, std::optional<std::int64_t> ret) {
         Event e = loaded_finit();

@@ -402,4 +402,29 @@ TEST(Ocsf, AHelpersLoadSaysWhoRequestedIt) {
               std::string::npos)
         << line;
 }
+
+TEST(Ocsf, AHiddenModuleIsOtherActivityAndHighSeverity) {
+    Event e;
+    e.seq = 9;
+    e.time_ns = 1000000000;
+    e.kind = EventKind::HiddenModule;
+    e.task = finit_load().task;
+    e.module = EventModule{};
+    e.module->name = "mthide_later";
+    e.hidden_from = MODTRACE_HIDDEN_F_SYSFS;
+    e.loaded_ns = 500000000;
+    e.outcome = Outcome::Hidden;
+    const auto tree = parse(event_to_ocsf(e, time_base, host));
+    EXPECT_EQ(tree.get<int>("class_uid"), 1002);
+    EXPECT_EQ(tree.get<int>("activity_id"), 99);
+    EXPECT_EQ(tree.get<std::string>("activity_name"), "hidden_module");
+    EXPECT_EQ(tree.get<int>("type_uid"), 100299);
+    EXPECT_EQ(tree.get<int>("severity_id"), 4);
+    EXPECT_EQ(tree.get<std::string>("severity"), "High");
+    EXPECT_EQ(tree.get<int>("status_id"), 0);
+    EXPECT_EQ(tree.get<std::string>("status_detail"), "hidden");
+    EXPECT_EQ(tree.get<std::string>("driver.file.name"), "mthide_later");
+    EXPECT_EQ(tree.get<std::string>("unmapped.args.loaded"), "2026-11-20T10:00:00.500000000Z");
+}
+
 } // namespace

@@ -400,7 +400,8 @@ modtrace::Status status() {
     s.probes.push_back({Probe::InitModule, "__do_sys_init_module", modtrace::ProbeState::Attached,
                         3, 0, std::nullopt});
     s.probes.push_back({Probe::NiSyscall, std::nullopt, modtrace::ProbeState::Missing, 0, 0, 2});
-    s.counters = {42, 41, 40, 1, 2, 3, 4, 5, 6, 7, 8};
+    s.counters = {42, 41, 40, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    s.hidden_tracked = 11;
     return s;
 }
 
@@ -422,23 +423,24 @@ modtrace::Status two_abis() {
 }
 
 TEST(StatusToJson, OneObject) {
-    EXPECT_EQ(
-        modtrace::status_to_json(status()),
-        R"({"version":1,"instance":"0x00c0ffee12345678","next_seq":43,"readers":2,)"
-        R"("backlog_bytes":4096,"backlog_max_bytes":1048576,)"
-        R"("params":{"buffer_records":4096,"reserved_records":256,"string_max":1024,)"
-        R"("locked":true,"history_records":2048},)"
-        R"("history":{"held":2000,"bytes":3170304,"first_seq":7},)"
-        R"("probes":[{"probe":"init_module","points":[{"symbol":"__do_sys_init_module",)"
-        R"("state":"attached","hits":3,"nmissed":0,"register_error":null}]},)"
-        R"({"probe":"ni_syscall","points":[{"symbol":null,"state":"missing","hits":0,)"
-        R"("nmissed":0,"register_error":2}]}],"counters":{"records":42,"queued":41,)"
-        R"("sent":40,"lost_buffer_full":1,"lost_socket_full":2,"lost_nmissed":3,)"
-        R"("lost_nomem":4,"readers_gone":5,"lost_busy":6,"image_unkept":7,"request_unkept":8}})");
+    EXPECT_EQ(modtrace::status_to_json(status(), 60),
+              R"({"version":1,"instance":"0x00c0ffee12345678","next_seq":43,"readers":2,)"
+              R"("backlog_bytes":4096,"backlog_max_bytes":1048576,)"
+              R"("params":{"buffer_records":4096,"reserved_records":256,"string_max":1024,)"
+              R"("locked":true,"history_records":2048},)"
+              R"("history":{"held":2000,"bytes":3170304,"first_seq":7},)"
+              R"("hidden_check":{"interval_s":60,"tracked":11},)"
+              R"("probes":[{"probe":"init_module","points":[{"symbol":"__do_sys_init_module",)"
+              R"("state":"attached","hits":3,"nmissed":0,"register_error":null}]},)"
+              R"({"probe":"ni_syscall","points":[{"symbol":null,"state":"missing","hits":0,)"
+              R"("nmissed":0,"register_error":2}]}],"counters":{"records":42,"queued":41,)"
+              R"("sent":40,"lost_buffer_full":1,"lost_socket_full":2,"lost_nmissed":3,)"
+              R"("lost_nomem":4,"readers_gone":5,"lost_busy":6,"image_unkept":7,)"
+              R"("request_unkept":8,"hidden_checks":9,"hidden_untracked":10}})");
 }
 
 TEST(StatusToJson, EveryPointOfAProbe) {
-    const std::string json = modtrace::status_to_json(two_abis());
+    const std::string json = modtrace::status_to_json(two_abis(), 60);
     EXPECT_NE(
         json.find(
             R"("probes":[{"probe":"finit_module","points":[{"symbol":"__x64_sys_finit_module",)"
@@ -460,40 +462,45 @@ TEST(StatusToJson, WhatAnOlderModuleDoesNotSendIsNull) {
     s.counters.lost_busy.reset();
     s.counters.image_unkept.reset();
     s.counters.request_unkept.reset();
-    const std::string json = modtrace::status_to_json(s);
+    s.counters.hidden_checks.reset();
+    s.counters.hidden_untracked.reset();
+    s.hidden_tracked.reset();
+    const std::string json = modtrace::status_to_json(s, 60);
     EXPECT_NE(json.find(R"("backlog_bytes":null,"backlog_max_bytes":null,)"), std::string::npos)
         << json;
-    EXPECT_NE(
-        json.find(
-            R"("readers_gone":5,"lost_busy":null,"image_unkept":null,"request_unkept":null}})"),
-        std::string::npos)
+    EXPECT_NE(json.find(R"("readers_gone":5,"lost_busy":null,"image_unkept":null,)"
+                        R"("request_unkept":null,"hidden_checks":null,"hidden_untracked":null}})"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("hidden_check":{"interval_s":60,"tracked":null})"), std::string::npos)
         << json;
 }
 
 TEST(StatusToJson, ReadsBack) {
     for (const auto& s : {status(), two_abis()}) {
-        const std::string json = modtrace::status_to_json(s);
+        const std::string json = modtrace::status_to_json(s, 60);
         const modtrace::test::JsonCheck check(json);
         EXPECT_TRUE(check.ok()) << check.error() << ": " << json;
         EXPECT_EQ(check.top_keys(),
                   (std::vector<std::string>{"version", "instance", "next_seq", "readers",
                                             "backlog_bytes", "backlog_max_bytes", "params",
-                                            "history", "probes", "counters"}));
+                                            "history", "hidden_check", "probes", "counters"}));
     }
 }
 
 TEST(StatusToText, AlignedColumns) {
-    EXPECT_EQ(modtrace::status_to_text(status()),
+    EXPECT_EQ(modtrace::status_to_text(status(), 60),
               "modtrace kernel module\n"
-              "  protocol  1\n"
-              "  instance  0x00c0ffee12345678\n"
-              "  next seq  43\n"
-              "  readers   2\n"
-              "  backlog   4096 of 1048576 bytes\n"
-              "  buffer    4096 records, 256 of them kept for module loads\n"
-              "  strings   up to 1024 bytes\n"
-              "  locked    yes: it cannot be unloaded until reboot\n"
-              "  history   2000 of 2048 records held, from seq 7, 3170304 bytes\n"
+              "  protocol      1\n"
+              "  instance      0x00c0ffee12345678\n"
+              "  next seq      43\n"
+              "  readers       2\n"
+              "  backlog       4096 of 1048576 bytes\n"
+              "  buffer        4096 records, 256 of them kept for module loads\n"
+              "  strings       up to 1024 bytes\n"
+              "  locked        yes: it cannot be unloaded until reboot\n"
+              "  history       2000 of 2048 records held, from seq 7, 3170304 bytes\n"
+              "  hidden check  every 60 s (--hidden-check), 11 modules watched\n"
               "\n"
               "probe        state     hits  missed  symbol\n"
               "init_module  attached     3       0  __do_sys_init_module\n"
@@ -511,11 +518,13 @@ TEST(StatusToText, AlignedColumns) {
               "  readers_gone       5\n"
               "  lost_busy          6\n"
               "  image_unkept       7\n"
-              "  request_unkept     8\n");
+              "  request_unkept     8\n"
+              "  hidden_checks      9\n"
+              "  hidden_untracked  10\n");
 }
 
 TEST(StatusToText, EveryPointOfAProbe) {
-    const std::string text = modtrace::status_to_text(two_abis());
+    const std::string text = modtrace::status_to_text(two_abis(), 60);
     EXPECT_NE(text.find("probe         state     hits  missed  symbol\n"
                         "finit_module  attached     7       1  __x64_sys_finit_module\n"
                         "finit_module  attached     2       0  __ia32_sys_finit_module\n"
@@ -532,15 +541,22 @@ TEST(StatusToText, WhatAnOlderModuleDoesNotSendIsADash) {
     s.backlog_max_bytes.reset();
     s.counters.lost_busy.reset();
     s.counters.image_unkept.reset();
-    const std::string text = modtrace::status_to_text(s);
-    EXPECT_NE(text.find("  backlog   -\n"), std::string::npos) << text;
+    const std::string text = modtrace::status_to_text(s, 60);
+    EXPECT_NE(text.find("  backlog       -\n"), std::string::npos) << text;
     EXPECT_NE(text.find("  lost_busy          -\n"), std::string::npos) << text;
+}
+
+TEST(StatusToText, HiddenCheckOff) {
+    const std::string text = modtrace::status_to_text(status(), 0);
+    EXPECT_NE(text.find("  hidden check  off (--hidden-check), 11 modules watched\n"),
+              std::string::npos)
+        << text;
 }
 
 TEST(StatusToText, SymbolsCannotBreakLines) {
     modtrace::Status s = status();
     s.probes[0].symbol = "evil\nline";
-    const std::string text = modtrace::status_to_text(s);
+    const std::string text = modtrace::status_to_text(s, 60);
     EXPECT_NE(text.find("evil\\x0aline"), std::string::npos) << text;
 }
 

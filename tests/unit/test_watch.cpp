@@ -8,6 +8,7 @@
 #define BOOST_BIND_GLOBAL_PLACEHOLDERS // property_tree includes the deprecated boost/bind.hpp
 #include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <gtest/gtest.h>
 #include <iostream>
@@ -352,6 +353,53 @@ TEST(Watch, IdleExpiresAGapThatHoldsEventsBack) {
     EXPECT_EQ(result.printed, 2U);
     for (const auto t : source.timeouts)
         EXPECT_EQ(t.count(), 123);
+}
+
+// --hidden-check: asked for while records are read, once each interval; what it finds comes
+// as records and is printed like any event.
+TEST(Watch, HiddenChecksAreAskedForEveryInterval) {
+    ScriptedSource source({SourceIdle{}, SourceIdle{}, SourceIdle{},
+                           hidden_module(1, 700, 5000, "mthide_later", 1, 4000), SourceIdle{}});
+    // Each step takes longer than the interval: every one finds a check due.
+    source.on_next = [](std::size_t) { usleep(3000); };
+    std::ostringstream out;
+    std::ostringstream err;
+    WatchConfig config = json_config();
+    int asked = 0;
+    config.hidden_check = [&]() -> Result<void> {
+        ++asked;
+        return {};
+    };
+    config.hidden_check_every = std::chrono::milliseconds(1);
+    const WatchResult result = watch_events(source, out, err, config);
+    EXPECT_GE(asked, 4);
+    EXPECT_LE(asked, 6);
+    EXPECT_EQ(result.printed, 1U);
+    const auto event = parse_json(out.str());
+    EXPECT_EQ(event.get<std::string>("event"), "hidden_module");
+    EXPECT_EQ(event.get<std::string>("module.name"), "mthide_later");
+    EXPECT_EQ(err.str().find("hidden-module"), std::string::npos) << err.str();
+}
+
+TEST(Watch, AKernelModuleWithoutTheCheckIsAskedOnce) {
+    ScriptedSource source({SourceIdle{}, SourceIdle{}, SourceIdle{}, SourceIdle{}});
+    source.on_next = [](std::size_t) { usleep(3000); };
+    std::ostringstream out;
+    std::ostringstream err;
+    WatchConfig config = json_config();
+    int asked = 0;
+    config.hidden_check = [&]() -> Result<void> {
+        ++asked;
+        return Error{"asking for a hidden-module check: Operation not supported", EOPNOTSUPP};
+    };
+    config.hidden_check_every = std::chrono::milliseconds(1);
+    const WatchResult result = watch_events(source, out, err, config);
+    EXPECT_EQ(asked, 1);
+    EXPECT_EQ(result.end, WatchEnd::Stopped);
+    EXPECT_NE(err.str().find("modtrace: asking for a hidden-module check: Operation not supported; "
+                             "the kernel module cannot look for hidden modules\n"),
+              std::string::npos)
+        << err.str();
 }
 
 TEST(Watch, SourceFailureFlushesAndFails) {

@@ -402,6 +402,18 @@ Result<Status> NetlinkClient::get_status() {
     return impl_->status();
 }
 
+Result<void> NetlinkClient::check_hidden() {
+    Impl& s = *impl_;
+    auto message = new_request(s.family.id, MODTRACE_CMD_CHECK_HIDDEN);
+    if (!message)
+        return message.error();
+    auto ack = s.request(std::move(*message), {s.family.id, MODTRACE_CMD_CHECK_HIDDEN, false},
+                         s.options.reply_timeout_ms);
+    if (!ack)
+        return with_context("asking for a hidden-module check", ack.error());
+    return {};
+}
+
 Result<Status> NetlinkClient::Impl::status() {
     auto message = new_request(family.id, MODTRACE_CMD_GET_STATUS);
     if (!message)

@@ -47,6 +47,9 @@ public:
     Result<Subscription> subscribe(std::optional<std::uint64_t> from_seq = std::nullopt);
     Result<void> unsubscribe();
     Result<Status> get_status();
+    // CHECK_HIDDEN: the kernel module looks again at the modules that came live since it
+    // loaded; what it finds comes as HIDDEN_MODULE records, to every reader. An acknowledgement.
+    Result<void> check_hidden();
 
     // The next record. When the controller announces the family's removal, or the module is
     // found gone (asked once the socket has been quiet for a while after messages came: see

@@ -4,6 +4,7 @@
 #include "raw.hpp"
 #include "self_unload.hpp"
 
+#include <cerrno>
 #include <variant>
 
 namespace modtrace {
@@ -183,8 +184,27 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
         write_failed = !out;
     };
 
+    // At the top of the loop, so at most `idle` late while input is quiet.
+    bool checking = config.hidden_check && config.hidden_check_every.count() > 0;
+    auto check_due = std::chrono::steady_clock::now() + config.hidden_check_every;
+    const auto check_hidden = [&] {
+        const auto now = std::chrono::steady_clock::now();
+        if (!checking || now < check_due)
+            return;
+        check_due = now + config.hidden_check_every;
+        auto ok = config.hidden_check();
+        if (ok)
+            return;
+        // A kernel module without the command will not learn it.
+        checking = ok.error().code != EOPNOTSUPP;
+        err << "modtrace: " << ok.error().message
+            << (checking ? "" : "; the kernel module cannot look for hidden modules") << '\n'
+            << std::flush;
+    };
+
     bool burst_start = true;
     for (;;) {
+        check_hidden();
         if (!source.at_hand()) {
             flush();
             if (!write_failed)

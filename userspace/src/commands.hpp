@@ -83,6 +83,12 @@ struct WatchConfig {
     // and when the source ends (the reader was stopped) calls still open are not printed as
     // incomplete: the next run, from the cursor, prints them whole.
     std::optional<ResumeConfig> resume;
+    // --hidden-check: called every `hidden_check_every` (first after one interval) while
+    // records are read; what it makes the kernel find arrives as records. Its failure is
+    // reported on `err` (as a journal entry's warning too) and the run goes on; after
+    // EOPNOTSUPP (a kernel module without the command) it is not called again.
+    std::function<Result<void>()> hidden_check;
+    std::chrono::milliseconds hidden_check_every{0};
 };
 
 enum class WatchEnd {

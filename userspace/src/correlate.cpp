@@ -356,6 +356,9 @@ void Correlator::process(const Record& rec) {
     case RecordType::RequestModuleExit:
         on_request_exit(rec);
         break;
+    case RecordType::HiddenModule:
+        on_hidden(rec);
+        break;
     default:
         // A newer module's record type: part of no event, but its seq came.
         ++(known_type(rec.type) ? summary_.malformed : summary_.unknown);
@@ -754,6 +757,24 @@ void Correlator::on_request_exit(const Record& rec) {
         close(std::move(alone), IncompleteReason::None);
     else
         finish(c->key, IncompleteReason::None);
+}
+
+// An event of its own: the record's task is the module's loader, whose calls it is no part of.
+void Correlator::on_hidden(const Record& rec) {
+    Event ev;
+    ev.seq = *rec.seq;
+    ev.time_ns = rec.ts_ns;
+    ev.kind = EventKind::HiddenModule;
+    ev.task = rec.task;
+    ev.module = EventModule{};
+    if (rec.module)
+        ev.module->name = rec.module->name;
+    ev.hidden_from = rec.hidden_from;
+    ev.loaded_ns = rec.load_ts_ns;
+    ev.outcome = Outcome::Hidden;
+    ev.records = 1;
+    ev.last_seq = *rec.seq;
+    emit(std::move(ev));
 }
 
 void Correlator::on_shutdown(const Record& rec) {

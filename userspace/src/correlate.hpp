@@ -165,6 +165,7 @@ private:
     void on_exit(const Record& rec);
     void on_module_free(const Record& rec);
     void on_obsolete(const Record& rec);
+    void on_hidden(const Record& rec);
     void on_shutdown(const Record& rec);
     void on_request_entry(const Record& rec);
     void on_request_exit(const Record& rec);

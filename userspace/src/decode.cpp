@@ -63,6 +63,8 @@ constexpr auto kTopNames = [] {
     n[MODTRACE_ATTR_HIDDEN_FROM] = "HIDDEN_FROM";
     n[MODTRACE_ATTR_REQUEST_WAIT] = "REQUEST_WAIT";
     n[MODTRACE_ATTR_REQUEST] = "REQUEST";
+    n[MODTRACE_ATTR_LOAD_TS] = "LOAD_TS";
+    n[MODTRACE_ATTR_HIDDEN_TRACKED] = "HIDDEN_TRACKED";
     return n;
 }();
 
@@ -171,6 +173,8 @@ constexpr auto kCounterNames = [] {
     n[MODTRACE_COUNTER_ATTR_LOST_BUSY] = "LOST_BUSY";
     n[MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT] = "IMAGE_UNKEPT";
     n[MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT] = "REQUEST_UNKEPT";
+    n[MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS] = "HIDDEN_CHECKS";
+    n[MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED] = "HIDDEN_UNTRACKED";
     return n;
 }();
 
@@ -592,6 +596,8 @@ Result<Counters> read_as(const Attribute& attr, const FieldName& name, Counters*
     f.optional(MODTRACE_COUNTER_ATTR_LOST_BUSY, c.lost_busy);
     f.optional(MODTRACE_COUNTER_ATTR_IMAGE_UNKEPT, c.image_unkept);
     f.optional(MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT, c.request_unkept);
+    f.optional(MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS, c.hidden_checks);
+    f.optional(MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED, c.hidden_untracked);
     if (auto ok = f.result(); !ok)
         return ok.error();
     return c;
@@ -618,6 +624,8 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
     static constexpr std::uint16_t shutdown[] = {MODTRACE_ATTR_NEXT_SEQ};
     static constexpr std::uint16_t module_free[] = {MODTRACE_ATTR_MODULE};
     static constexpr std::uint16_t request_enter[] = {MODTRACE_ATTR_REQUEST_WAIT};
+    static constexpr std::uint16_t hidden_module[] = {
+        MODTRACE_ATTR_MODULE, MODTRACE_ATTR_HIDDEN_FROM, MODTRACE_ATTR_LOAD_TS};
     switch (type) {
     case RecordType::InitModuleEnter:
         return init_enter;
@@ -644,6 +652,8 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
         return shutdown;
     case RecordType::ModuleFree:
         return module_free;
+    case RecordType::HiddenModule:
+        return hidden_module;
     }
     return {};
 }
@@ -656,6 +666,9 @@ Result<void> check_required(const Nest& nest, RecordType type) {
                                   : std::span<const std::uint16_t>(),
                        own_attributes(type)}) {
         for (std::uint16_t attr : attrs) {
+            // A check made it, not a probe.
+            if (type == RecordType::HiddenModule && attr == MODTRACE_ATTR_PROBE)
+                continue;
             if (!nest.find(attr))
                 return Error{"missing attribute " + nest.name(attr).str() + " (required in " +
                              std::string(record_type_name(type)) + " records)"};
@@ -696,6 +709,7 @@ Result<Record> decode_record_attributes(const Nest& nest) {
     f.optional(MODTRACE_ATTR_HIDDEN_FROM, r.hidden_from);
     f.optional(MODTRACE_ATTR_REQUEST_WAIT, r.request_wait);
     f.optional(MODTRACE_ATTR_REQUEST, r.request);
+    f.optional(MODTRACE_ATTR_LOAD_TS, r.load_ts_ns);
     if (auto ok = f.result(); !ok)
         return ok.error();
     if (auto ok = check_required(nest, r.type); !ok)
@@ -773,6 +787,7 @@ Result<Status> decode_status(const GenlMessage& message) {
     f.optional(MODTRACE_ATTR_HISTORY_HELD, s.history.held);
     f.optional(MODTRACE_ATTR_HISTORY_BYTES, s.history.bytes);
     f.optional(MODTRACE_ATTR_HISTORY_FIRST_SEQ, s.history.first_seq);
+    f.optional(MODTRACE_ATTR_HIDDEN_TRACKED, s.hidden_tracked);
     if (auto ok = f.result(); !ok)
         return in(context, ok.error());
     for (const Attribute* attr : nest.find_all(MODTRACE_ATTR_PROBE_STATUS)) {

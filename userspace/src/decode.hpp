@@ -54,6 +54,8 @@ struct Counters {
     std::optional<std::uint64_t> lost_busy;    // absent from older modules
     std::optional<std::uint64_t> image_unkept; // absent from older modules
     std::optional<std::uint64_t> request_unkept;
+    std::optional<std::uint64_t> hidden_checks;    // CHECK_HIDDEN requests run
+    std::optional<std::uint64_t> hidden_untracked; // came live while the table was full
 };
 
 // The module's parameters, fixed once it is loaded.
@@ -85,6 +87,8 @@ struct Status {
     // Bytes the readers' backlogs hold now and may hold at most; absent from older modules.
     std::optional<std::uint32_t> backlog_bytes;
     std::optional<std::uint32_t> backlog_max_bytes;
+    // Modules that came live since the kernel module loaded and CHECK_HIDDEN looks at now.
+    std::optional<std::uint32_t> hidden_tracked;
 };
 
 // The reply to MODTRACE_CMD_SUBSCRIBE: records from next_seq on are delivered or counted lost.

@@ -7,7 +7,7 @@ namespace modtrace {
 
 namespace {
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 9> kind_names{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 10> kind_names{{
     {EventKind::InitModule, "init_module"},
     {EventKind::FinitModule, "finit_module"},
     {EventKind::DeleteModule, "delete_module"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 9> kind_names{{
     {EventKind::UnknownLoad, "unknown_load"},
     {EventKind::ObsoleteSyscall, "obsolete_syscall"},
     {EventKind::RequestModule, "request_module"},
+    {EventKind::HiddenModule, "hidden_module"},
 }};
 
 } // namespace
@@ -59,6 +60,8 @@ std::string_view outcome_name(Outcome outcome) {
         return "requested";
     case Outcome::RequestFailed:
         return "request_failed";
+    case Outcome::Hidden:
+        return "hidden";
     case Outcome::Unknown:
         break;
     }

@@ -29,6 +29,9 @@ enum class EventKind {
     // The kernel asked for a module (__request_module()): not a syscall, but what a process did
     // made the kernel run modprobe; the task is the requester.
     RequestModule,
+    // Not a syscall: a module that came live is now missing from the module list or sysfs, as a
+    // hidden-module check (--hidden-check) found it. Its task is the module's loader.
+    HiddenModule,
 };
 
 enum class Outcome {
@@ -50,6 +53,7 @@ enum class Outcome {
     // started); a request that returned anything else (request_result() says what).
     Requested,
     RequestFailed,
+    Hidden,  // hidden_module: the module is missing from where hidden_from says
     Unknown, // the return was not seen and nothing else tells
 };
 
@@ -141,6 +145,8 @@ struct Event {
     // init_module, finit_module: where the module the call loaded was missing from once its
     // init returned (MODTRACE_HIDDEN_F_* bits, 0: nowhere); absent when not checked.
     std::optional<std::uint32_t> hidden_from;
+    // hidden_module: CLOCK_MONOTONIC ns when the module came live (its init had returned).
+    std::optional<std::uint64_t> loaded_ns;
     Outcome outcome = Outcome::Unknown;
     std::optional<std::uint64_t> duration_ns;      // whole call
     std::optional<std::uint64_t> init_duration_ns; // the module's init

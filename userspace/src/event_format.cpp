@@ -195,6 +195,8 @@ std::pair<std::string, std::string_view> outcome_text(const Event& ev) {
     case Outcome::Requested:
     case Outcome::RequestFailed:
         break;
+    case Outcome::Hidden:
+        return {"hidden", ansi::bold_red};
     case Outcome::Waited: {
         std::string s = "waited for ";
         if (ev.waited_on)
@@ -372,7 +374,7 @@ std::string outcome_words(const Event& ev) {
     return outcome_text(ev).first;
 }
 
-void event_args_json(JsonWriter& w, const Event& ev) {
+void event_args_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     const EventArgs& a = ev.args;
     w.begin_object();
     switch (ev.kind) {
@@ -420,6 +422,14 @@ void event_args_json(JsonWriter& w, const Event& ev) {
         value_or_null(w, a.name);
         w.key("wait");
         value_or_null(w, a.wait);
+        break;
+    case EventKind::HiddenModule:
+        // Not a call's arguments: when the module came live, from the kernel's table.
+        w.key("loaded");
+        if (ev.loaded_ns)
+            w.value(format_rfc3339(time.realtime_ns(*ev.loaded_ns)));
+        else
+            w.null();
         break;
     case EventKind::UnknownLoad:
         break;
@@ -599,7 +609,7 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
     event_request_json(w, ev);
 
     w.key("args");
-    event_args_json(w, ev);
+    event_args_json(w, ev, time);
 
     w.key("module");
     event_module_json(w, ev);
@@ -679,6 +689,10 @@ std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {
             target = token(*a.name);
         if (a.wait == false)
             flags = "nowait";
+        break;
+    case EventKind::HiddenModule:
+        if (ev.loaded_ns)
+            target = "loaded=" + local_clock(time.realtime_ns(*ev.loaded_ns));
         break;
     default:
         break;

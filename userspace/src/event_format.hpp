@@ -59,7 +59,8 @@ std::string event_to_json(const Event& event, const TimeBase& time);
 // (ocsf.hpp): the "args" object, the "module" object or null, the "truncated" array, each
 // written as the value of a key the caller has written; the errno name of a negative return
 // ("" when there is none); and the outcome in the text line's words ("rejected (EEXIST)").
-void event_args_json(JsonWriter& w, const Event& event);
+// `time` places hidden_module's "loaded" on the wall clock.
+void event_args_json(JsonWriter& w, const Event& event, const TimeBase& time);
 void event_module_json(JsonWriter& w, const Event& ev);
 // The event's image (IMAGE of its return), or null.
 void event_image_json(JsonWriter& w, const Event& ev);

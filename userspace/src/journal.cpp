@@ -380,7 +380,7 @@ std::string event_module(const Event& ev) {
 }
 
 JournalPriority event_priority(const Event& ev) {
-    // A module that hid itself as it loaded is what a rootkit does.
+    // A module that hid itself, as it loaded or later (hidden_module), is what a rootkit does.
     if (ev.hidden_from && *ev.hidden_from != 0)
         return kPriorityAlert;
     switch (ev.kind) {
@@ -406,6 +406,7 @@ JournalPriority event_priority(const Event& ev) {
         // A request for what no module provides is the ordinary business of a kernel.
         return kPriorityNotice;
     case Outcome::Enosys:
+    case Outcome::Hidden:
         return kPriorityAlert;
     case Outcome::Rejected:
     case Outcome::InitFailed:

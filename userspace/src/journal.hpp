@@ -52,7 +52,7 @@ inline constexpr JournalMessageId kJournalMessageIds[] = {
     {"obsolete_syscall", "f03f31a37a79465b92f38fa2e271bca5"},
     {"unknown_load", "d95cdf9e804149679bf772a55b0547be"},
     {"request_module", "51d253d6b42b4ab1a92c724926baf199"},
-    // Reserved for an event kind still to come: a module the kernel runs that no load showed.
+    // A module that came live is now missing from the module list or sysfs.
     {"hidden_module", "25ce15e22d784ae09a417e24b04a5662"},
     {"baseline", "473ac5e958784ca59872457648fabead"},
     {"records_lost", "93bc41d002344e4aadd4fbc652131366"},

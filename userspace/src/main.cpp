@@ -192,14 +192,16 @@ int run_raw(const Options& options) {
     return 0;
 }
 
-int run_status(bool json) {
+int run_status(bool json, std::uint32_t hidden_check_s) {
     auto client = NetlinkClient::open();
     if (!client)
         return fail(client.error());
     auto status = client->get_status();
     if (!status)
         return fail(status.error());
-    std::cout << (json ? status_to_json(*status) + "\n" : status_to_text(*status)) << std::flush;
+    std::cout << (json ? status_to_json(*status, hidden_check_s) + "\n"
+                       : status_to_text(*status, hidden_check_s))
+              << std::flush;
     return std::cout ? 0 : fail(Error{"cannot write the output"});
 }
 
@@ -336,6 +338,10 @@ int run_watch(const Options& options) {
         warn(Error{"the do_init_module probe is not attached: loads show no module details, and "
                    "failed loads are not told apart (see modtrace --status)"});
     }
+    if (options.hidden_check_s != 0) {
+        config.hidden_check = [client] { return client->check_hidden(); };
+        config.hidden_check_every = std::chrono::seconds(options.hidden_check_s);
+    }
     config.correlator.first_seq = subscription->next_seq;
     if (!start->from_seq && subscription->next_seq > 1)
         std::cerr << "modtrace: " << before_start_line(*subscription) << '\n';
@@ -375,7 +381,7 @@ int run(const Options& options) {
     case Mode::Raw:
         return run_raw(options);
     case Mode::Status:
-        return run_status(options.format == OutputFormat::Json);
+        return run_status(options.format == OutputFormat::Json, options.hidden_check_s);
     case Mode::Version:
         return run_version();
     case Mode::Watch:

@@ -43,13 +43,15 @@ Activity activity_of(EventKind kind) {
     case EventKind::GetKernelSyms:
     case EventKind::ObsoleteSyscall:
     case EventKind::RequestModule:
+    case EventKind::HiddenModule:
         break;
     }
     return {kActivityOther, event_kind_name(kind)};
 }
 
 bool obsolete(EventKind kind) {
-    return activity_of(kind).id == kActivityOther && kind != EventKind::RequestModule;
+    return activity_of(kind).id == kActivityOther && kind != EventKind::RequestModule &&
+           kind != EventKind::HiddenModule;
 }
 
 // 1 Success, 2 Failure, 0 Unknown.
@@ -62,6 +64,7 @@ std::int32_t status_id(const Event& ev) {
     case Outcome::Waited:
         return ev.ret && *ev.ret == 0 ? 1 : 2;
     case Outcome::Unknown:
+    case Outcome::Hidden: // a finding, not an activity that succeeds or fails
         return 0;
     case Outcome::Rejected:
     case Outcome::InitFailed:
@@ -81,7 +84,7 @@ std::string_view status_name(std::int32_t id) {
 // A call that raced the kernel (its parameters, the name it unloaded or its file changed while
 // the kernel read them), or an obsolete syscall, which nothing current makes: worth a look.
 // A load or unload that failed: low. Everything else is the ordinary business of a machine,
-// but for a module that hid itself as it loaded, which is what rootkits do: high.
+// but for a module that hid itself as it loaded or later, which is what rootkits do: high.
 std::pair<std::int32_t, std::string_view> severity(const Event& ev, std::int32_t status) {
     if (ev.hidden_from && *ev.hidden_from != 0)
         return {4, "High"};
@@ -263,7 +266,7 @@ void metadata_json(JsonWriter& w, const Event& ev, std::int64_t realtime_ns) {
 }
 
 // What OCSF has no place for, under the keys and with the values --json gives them.
-void unmapped_json(JsonWriter& w, const Event& ev) {
+void unmapped_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     const Task* t = ev.task ? &*ev.task : nullptr;
     w.key("unmapped").begin_object();
     w.key("seq").value(ev.seq);
@@ -289,7 +292,7 @@ void unmapped_json(JsonWriter& w, const Event& ev) {
     w.key("request");
     event_request_json(w, ev);
     w.key("args");
-    event_args_json(w, ev);
+    event_args_json(w, ev, time);
     w.key("module");
     event_module_json(w, ev);
     w.key("image");
@@ -461,7 +464,7 @@ std::string event_to_ocsf(const Event& ev, const TimeBase& time, const OcsfHost&
     driver_json(w, ev);
     device_json(w, host);
     metadata_json(w, ev, realtime_ns);
-    unmapped_json(w, ev);
+    unmapped_json(w, ev, time);
     w.end_object();
     return w.take();
 }

@@ -20,12 +20,15 @@ namespace {
 // The kernel keeps a task's comm in 16 bytes, NUL included.
 constexpr std::size_t kCommMax = 15;
 
-// The event kinds --event accepts: the module syscalls the kernel module records, and the
-// kernel's own requests for a module.
-constexpr std::array<std::string_view, 8> kEventKinds = {
-    "init_module",  "finit_module",    "delete_module",    "create_module",
-    "query_module", "get_kernel_syms", "obsolete_syscall", "request_module",
+// The event kinds --event accepts: the module syscalls the kernel module records, the kernel's
+// own requests for a module, and what a hidden-module check finds.
+constexpr std::array<std::string_view, 9> kEventKinds = {
+    "init_module",     "finit_module",     "delete_module",  "create_module", "query_module",
+    "get_kernel_syms", "obsolete_syscall", "request_module", "hidden_module",
 };
+
+// --hidden-check: at most a day between checks, in seconds.
+constexpr std::uint64_t kHiddenCheckMax = 86400;
 
 // Options that select what event mode prints, meaningless in the other modes.
 constexpr std::array<std::string_view, 10> kEventOptions = {
@@ -111,13 +114,20 @@ const OptionSpec kEventSpecs[] = {
     {"event", Takes::Many, "KIND",
      "only calls of syscall KIND: init_module, finit_module, delete_module, create_module, "
      "query_module, get_kernel_syms, obsolete_syscall (an obsolete syscall whose number the "
-     "reader cannot name), request_module (the kernel asking for a module); repeatable",
+     "reader cannot name), request_module (the kernel asking for a module), hidden_module (see "
+     "--hidden-check); repeatable",
      "modtrace --event finit_module --event init_module"},
     {"failed", Takes::Nothing, "",
      "only calls that failed: loads that did not load, unloads that did not unload, the "
      "obsolete syscalls",
      "modtrace --failed"},
     {"count", Takes::One, "N", "stop after printing N events (N >= 1)", "modtrace --count 1"},
+    {"hidden-check", Takes::One, "SECONDS",
+     "every SECONDS (default 60; 0: never; at most 86400), ask the kernel module to look again "
+     "at every module that came live since it loaded: one now missing from the module list "
+     "(lsmod) or sysfs is a hidden_module event, once per module and place, whichever reader "
+     "asked. --status shows it",
+     "sudo modtrace --hidden-check 10"},
     {"baseline", Takes::Nothing, "",
      "first print the modules already loaded (/proc/modules), once; --module applies to them",
      "modtrace --baseline --json"},
@@ -396,6 +406,10 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
                 return usage("--" + std::string(name) +
                              " applies to events only; it cannot be combined with --" + mode);
         }
+        if (vm.count("hidden-check") && mode != "status")
+            return usage("--hidden-check applies to events and --status; it cannot be combined "
+                         "with --" +
+                         mode);
         for (const char* name : {"input", "record", "replay", "resume"}) {
             if (vm.count(name) && mode != "raw")
                 return usage("--" + std::string(name) +
@@ -438,6 +452,8 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
     }
     if (vm.count("input") && vm.count("record"))
         return usage("--record keeps what the kernel sends; it cannot be combined with --input");
+    if (vm.count("input") && vm.count("hidden-check"))
+        return usage("--hidden-check asks the kernel; it cannot be combined with --input");
     if (vm.count("input") && vm.count("baseline"))
         return usage("--baseline lists this machine's modules; it cannot be combined with --input");
     if (vm.count("input")) {
@@ -511,6 +527,13 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
         if (!n)
             return usage("--count " + v + ": not a number of events (1 or more)");
         opts.count = *n;
+    }
+    if (vm.count("hidden-check")) {
+        const auto& v = vm["hidden-check"].as<std::string>();
+        auto n = parse_number(v, 0, kHiddenCheckMax);
+        if (!n)
+            return usage("--hidden-check " + v + ": not a number of seconds (0 to 86400)");
+        opts.hidden_check_s = static_cast<std::uint32_t>(*n);
     }
     opts.baseline = vm.count("baseline") > 0;
     if (vm.count("color")) {

@@ -41,6 +41,9 @@ struct Options {
     // used a cursor file stopped (--resume FILE).
     bool replay = false;
     std::optional<std::string> resume;
+    // Events (and shown by --status): every this many seconds, the kernel module is asked to
+    // look for modules hidden since their load (--hidden-check; 0: never).
+    std::uint32_t hidden_check_s = 60;
 };
 
 // Whether text output is coloured: Always, Never; Auto when stdout is a terminal and NO_COLOR

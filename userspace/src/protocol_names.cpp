@@ -8,7 +8,7 @@
 namespace modtrace {
 
 // The enums follow the protocol header: a value added there needs a name here.
-static_assert(static_cast<std::uint32_t>(RecordType::RequestModuleExit) == MODTRACE_REC_MAX);
+static_assert(static_cast<std::uint32_t>(RecordType::HiddenModule) == MODTRACE_REC_MAX);
 static_assert(static_cast<std::uint32_t>(Probe::UmhStart) == MODTRACE_PROBE_MAX);
 static_assert(static_cast<std::uint32_t>(ImageState::Unkept) == MODTRACE_IMAGE_MAX);
 
@@ -42,6 +42,8 @@ std::string_view record_type_name(RecordType type) {
         return "request_module_enter";
     case RecordType::RequestModuleExit:
         return "request_module_exit";
+    case RecordType::HiddenModule:
+        return "hidden_module";
     }
     return "";
 }

@@ -263,6 +263,8 @@ counter_list(const Counters& c) {
         {"lost_busy", c.lost_busy},
         {"image_unkept", c.image_unkept},
         {"request_unkept", c.request_unkept},
+        {"hidden_checks", c.hidden_checks},
+        {"hidden_untracked", c.hidden_untracked},
     };
 }
 
@@ -369,12 +371,13 @@ std::string record_to_json(const Record& r) {
         w.end_array();
     }
     put(w, "request_wait", r.request_wait);
+    put(w, "load_ts_ns", r.load_ts_ns);
     put(w, "next_seq", r.next_seq);
     w.end_object();
     return w.take();
 }
 
-std::string status_to_json(const Status& s) {
+std::string status_to_json(const Status& s, std::uint32_t hidden_check_s) {
     JsonWriter w;
     w.begin_object();
     w.key("version").value(s.version);
@@ -404,6 +407,10 @@ std::string status_to_json(const Status& s) {
     put_or_null(w, "bytes", s.history.bytes);
     put_or_null(w, "first_seq", s.history.first_seq);
     w.end_object();
+    w.key("hidden_check").begin_object();
+    w.key("interval_s").value(hidden_check_s);
+    put_or_null(w, "tracked", s.hidden_tracked);
+    w.end_object();
     w.key("probes").begin_array();
     for (const auto& points : by_probe(s.probes))
         write_probe(w, points);
@@ -421,7 +428,18 @@ std::string status_to_json(const Status& s) {
     return w.take();
 }
 
-std::string status_to_text(const Status& s) {
+namespace {
+
+std::string hidden_check_text(const Status& s, std::uint32_t hidden_check_s) {
+    std::string text =
+        hidden_check_s == 0 ? std::string("off") : "every " + std::to_string(hidden_check_s) + " s";
+    text += " (--hidden-check), ";
+    return text + text_or_dash(s.hidden_tracked) + " modules watched";
+}
+
+} // namespace
+
+std::string status_to_text(const Status& s, std::uint32_t hidden_check_s) {
     Table head({false, false});
     head.row({"protocol", std::to_string(s.version)});
     head.row({"instance", hex64(s.instance)});
@@ -437,6 +455,7 @@ std::string status_to_text(const Status& s) {
                                              : "no: root can unload it"});
     if (s.params.history_records)
         head.row({"history", history_text(s)});
+    head.row({"hidden check", hidden_check_text(s, hidden_check_s)});
     return "modtrace kernel module\n" + head.str("  ") + "\n" + probes_text(s.probes) +
            "\ncounters\n" + counters_text(s.counters);
 }

@@ -5,6 +5,7 @@
 #include "decode.hpp"
 #include "record.hpp"
 
+#include <cstdint>
 #include <string>
 
 namespace modtrace {
@@ -20,9 +21,10 @@ std::string record_to_json(const Record& record);
 // backlog_bytes, backlog_max_bytes, params, probes (one object per probe: "probe" and
 // "points", one per point it is attached to, or the one saying why it is attached nowhere),
 // counters.
-std::string status_to_json(const Status& status);
+// `hidden_check_s`: the --hidden-check interval this reader's options give (0: off).
+std::string status_to_json(const Status& status, std::uint32_t hidden_check_s);
 
 // The status for people: aligned lines, each ending in a newline.
-std::string status_to_text(const Status& status);
+std::string status_to_text(const Status& status, std::uint32_t hidden_check_s);
 
 } // namespace modtrace

@@ -27,6 +27,7 @@ enum class RecordType : std::uint32_t {
     ModuleFree = 12,
     RequestModuleEnter = 13, // the kernel asked for a module (__request_module())
     RequestModuleExit = 14,
+    HiddenModule = 15,
 };
 
 enum class Probe : std::uint32_t {
@@ -148,8 +149,8 @@ struct ImageInfo {
 struct Record {
     RecordType type{};
     std::optional<std::uint64_t> seq; // absent on LOSS and SHUTDOWN
-    std::optional<Probe> probe;
-    std::uint64_t ts_ns = 0; // CLOCK_MONOTONIC
+    std::optional<Probe> probe;       // absent on LOSS, SHUTDOWN and HIDDEN_MODULE
+    std::uint64_t ts_ns = 0;          // CLOCK_MONOTONIC
     std::uint32_t cpu = 0;
     std::optional<Task> task;
     std::uint32_t flags = 0; // record_flag bits
@@ -180,6 +181,9 @@ struct Record {
     std::optional<std::uint32_t> hidden_from;
     // request_module_enter: whether the requester waits for modprobe to exit
     std::optional<bool> request_wait;
+    // hidden_module: CLOCK_MONOTONIC ns when the module came live. Such a record's HIDDEN_FROM is
+    // where the module is missing from now, its MODULE holds the name and its TASK is the loader.
+    std::optional<std::uint64_t> load_ts_ns;
 
     // SHUTDOWN
     std::optional<std::uint64_t> next_seq;
