@@ -1,6 +1,7 @@
 // --journal without a journal: the entries the builders make (fields, names, priorities,
 // MESSAGE_IDs, hostile strings), the JSON flattening, and the sink's calls of sd_journal_sendv
 // through a stand-in (and the real one where no journal runs).
+#include "event_samples.hpp"
 #include "journal.hpp"
 #include "modtrace.h"
 
@@ -20,6 +21,7 @@
 namespace {
 
 using namespace modtrace;
+using modtrace::testing::request_event;
 
 const TimeBase time_base{1795428672123456789 - 1000000000};
 
@@ -558,22 +560,6 @@ TEST(SystemJournal, AvailableOnlyWhereASocketIs) {
     unlink(socket_path.c_str());
     unlink(file_path.c_str());
     rmdir(dir);
-}
-
-Event request_event(std::int64_t ret) {
-    Event e;
-    e.seq = 9;
-    e.kind = EventKind::RequestModule;
-    Task t;
-    t.tgid = 412;
-    t.tid = 412;
-    t.comm = "ip";
-    e.task = t;
-    e.args.name = "rtnl-link-vxlan";
-    e.args.wait = true;
-    e.ret = ret;
-    e.outcome = ret == 0 ? Outcome::Requested : Outcome::RequestFailed;
-    return e;
 }
 
 TEST(JournalEntries, ARequestHasItsMessageIdAndNoModule) {

@@ -1,6 +1,7 @@
 // The OCSF format: one line exact, then the mapping table by table (activity by event kind,
 // status and severity by outcome, the file, the caller, the device type); hostile strings keep
 // the line valid JSON. tests/ocsf/check.py checks the same events against the schema itself.
+#include "event_samples.hpp"
 #include "json_check.hpp"
 #include "modtrace.h"
 #include "ocsf.hpp"
@@ -15,6 +16,7 @@
 namespace {
 
 using namespace modtrace;
+using modtrace::testing::request_event;
 
 // Monotonic 0 is 2026-11-20T10:00:00Z.
 const TimeBase time_base{1795168800LL * 1000000000LL};
@@ -348,22 +350,6 @@ TEST(Ocsf, AModuleThatHidItselfIsHighSeverity) {
     EXPECT_EQ(tree.get<std::string>("severity"), "High");
     e.hidden_from = 0;
     EXPECT_EQ(parse(event_to_ocsf(e, time_base, host)).get<int>("severity_id"), 1);
-}
-
-Event request_event(std::int64_t ret) {
-    Event e;
-    e.seq = 9;
-    e.kind = EventKind::RequestModule;
-    Task t;
-    t.tgid = 412;
-    t.tid = 412;
-    t.comm = "ip";
-    e.task = t;
-    e.args.name = "rtnl-link-vxlan";
-    e.args.wait = true;
-    e.ret = ret;
-    e.outcome = ret == 0 ? Outcome::Requested : Outcome::RequestFailed;
-    return e;
 }
 
 // A request is Other, named by its kind; not an obsolete syscall, so Informational or Low.
