@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fcntl.h>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <map>
 #include <regex>
@@ -560,6 +561,22 @@ TEST(SystemJournal, AvailableOnlyWhereASocketIs) {
     unlink(socket_path.c_str());
     unlink(file_path.c_str());
     rmdir(dir);
+}
+
+// Every MESSAGE_ID the reader sends has its text in the catalog the package installs, and the
+// catalog has no entry for an id the reader does not send.
+TEST(JournalCatalog, HasAnEntryForEveryMessageIdAndNoOther) {
+    std::ifstream catalog(MODTRACE_CATALOG);
+    ASSERT_TRUE(catalog) << MODTRACE_CATALOG;
+    std::set<std::string> in_catalog;
+    for (std::string line; std::getline(catalog, line);) {
+        if (line.rfind("-- ", 0) == 0)
+            in_catalog.insert(line.substr(3));
+    }
+    std::set<std::string> sent;
+    for (const auto& entry : kJournalMessageIds)
+        sent.insert(std::string(entry.id));
+    EXPECT_EQ(in_catalog, sent);
 }
 
 TEST(JournalEntries, ARequestHasItsMessageIdAndNoModule) {
