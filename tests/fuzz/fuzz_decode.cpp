@@ -66,8 +66,8 @@ void decode_one(Bytes message, Correlator& correlator) {
     if (!genl)
         return;
     if (auto status = decode_status(*genl)) {
-        check_json(status_to_json(*status));
-        for (const char c : status_to_text(*status))
+        check_json(status_to_json(*status, 60));
+        for (const char c : status_to_text(*status, 60))
             CHECK(c == '\n' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f));
     }
     (void)decode_subscription(*genl);
