@@ -15,6 +15,13 @@
  * and everything else from the image. The call's return takes the result
  * for its exit record (MODTRACE_ATTR_IMAGE).
  *
+ * With capture on (capture_max_bytes, and a reader that asked), the same
+ * pass copies the bytes it hashes into a buffer of the image's size, taken
+ * from that budget: the copy is what was hashed. The return hands the copy
+ * to the worker (modtrace_capture_queue()), which sends it to the readers
+ * that asked and frees it; a copy that does not fit, or finds no memory, is
+ * not made, and the load goes on as ever.
+ *
  * A slot is claimed by cmpxchg of its thread's id, and afterwards only that
  * thread touches it: the probe, the notifier and the return, in that order.
  *
@@ -37,6 +44,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "compat.h"
 #include "modtrace.h"
@@ -74,12 +82,19 @@ struct mt_image_slot {
 	char name[MODULE_NAME_LEN];
 	bool live;		/* came live: hidden_from is set */
 	u32 hidden_from;	/* MODTRACE_HIDDEN_F_* */
+	u32 capture_state;	/* MODTRACE_CAPTURE_* */
+	struct mt_capture *cap;	/* the copy, until the return hands it on */
 	u8 *buf;		/* MT_IMAGE_SAVE bytes */
 };
 
 static struct mt_image_slot mt_images[MT_IMAGE_SLOTS];
 static struct crypto_shash *mt_sha256;
 static atomic64_t mt_image_unkept = ATOMIC64_INIT(0);
+/* bytes of every capture not yet freed, against capture_max_bytes */
+static atomic64_t mt_capture_held = ATOMIC64_INIT(0);
+static atomic64_t mt_capture_over_budget = ATOMIC64_INIT(0);
+static atomic64_t mt_capture_no_memory = ATOMIC64_INIT(0);
+static atomic64_t mt_captured = ATOMIC64_INIT(0);
 
 static struct mt_image_slot *mt_image_find(void)
 {
@@ -188,6 +203,13 @@ void modtrace_image_enter(const struct mt_load_info_head *info)
 	slot->name[0] = '\0';
 	slot->live = false;
 	slot->state = MT_SLOT_UNSAVED;
+	slot->capture_state = MODTRACE_CAPTURE_OFF;
+	/* a copy left by a call whose return was missed: the worker frees it */
+	if (slot->cap) {
+		slot->cap->orphan = true;
+		modtrace_capture_queue(slot->cap);
+		slot->cap = NULL;
+	}
 	if (!mt_image_locate(slot))
 		return;
 	for (i = 0; i < slot->nr_parts; i++)
@@ -196,7 +218,9 @@ void modtrace_image_enter(const struct mt_load_info_head *info)
 	slot->state = MT_SLOT_SAVED;
 }
 
-static int mt_hash_span(struct shash_desc *desc, const u8 *p, u64 len)
+/* Hash @len bytes at @p, copying them to @copy unless it is NULL. */
+static int mt_hash_span(struct shash_desc *desc, const u8 *p, u64 len,
+			u8 *copy)
 {
 	int err = 0;
 
@@ -204,6 +228,10 @@ static int mt_hash_span(struct shash_desc *desc, const u8 *p, u64 len)
 		unsigned int n = min_t(u64, len, MT_IMAGE_CHUNK);
 
 		err = crypto_shash_update(desc, p, n);
+		if (copy) {
+			memcpy(copy, p, n);
+			copy += n;
+		}
 		p += n;
 		len -= n;
 		cond_resched();
@@ -211,10 +239,56 @@ static int mt_hash_span(struct shash_desc *desc, const u8 *p, u64 len)
 	return err;
 }
 
-/* In the loading task, as the module comes: may sleep. */
-static int mt_image_hash(struct mt_image_slot *slot)
+void modtrace_capture_free(struct mt_capture *cap)
+{
+	atomic64_sub(cap->len, &mt_capture_held);
+	kvfree(cap->data);
+	kfree(cap);
+}
+
+/*
+ * A copy of the image for the readers that capture, if capture is on and
+ * it fits in what the budget leaves; else NULL, and why in the slot.
+ */
+static struct mt_capture *mt_capture_alloc(struct mt_image_slot *slot)
+{
+	unsigned long max = READ_ONCE(modtrace_capture_max_bytes);
+	struct mt_capture *cap;
+
+	if (!max || !modtrace_capture_wanted())
+		return NULL;
+	if (slot->len > max ||
+	    atomic64_add_return(slot->len, &mt_capture_held) > max) {
+		if (slot->len <= max)
+			atomic64_sub(slot->len, &mt_capture_held);
+		slot->capture_state = MODTRACE_CAPTURE_OVER_BUDGET;
+		atomic64_inc(&mt_capture_over_budget);
+		return NULL;
+	}
+	cap = kzalloc(sizeof(*cap), GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY);
+	if (cap)
+		cap->data = kvmalloc(slot->len,
+				     GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY);
+	if (!cap || !cap->data) {
+		kfree(cap);
+		atomic64_sub(slot->len, &mt_capture_held);
+		slot->capture_state = MODTRACE_CAPTURE_NO_MEMORY;
+		atomic64_inc(&mt_capture_no_memory);
+		return NULL;
+	}
+	cap->len = slot->len;
+	return cap;
+}
+
+/*
+ * In the loading task, as the module comes: may sleep. The bytes hashed,
+ * the saved parts from buf and the rest from the image, go to @cap's copy
+ * too if there is one.
+ */
+static int mt_image_hash(struct mt_image_slot *slot, struct mt_capture *cap)
 {
 	SHASH_DESC_ON_STACK(desc, mt_sha256);
+	u8 *copy = cap ? cap->data : NULL;
 	u64 pos = 0;
 	unsigned int i;
 	int err;
@@ -224,14 +298,19 @@ static int mt_image_hash(struct mt_image_slot *slot)
 	for (i = 0; i < slot->nr_parts && !err; i++) {
 		const struct mt_saved_part *part = &slot->parts[i];
 
-		err = mt_hash_span(desc, slot->hdr + pos, part->off - pos);
+		err = mt_hash_span(desc, slot->hdr + pos, part->off - pos,
+				   copy ? copy + pos : NULL);
 		if (!err)
 			err = crypto_shash_update(desc, slot->buf + part->at,
 						  part->len);
+		if (!err && copy)
+			memcpy(copy + part->off, slot->buf + part->at,
+			       part->len);
 		pos = part->off + part->len;
 	}
 	if (!err)
-		err = mt_hash_span(desc, slot->hdr + pos, slot->len - pos);
+		err = mt_hash_span(desc, slot->hdr + pos, slot->len - pos,
+				   copy ? copy + pos : NULL);
 	if (!err)
 		err = crypto_shash_final(desc, slot->sha256);
 	shash_desc_zero(desc);
@@ -243,6 +322,7 @@ static int mt_module_event(struct notifier_block *nb, unsigned long state,
 {
 	struct module *mod = data;
 	struct mt_image_slot *slot;
+	struct mt_capture *cap;
 
 	if (state != MODULE_STATE_COMING && state != MODULE_STATE_LIVE)
 		return NOTIFY_DONE;
@@ -255,9 +335,18 @@ static int mt_module_event(struct notifier_block *nb, unsigned long state,
 		return NOTIFY_DONE;
 	}
 	strscpy(slot->name, mod->name, sizeof(slot->name));
-	if (slot->state == MT_SLOT_SAVED && !mt_image_hash(slot)) {
+	cap = slot->state == MT_SLOT_SAVED ? mt_capture_alloc(slot) : NULL;
+	if (slot->state == MT_SLOT_SAVED && !mt_image_hash(slot, cap)) {
 		slot->state = MT_SLOT_HASHED;
+		if (cap) {
+			memcpy(cap->sha256, slot->sha256, sizeof(cap->sha256));
+			slot->cap = cap;
+			slot->capture_state = MODTRACE_CAPTURE_HELD;
+			atomic64_inc(&mt_captured);
+		}
 	} else {
+		if (cap)
+			modtrace_capture_free(cap);
 		slot->state = MT_SLOT_UNKEPT;
 		atomic64_inc(&mt_image_unkept);
 	}
@@ -286,6 +375,7 @@ void modtrace_image_take(struct mt_record *rec)
 	case MT_SLOT_HASHED:
 		rec->exit.image_state = MODTRACE_IMAGE_HASHED;
 		memcpy(rec->exit.sha256, slot->sha256, sizeof(slot->sha256));
+		rec->exit.capture_state = slot->capture_state;
 		break;
 	case MT_SLOT_UNKEPT:
 		rec->exit.image_state = MODTRACE_IMAGE_UNKEPT;
@@ -298,7 +388,21 @@ void modtrace_image_take(struct mt_record *rec)
 	rec->exit.hidden_checked = slot->live;
 	rec->exit.hidden_from = slot->hidden_from;
 free:
+	/* to the worker, which sends it after this record, or frees it */
+	if (slot->cap) {
+		slot->cap->orphan = !rec;
+		modtrace_capture_queue(slot->cap);
+		slot->cap = NULL;
+	}
 	atomic_set_release(&slot->tid, 0);
+}
+
+void modtrace_capture_stats(struct mt_capture_stats *st)
+{
+	st->held_bytes = atomic64_read(&mt_capture_held);
+	st->over_budget = atomic64_read(&mt_capture_over_budget);
+	st->no_memory = atomic64_read(&mt_capture_no_memory);
+	st->captured = atomic64_read(&mt_captured);
 }
 
 u64 modtrace_image_unkept(void)
@@ -356,6 +460,9 @@ void modtrace_image_exit(void)
 	for (i = 0; i < MT_IMAGE_SLOTS; i++) {
 		kvfree(mt_images[i].buf);
 		mt_images[i].buf = NULL;
+		if (mt_images[i].cap)
+			modtrace_capture_free(mt_images[i].cap);
+		mt_images[i].cap = NULL;
 		atomic_set(&mt_images[i].tid, 0);
 	}
 }

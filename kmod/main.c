@@ -38,6 +38,11 @@ module_param_named(string_max, modtrace_string_max, uint, 0444);
 MODULE_PARM_DESC(string_max,
 		 "bytes kept of each parameter string and path (64-16384, default 1024)");
 
+unsigned long modtrace_capture_max_bytes;
+module_param_named(capture_max_bytes, modtrace_capture_max_bytes, ulong, 0644);
+MODULE_PARM_DESC(capture_max_bytes,
+		 "bytes of loaded images held at once for readers that capture them (0: off, the default)");
+
 u64 modtrace_instance;
 
 /*

@@ -8,6 +8,7 @@
 #define _MODTRACE_H
 
 #include <linux/fs.h>
+#include <linux/llist.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/skbuff.h>
@@ -18,13 +19,15 @@
 
 #define MT_VERSION_MAX		64
 #define MT_NR_SYSCALL_ARGS	6
+#define MT_MAX_READERS		32
 
 /*
  * The SUBSCRIBE flags this module implements, for the policy's mask: a bit
  * outside it is answered with EINVAL. A flag added to the protocol
  * (kmod/modtrace.yaml) is accepted once it is added here.
  */
-#define MT_SUBSCRIBE_F_ALL	MODTRACE_SUBSCRIBE_F_LOSS_NOTICE
+#define MT_SUBSCRIBE_F_ALL	(MODTRACE_SUBSCRIBE_F_LOSS_NOTICE | \
+				 MODTRACE_SUBSCRIBE_F_CAPTURE)
 
 /* Who made the call, as seen from the initial namespaces */
 struct mt_task {
@@ -114,6 +117,8 @@ struct mt_record {
 			u32 image_state;
 			u64 image_len;
 			u8 sha256[32];
+			/* MODTRACE_CAPTURE_*, with image_state HASHED */
+			u32 capture_state;
 			/* init/finit_module: MODTRACE_HIDDEN_F_*, if checked */
 			bool hidden_checked;
 			u32 hidden_from;
@@ -137,6 +142,37 @@ struct mt_record {
 			char name[MODULE_NAME_LEN];
 		} hidden;
 	};
+};
+
+/* A reader a capture is for, and how far it got */
+struct mt_capture_want {
+	u64 reader;		/* its id (struct mt_reader) */
+	u64 off;		/* bytes sent */
+	unsigned int tries;	/* rounds its socket refused the next chunk */
+};
+
+/*
+ * An image copied as it was hashed (image.c), handed to the worker at the
+ * call's return through a lock-free list, then queued by the worker until
+ * every reader that asked got it or lost it. Its bytes count against
+ * capture_max_bytes until it is freed (modtrace_capture_free()).
+ */
+struct mt_capture {
+	struct llist_node lnode;	/* image.c to the worker */
+	struct list_head node;		/* the worker's queue */
+	u64 len;
+	u8 *data;
+	u8 sha256[32];
+	bool orphan;			/* its exit record was lost */
+	unsigned int nr_want;
+	struct mt_capture_want want[MT_MAX_READERS];
+};
+
+struct mt_capture_stats {
+	u64 held_bytes;
+	u64 over_budget;
+	u64 no_memory;
+	u64 captured;
 };
 
 struct mt_ring_stats {
@@ -163,6 +199,8 @@ extern unsigned int modtrace_buffer_records;
 extern unsigned int modtrace_history_records;
 extern unsigned int modtrace_reserved_records;
 extern unsigned int modtrace_string_max;
+/* module parameter, may change at run time: read with READ_ONCE() */
+extern unsigned long modtrace_capture_max_bytes;
 extern u64 modtrace_instance;
 bool modtrace_is_locked(void);
 
@@ -205,6 +243,8 @@ void modtrace_image_exit(void);
 void modtrace_image_enter(const struct mt_load_info_head *info);
 void modtrace_image_take(struct mt_record *rec);
 u64 modtrace_image_unkept(void);
+void modtrace_capture_free(struct mt_capture *cap);
+void modtrace_capture_stats(struct mt_capture_stats *st);
 
 /* request.c */
 struct subprocess_info;
@@ -238,5 +278,7 @@ int modtrace_netlink_register(void);
 void modtrace_netlink_stop(void);
 void modtrace_netlink_exit(void);
 void modtrace_kick(bool now);
+bool modtrace_capture_wanted(void);
+void modtrace_capture_queue(struct mt_capture *cap);
 
 #endif /* _MODTRACE_H */

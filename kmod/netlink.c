@@ -34,6 +34,16 @@
  * takes. An entry pushed out of the history before a replaying reader got
  * it is counted lost for it (history), as is every seq it asked for from
  * before it subscribed that it did not get.
+ *
+ * Captured images (image.c) reach the worker through a lock-free list at
+ * their load's return; each round, after the buffer's records, the worker
+ * sends every queued capture to each reader that asked for captures when it
+ * was queued, as IMAGE_CHUNK records, as far as that reader's socket takes
+ * them, and goes on from there in the next round (MT_RETRY_MS later). A
+ * reader whose socket refuses its next chunk for MT_CAPTURE_TRIES rounds,
+ * or for which a chunk finds no memory, loses the capture (counted
+ * capture_lost). A capture is freed, and its bytes given back to
+ * capture_max_bytes, once every reader it was for got it or lost it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -45,6 +55,7 @@
 #include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
@@ -56,7 +67,6 @@
 
 #include "modtrace.h"
 
-#define MT_MAX_READERS	32
 #define MT_BACKLOG_MAX	256	/* held messages of loads, per reader */
 #define MT_KEPT_MAX	16	/* threads with a kept entry, per reader */
 /* what all readers' backlogs and kept entries may hold together, bytes */
@@ -72,6 +82,7 @@ struct mt_kept {
 
 struct mt_reader {
 	struct list_head node;
+	u64 id;			/* never reused, unlike the port id */
 	u32 portid;
 	/*
 	 * The socket that subscribed, held so that a socket that takes over
@@ -111,6 +122,18 @@ static LIST_HEAD(mt_readers);
 static DEFINE_MUTEX(mt_readers_lock);	/* guards mt_readers, counters */
 static unsigned int mt_nr_readers;
 static bool mt_stopping;
+static u64 mt_last_reader_id;
+
+/* readers subscribed with MODTRACE_SUBSCRIBE_F_CAPTURE */
+static atomic_t mt_capture_readers = ATOMIC_INIT(0);
+/* captures handed over by the returns, newest first */
+static LLIST_HEAD(mt_capture_in);
+/* captures being sent, oldest first, under the readers' lock */
+static LIST_HEAD(mt_captures);
+/* data bytes in one IMAGE_CHUNK: the message stays within 32 KiB */
+#define MT_CHUNK_BYTES	(32768 - 512)
+/* rounds a reader's socket may refuse a capture's next chunk: 5 s */
+#define MT_CAPTURE_TRIES	250
 
 static struct {
 	u64 sent;
@@ -118,6 +141,7 @@ static struct {
 	u64 lost_nomem;
 	u64 readers_gone;
 	u64 backlog_bytes;	/* truesize of every held message */
+	u64 capture_lost;
 } mt_counters;
 
 static struct workqueue_struct *mt_wq;
@@ -272,6 +296,31 @@ static bool mt_may_hold(struct sk_buff *skb)
 	return true;
 }
 
+/* After a reader came, went or changed its flags. */
+static void mt_count_capture_readers(void)
+{
+	struct mt_reader *r;
+	int n = 0;
+
+	lockdep_assert_held(&mt_readers_lock);
+	list_for_each_entry(r, &mt_readers, node)
+		if (r->flags & MODTRACE_SUBSCRIBE_F_CAPTURE)
+			n++;
+	atomic_set(&mt_capture_readers, n);
+}
+
+/* Whether a reader asks for captures; any context. */
+bool modtrace_capture_wanted(void)
+{
+	return atomic_read(&mt_capture_readers) > 0;
+}
+
+/* Hand @cap to the worker; any context but NMI (the return handlers). */
+void modtrace_capture_queue(struct mt_capture *cap)
+{
+	llist_add(&cap->lnode, &mt_capture_in);
+}
+
 static void mt_remove_reader(struct mt_reader *r)
 {
 	struct sk_buff *skb;
@@ -279,6 +328,7 @@ static void mt_remove_reader(struct mt_reader *r)
 
 	list_del(&r->node);
 	mt_nr_readers--;
+	mt_count_capture_readers();
 	while ((skb = __skb_dequeue(&r->backlog)))
 		mt_unhold(skb, false);
 	for (i = 0; i < r->nr_kept; i++)
@@ -386,6 +436,7 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 		err = -ESHUTDOWN;
 	} else if (r) {
 		r->flags = flags;
+		mt_count_capture_readers();
 		start_seq = r->reply_seq;
 	} else if (mt_nr_readers >= MT_MAX_READERS) {
 		GENL_SET_ERR_MSG(info, "too many readers");
@@ -402,6 +453,7 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 			modtrace_ring_stats(&st);
 			__skb_queue_head_init(&r->backlog);
 			r->portid = info->snd_portid;
+			r->id = ++mt_last_reader_id;
 			r->sk = NETLINK_CB(skb).sk;
 			sock_hold(r->sk);
 			r->flags = flags;
@@ -414,6 +466,7 @@ static int mt_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
 				mt_start_replay(r, nla_get_u64(attrs[MODTRACE_ATTR_FROM_SEQ]));
 			list_add_tail(&r->node, &mt_readers);
 			mt_nr_readers++;
+			mt_count_capture_readers();
 			start_seq = r->reply_seq;
 		} else {
 			err = -ENOMEM;
@@ -451,13 +504,15 @@ static int mt_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info)
 
 static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 {
-	u64 sent, socket_full, nomem, gone, held;
+	u64 sent, socket_full, nomem, gone, held, capture_lost;
+	struct mt_capture_stats cs;
 	struct mt_history_stats hs;
 	struct mt_hidden_stats hid;
 	struct nlattr *nest;
 	u32 readers;
 
 	modtrace_hidden_stats(&hid);
+	modtrace_capture_stats(&cs);
 	mutex_lock(&mt_readers_lock);
 	modtrace_history_stats(&hs);
 	sent = mt_counters.sent;
@@ -465,6 +520,7 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 	nomem = mt_counters.lost_nomem;
 	gone = mt_counters.readers_gone;
 	held = mt_counters.backlog_bytes;
+	capture_lost = mt_counters.capture_lost;
 	readers = mt_nr_readers;
 	mutex_unlock(&mt_readers_lock);
 
@@ -475,7 +531,8 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 	    nla_put_u32(skb, MODTRACE_ATTR_BACKLOG_BYTES, held) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_BACKLOG_MAX_BYTES,
 			MT_BACKLOG_BYTES_MAX) ||
-	    nla_put_u32(skb, MODTRACE_ATTR_HIDDEN_TRACKED, hid.tracked))
+	    nla_put_u32(skb, MODTRACE_ATTR_HIDDEN_TRACKED, hid.tracked) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_CAPTURE_HELD_BYTES, cs.held_bytes))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, MODTRACE_ATTR_COUNTERS);
 	if (!nest ||
@@ -499,7 +556,14 @@ static int mt_put_counters(struct sk_buff *skb, const struct mt_ring_stats *st)
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS,
 			   hid.checks) ||
 	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED,
-			   hid.untracked))
+			   hid.untracked) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_CAPTURE_OVER_BUDGET,
+			   cs.over_budget) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_CAPTURE_NO_MEMORY,
+			   cs.no_memory) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_CAPTURE_LOST,
+			   capture_lost) ||
+	    mt_put_counter(skb, MODTRACE_COUNTER_ATTR_CAPTURED, cs.captured))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -522,7 +586,9 @@ static int mt_fill_status(struct sk_buff *skb, u64 unused)
 	    nla_put_u8(skb, MODTRACE_ATTR_PARAM_LOCKED, modtrace_is_locked()) ||
 	    nla_put_u32(skb, MODTRACE_ATTR_PARAM_HISTORY_RECORDS,
 			modtrace_history_records) ||
-	    nla_put_u32(skb, MODTRACE_ATTR_HISTORY_BYTES, modtrace_history_bytes()))
+	    nla_put_u32(skb, MODTRACE_ATTR_HISTORY_BYTES, modtrace_history_bytes()) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_PARAM_CAPTURE_MAX_BYTES,
+		       READ_ONCE(modtrace_capture_max_bytes)))
 		return -EMSGSIZE;
 	err = modtrace_probes_put_status(skb);
 	if (err)
@@ -725,7 +791,10 @@ static int mt_put_image(struct sk_buff *skb, struct mt_record *rec)
 	     nla_put(skb, MODTRACE_IMAGE_ATTR_SHA256, sizeof(rec->exit.sha256),
 		     rec->exit.sha256)) ||
 	    (rec->exit.name[0] &&
-	     nla_put_string(skb, MODTRACE_IMAGE_ATTR_NAME, rec->exit.name)))
+	     nla_put_string(skb, MODTRACE_IMAGE_ATTR_NAME, rec->exit.name)) ||
+	    (state == MODTRACE_IMAGE_HASHED && rec->exit.capture_state &&
+	     nla_put_u32(skb, MODTRACE_IMAGE_ATTR_CAPTURE,
+			 rec->exit.capture_state)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -895,7 +964,7 @@ static size_t mt_record_msg_size(struct mt_record *rec)
 		/* a MODULE nest of the name, or an IMAGE nest */
 		return size + 3 * MT_U64_SIZE + file +
 		       mt_str_size(modtrace_rec_path(rec)) + nla_total_size(0) +
-		       2 * MT_U32_SIZE + MT_U64_SIZE +
+		       3 * MT_U32_SIZE + MT_U64_SIZE +
 		       nla_total_size(sizeof(rec->exit.sha256)) +
 		       mt_str_size(rec->exit.name);
 	}
@@ -1423,6 +1492,155 @@ static int mt_replay(struct mt_reader *r)
 	return 0;
 }
 
+/* Queue the captures the returns handed over, for the readers asking now. */
+static void mt_captures_take(void)
+{
+	struct llist_node *first = llist_del_all(&mt_capture_in);
+	struct mt_capture *cap, *tmp;
+	struct mt_reader *r;
+
+	first = llist_reverse_order(first);
+	llist_for_each_entry_safe(cap, tmp, first, lnode) {
+		cap->nr_want = 0;
+		list_for_each_entry(r, &mt_readers, node) {
+			if (cap->orphan || cap->nr_want == MT_MAX_READERS)
+				break;
+			if (r->flags & MODTRACE_SUBSCRIBE_F_CAPTURE)
+				cap->want[cap->nr_want++] =
+					(struct mt_capture_want){ r->id, 0, 0 };
+		}
+		if (cap->nr_want)
+			list_add_tail(&cap->node, &mt_captures);
+		else
+			modtrace_capture_free(cap);
+	}
+}
+
+/* An IMAGE_CHUNK record of @cap's bytes from @off */
+static struct sk_buff *mt_build_chunk(const struct mt_capture *cap, u64 off)
+{
+	u32 n = min_t(u64, cap->len - off, MT_CHUNK_BYTES);
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	void *hdr;
+
+	skb = genlmsg_new(MT_U32_SIZE + nla_total_size(0) + 2 * MT_U64_SIZE +
+			  nla_total_size(sizeof(cap->sha256)) +
+			  nla_total_size(n), GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	hdr = genlmsg_put(skb, 0, 0, &mt_family, 0, MODTRACE_CMD_RECORD);
+	if (WARN_ON_ONCE(!hdr) ||
+	    WARN_ON_ONCE(nla_put_u32(skb, MODTRACE_ATTR_TYPE,
+				     MODTRACE_REC_IMAGE_CHUNK)))
+		goto fail;
+	nest = nla_nest_start(skb, MODTRACE_ATTR_IMAGE);
+	if (WARN_ON_ONCE(!nest ||
+			 nla_put_u64_64bit(skb, MODTRACE_IMAGE_ATTR_LEN,
+					   cap->len, MODTRACE_IMAGE_ATTR_PAD) ||
+			 nla_put(skb, MODTRACE_IMAGE_ATTR_SHA256,
+				 sizeof(cap->sha256), cap->sha256) ||
+			 nla_put_u64_64bit(skb, MODTRACE_IMAGE_ATTR_OFFSET, off,
+					   MODTRACE_IMAGE_ATTR_PAD) ||
+			 nla_put(skb, MODTRACE_IMAGE_ATTR_DATA, n,
+				 cap->data + off)))
+		goto fail;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return skb;
+
+fail:
+	nlmsg_free(skb);
+	return NULL;
+}
+
+static struct mt_reader *mt_find_reader_id(u64 id)
+{
+	struct mt_reader *r;
+
+	list_for_each_entry(r, &mt_readers, node)
+		if (r->id == id)
+			return r;
+	return NULL;
+}
+
+/*
+ * Send the reader of @w what it has not had of @cap, after the loads its
+ * backlog holds. Return: whether it is done with @cap (got it, lost it, or
+ * is gone); if not, sets *@retry.
+ */
+static bool mt_capture_send(struct mt_capture *cap, struct mt_capture_want *w,
+			    bool *retry)
+{
+	struct mt_reader *r = mt_find_reader_id(w->reader);
+	struct sk_buff *skb;
+	int err;
+
+	if (!r)
+		return true;
+	while (w->off < cap->len) {
+		err = -EAGAIN;
+		if (skb_queue_empty(&r->backlog)) {
+			skb = mt_build_chunk(cap, w->off);
+			err = skb ? mt_unicast(r, skb) : -ENOMEM;
+		}
+		if (err == -ECONNREFUSED)
+			return true;
+		if (err == -EAGAIN && ++w->tries < MT_CAPTURE_TRIES) {
+			*retry = true;
+			return false;
+		}
+		if (err) {
+			mt_counters.capture_lost++;
+			return true;
+		}
+		w->off += min_t(u64, cap->len - w->off, MT_CHUNK_BYTES);
+		w->tries = 0;
+		cond_resched();
+	}
+	return true;
+}
+
+/*
+ * Send the queued captures as far as the readers' sockets take them; free
+ * those every reader is done with. Return: whether some wait for room.
+ */
+static bool mt_captures_send(void)
+{
+	struct mt_capture *cap, *tmp;
+	bool retry = false;
+	unsigned int i;
+
+	list_for_each_entry_safe(cap, tmp, &mt_captures, node) {
+		i = 0;
+		while (i < cap->nr_want) {
+			if (mt_capture_send(cap, &cap->want[i], &retry))
+				cap->want[i] = cap->want[--cap->nr_want];
+			else
+				i++;
+		}
+		if (!cap->nr_want) {
+			list_del(&cap->node);
+			modtrace_capture_free(cap);
+		}
+	}
+	return retry;
+}
+
+/* Module exit: what was never sent. */
+static void mt_captures_free(void)
+{
+	struct llist_node *first = llist_del_all(&mt_capture_in);
+	struct mt_capture *cap, *tmp;
+
+	llist_for_each_entry_safe(cap, tmp, first, lnode)
+		modtrace_capture_free(cap);
+	list_for_each_entry_safe(cap, tmp, &mt_captures, node) {
+		list_del(&cap->node);
+		modtrace_capture_free(cap);
+	}
+}
+
 /*
  * Send what the probes committed, oldest first, then the loss notices.
  * Runs on the ordered workqueue, and once more from module exit. A notice
@@ -1476,6 +1694,8 @@ static void mt_drain(unsigned int budget)
 			retry = true;
 		}
 	}
+	mt_captures_take();
+	retry |= mt_captures_send();
 	retry |= mt_send_all(NLMSG_GOODSIZE, mt_fill_loss, NULL, NULL,
 			     MODTRACE_SUBSCRIBE_F_LOSS_NOTICE);
 	if ((retry || kept) && !mt_stopping)
@@ -1628,6 +1848,7 @@ void modtrace_netlink_exit(void)
 	destroy_workqueue(mt_wq);
 	list_for_each_entry_safe(r, tmp, &mt_readers, node)
 		mt_remove_reader(r);
+	mt_captures_free();
 }
 
 /*
@@ -1635,3 +1856,5 @@ void modtrace_netlink_exit(void)
  * re-enter the handlers.
  */
 NOKPROBE_SYMBOL(modtrace_kick);
+NOKPROBE_SYMBOL(modtrace_capture_queue);
+NOKPROBE_SYMBOL(modtrace_capture_wanted);

@@ -67,6 +67,16 @@
  *   live (no ABI). One record per module and place: a place already reported,
  *   by an earlier check or by the HIDDEN_FROM of the load's return, is not
  *   reported again.
+ * @MODTRACE_REC_IMAGE_CHUNK: a piece of a captured image (IMAGE nest's CAPTURE
+ *   held), sent only to readers that subscribed with the capture flag: IMAGE
+ *   nest holding LEN (the whole image), SHA256 (joins it to the load's
+ *   return), OFFSET and DATA (at most 32 KiB). No SEQ, PROBE, TS, CPU or TASK,
+ *   and never in the history. The chunks of one capture come in order; the
+ *   last is the one whose OFFSET plus DATA's length is LEN. They usually
+ *   follow the load's return, but may precede it (the worker may send them
+ *   before the return's record reaches the buffer, as finit_module's waits for
+ *   its path). A reader whose socket stays full loses the capture (COUNTERS'
+ *   CAPTURE_LOST): its chunks stop coming.
  */
 enum modtrace_record_type {
 	MODTRACE_REC_UNSPEC,
@@ -85,6 +95,7 @@ enum modtrace_record_type {
 	MODTRACE_REC_REQUEST_MODULE_ENTER,
 	MODTRACE_REC_REQUEST_MODULE_EXIT,
 	MODTRACE_REC_HIDDEN_MODULE,
+	MODTRACE_REC_IMAGE_CHUNK,
 
 	/* private: */
 	__MODTRACE_REC_MAX,
@@ -188,6 +199,29 @@ enum modtrace_image_state {
 };
 
 /**
+ * enum modtrace_capture_state - value of MODTRACE_IMAGE_ATTR_CAPTURE
+ * @MODTRACE_CAPTURE_OFF: not copied: capture_max_bytes is 0, or no subscribed
+ *   reader asked for captures (subscribe flag capture)
+ * @MODTRACE_CAPTURE_HELD: copied as it was hashed: IMAGE_CHUNK records
+ *   carrying its bytes go to every reader that asked for captures
+ * @MODTRACE_CAPTURE_OVER_BUDGET: not copied: the image did not fit in what
+ *   capture_max_bytes left (COUNTERS' CAPTURE_OVER_BUDGET)
+ * @MODTRACE_CAPTURE_NO_MEMORY: not copied: no memory for the copy (COUNTERS'
+ *   CAPTURE_NO_MEMORY)
+ */
+enum modtrace_capture_state {
+	MODTRACE_CAPTURE_UNSPEC,
+	MODTRACE_CAPTURE_OFF,
+	MODTRACE_CAPTURE_HELD,
+	MODTRACE_CAPTURE_OVER_BUDGET,
+	MODTRACE_CAPTURE_NO_MEMORY,
+
+	/* private: */
+	__MODTRACE_CAPTURE_MAX,
+	MODTRACE_CAPTURE_MAX = (__MODTRACE_CAPTURE_MAX - 1)
+};
+
+/**
  * enum modtrace_hidden_flags - MODTRACE_ATTR_HIDDEN_FROM bits: where a module
  *   that just came live is missing from
  * @MODTRACE_HIDDEN_F_MODULE_LIST: the kernel's module list (lsmod,
@@ -206,9 +240,13 @@ enum modtrace_hidden_flags {
  * @MODTRACE_SUBSCRIBE_F_LOSS_NOTICE: when losses for this reader are counted
  *   and no record is left to carry them, send a MODTRACE_REC_LOSS record
  *   (tried again whenever the module next sends).
+ * @MODTRACE_SUBSCRIBE_F_CAPTURE: send this reader the images the module
+ *   captures (IMAGE_CHUNK records); while one reader that asked is subscribed,
+ *   the module copies each image that fits in capture_max_bytes.
  */
 enum modtrace_subscribe_flags {
 	MODTRACE_SUBSCRIBE_F_LOSS_NOTICE = 1,
+	MODTRACE_SUBSCRIBE_F_CAPTURE = 2,
 };
 
 /**
@@ -324,6 +362,8 @@ enum modtrace_attr {
 	MODTRACE_ATTR_REQUEST,
 	MODTRACE_ATTR_LOAD_TS,
 	MODTRACE_ATTR_HIDDEN_TRACKED,
+	MODTRACE_ATTR_PARAM_CAPTURE_MAX_BYTES,
+	MODTRACE_ATTR_CAPTURE_HELD_BYTES,
 
 	__MODTRACE_ATTR_MAX,
 	MODTRACE_ATTR_MAX = (__MODTRACE_ATTR_MAX - 1)
@@ -398,6 +438,9 @@ enum modtrace_image_attr {
 	MODTRACE_IMAGE_ATTR_LEN,
 	MODTRACE_IMAGE_ATTR_SHA256,
 	MODTRACE_IMAGE_ATTR_NAME,
+	MODTRACE_IMAGE_ATTR_CAPTURE,
+	MODTRACE_IMAGE_ATTR_OFFSET,
+	MODTRACE_IMAGE_ATTR_DATA,
 
 	__MODTRACE_IMAGE_ATTR_MAX,
 	MODTRACE_IMAGE_ATTR_MAX = (__MODTRACE_IMAGE_ATTR_MAX - 1)
@@ -461,6 +504,10 @@ enum modtrace_counter_attr {
 	MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT,
 	MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS,
 	MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED,
+	MODTRACE_COUNTER_ATTR_CAPTURE_OVER_BUDGET,
+	MODTRACE_COUNTER_ATTR_CAPTURE_NO_MEMORY,
+	MODTRACE_COUNTER_ATTR_CAPTURE_LOST,
+	MODTRACE_COUNTER_ATTR_CAPTURED,
 
 	__MODTRACE_COUNTER_ATTR_MAX,
 	MODTRACE_COUNTER_ATTR_MAX = (__MODTRACE_COUNTER_ATTR_MAX - 1)
