@@ -42,7 +42,7 @@ Event finit_load() {
     e.module = m;
     e.image =
         ImageInfo{ImageState::Hashed, 16384,
-                  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "mt_clean"};
+                  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "mt_clean", std::nullopt, std::nullopt, std::nullopt};
     e.ret = 0;
     e.outcome = Outcome::Loaded;
     e.duration_ns = 1010000;

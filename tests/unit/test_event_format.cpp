@@ -78,7 +78,7 @@ Event loaded_finit() {
     m.total_size = 16384;
     m.init_ret = 0;
     e.module = m;
-    e.image = ImageInfo{ImageState::Hashed, 16384, std::string(64, 'a'), "mt_clean"};
+    e.image = ImageInfo{ImageState::Hashed, 16384, std::string(64, 'a'), "mt_clean", std::nullopt, std::nullopt, std::nullopt};
     e.hidden_from = 0;
     e.ret = 0;
     e.outcome = Outcome::Loaded;

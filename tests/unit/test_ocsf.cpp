@@ -81,7 +81,7 @@ TEST(Ocsf, LoadedFinitModuleExact) {
     Event e = finit_load();
     e.image =
         ImageInfo{ImageState::Hashed, 16384,
-                  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "mt_clean"};
+                  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "mt_clean", std::nullopt, std::nullopt, std::nullopt};
     EXPECT_EQ(
         event_to_ocsf(e, time_base, host),
         R"({"class_uid":1002,"class_name":"Kernel Extension Activity","category_uid":1,)"

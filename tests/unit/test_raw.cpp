@@ -395,12 +395,12 @@ modtrace::Status status() {
     s.readers = 2;
     s.backlog_bytes = 4096;
     s.backlog_max_bytes = 1048576;
-    s.params = {4096, 256, 1024, true, 2048};
+    s.params = {4096, 256, 1024, true, 2048, std::nullopt};
     s.history = {2000, 3170304, 7};
     s.probes.push_back({Probe::InitModule, "__do_sys_init_module", modtrace::ProbeState::Attached,
                         3, 0, std::nullopt});
     s.probes.push_back({Probe::NiSyscall, std::nullopt, modtrace::ProbeState::Missing, 0, 0, 2});
-    s.counters = {42, 41, 40, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    s.counters = {42, 41, 40, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
     s.hidden_tracked = 11;
     return s;
 }

@@ -353,10 +353,11 @@ Result<Subscription> NetlinkClient::subscribe(std::optional<std::uint64_t> from_
         return message.error();
     if (auto ok = put_u32(message->get(), MODTRACE_ATTR_VERSION, kProtocolVersion); !ok)
         return ok.error();
-    if (s.options.loss_notices) {
-        if (auto ok = put_u32(message->get(), MODTRACE_ATTR_SUBSCRIBE_FLAGS,
-                              MODTRACE_SUBSCRIBE_F_LOSS_NOTICE);
-            !ok)
+    const std::uint32_t flags =
+        (s.options.loss_notices ? std::uint32_t{MODTRACE_SUBSCRIBE_F_LOSS_NOTICE} : 0U) |
+        (s.options.capture ? std::uint32_t{MODTRACE_SUBSCRIBE_F_CAPTURE} : 0U);
+    if (flags != 0) {
+        if (auto ok = put_u32(message->get(), MODTRACE_ATTR_SUBSCRIBE_FLAGS, flags); !ok)
             return ok.error();
     }
     if (from_seq) {

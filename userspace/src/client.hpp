@@ -26,6 +26,8 @@ struct ClientOptions {
     int reply_timeout_ms = 5000;
     // Ask the module for MODTRACE_REC_LOSS records when losses have no record to ride on.
     bool loss_notices = true;
+    // Ask for the images the module captures (IMAGE_CHUNK records; --capture).
+    bool capture = false;
 };
 
 class NetlinkClient final : public RecordSource {

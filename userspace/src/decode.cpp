@@ -65,6 +65,8 @@ constexpr auto kTopNames = [] {
     n[MODTRACE_ATTR_REQUEST] = "REQUEST";
     n[MODTRACE_ATTR_LOAD_TS] = "LOAD_TS";
     n[MODTRACE_ATTR_HIDDEN_TRACKED] = "HIDDEN_TRACKED";
+    n[MODTRACE_ATTR_PARAM_CAPTURE_MAX_BYTES] = "PARAM_CAPTURE_MAX_BYTES";
+    n[MODTRACE_ATTR_CAPTURE_HELD_BYTES] = "CAPTURE_HELD_BYTES";
     return n;
 }();
 
@@ -124,6 +126,9 @@ constexpr auto kImageNames = [] {
     n[MODTRACE_IMAGE_ATTR_LEN] = "LEN";
     n[MODTRACE_IMAGE_ATTR_SHA256] = "SHA256";
     n[MODTRACE_IMAGE_ATTR_NAME] = "NAME";
+    n[MODTRACE_IMAGE_ATTR_CAPTURE] = "CAPTURE";
+    n[MODTRACE_IMAGE_ATTR_OFFSET] = "OFFSET";
+    n[MODTRACE_IMAGE_ATTR_DATA] = "DATA";
     return n;
 }();
 
@@ -175,6 +180,10 @@ constexpr auto kCounterNames = [] {
     n[MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT] = "REQUEST_UNKEPT";
     n[MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS] = "HIDDEN_CHECKS";
     n[MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED] = "HIDDEN_UNTRACKED";
+    n[MODTRACE_COUNTER_ATTR_CAPTURE_OVER_BUDGET] = "CAPTURE_OVER_BUDGET";
+    n[MODTRACE_COUNTER_ATTR_CAPTURE_NO_MEMORY] = "CAPTURE_NO_MEMORY";
+    n[MODTRACE_COUNTER_ATTR_CAPTURE_LOST] = "CAPTURE_LOST";
+    n[MODTRACE_COUNTER_ATTR_CAPTURED] = "CAPTURED";
     return n;
 }();
 
@@ -285,6 +294,7 @@ Result<Loss> read_as(const Attribute& attr, const FieldName& name, Loss*);
 Result<FileInfo> read_as(const Attribute& attr, const FieldName& name, FileInfo*);
 Result<ModuleInfo> read_as(const Attribute& attr, const FieldName& name, ModuleInfo*);
 Result<ImageInfo> read_as(const Attribute& attr, const FieldName& name, ImageInfo*);
+Result<ImageChunk> read_as(const Attribute& attr, const FieldName& name, ImageChunk*);
 Result<std::vector<std::uint64_t>> read_as(const Attribute& attr, const FieldName& name,
                                            std::vector<std::uint64_t>*);
 Result<ProbeStatus> read_as(const Attribute& attr, const FieldName& name, ProbeStatus*);
@@ -397,6 +407,10 @@ Result<ProbeState> read_as(const Attribute& attr, const FieldName& name, ProbeSt
     return read_enum<ProbeState>(attr, name, "probe state");
 }
 
+Result<CaptureState> read_as(const Attribute& attr, const FieldName& name, CaptureState*) {
+    return read_enum<CaptureState>(attr, name, "capture state");
+}
+
 Result<ImageState> read_as(const Attribute& attr, const FieldName& name, ImageState*) {
     return read_enum<ImageState>(attr, name, "image state");
 }
@@ -504,7 +518,26 @@ Result<ModuleInfo> read_as(const Attribute& attr, const FieldName& name, ModuleI
     return module;
 }
 
-// SHA256 is exactly 32 bytes, kept as hex; only a hashed image has one.
+// SHA256 is exactly 32 bytes, kept as hex.
+Result<std::optional<std::string>> read_sha256(const Nest& nest) {
+    const Attribute* sha = nest.find(MODTRACE_IMAGE_ATTR_SHA256);
+    if (!sha)
+        return std::optional<std::string>();
+    if (sha->payload.size() != 32)
+        return Error{"attribute " + nest.name(MODTRACE_IMAGE_ATTR_SHA256).str() + " is " +
+                     n(sha->payload.size()) + " bytes, expected 32"};
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(64);
+    for (const auto byte : sha->payload) {
+        const auto b = static_cast<unsigned>(byte);
+        hex += kHex[b >> 4];
+        hex += kHex[b & 15];
+    }
+    return std::optional<std::string>(std::move(hex));
+}
+
+// Only a hashed image has a SHA256.
 Result<ImageInfo> read_as(const Attribute& attr, const FieldName& name, ImageInfo*) {
     Nest nest(name.str(), kImageNames);
     if (auto ok = nest.parse(attr.payload); !ok)
@@ -514,26 +547,47 @@ Result<ImageInfo> read_as(const Attribute& attr, const FieldName& name, ImageInf
     f.required(MODTRACE_IMAGE_ATTR_STATE, image.state);
     f.optional(MODTRACE_IMAGE_ATTR_LEN, image.len);
     f.optional(MODTRACE_IMAGE_ATTR_NAME, image.name);
+    f.optional(MODTRACE_IMAGE_ATTR_CAPTURE, image.capture);
     if (auto ok = f.result(); !ok)
         return ok.error();
-    if (const Attribute* sha = nest.find(MODTRACE_IMAGE_ATTR_SHA256)) {
-        if (sha->payload.size() != 32)
-            return Error{"attribute " + nest.name(MODTRACE_IMAGE_ATTR_SHA256).str() + " is " +
-                         n(sha->payload.size()) + " bytes, expected 32"};
-        static constexpr char kHex[] = "0123456789abcdef";
-        std::string hex;
-        hex.reserve(64);
-        for (const auto byte : sha->payload) {
-            const auto b = static_cast<unsigned>(byte);
-            hex += kHex[b >> 4];
-            hex += kHex[b & 15];
-        }
-        image.sha256 = std::move(hex);
-    }
+    auto sha = read_sha256(nest);
+    if (!sha)
+        return sha.error();
+    image.sha256 = std::move(*sha);
     if (image.state == ImageState::Hashed && !image.sha256)
         return Error{"missing attribute " + nest.name(MODTRACE_IMAGE_ATTR_SHA256).str() +
                      " (required in a hashed image)"};
     return image;
+}
+
+// An IMAGE_CHUNK's IMAGE nest: LEN, SHA256, OFFSET and DATA, which must lie within LEN.
+Result<ImageChunk> read_as(const Attribute& attr, const FieldName& name, ImageChunk*) {
+    Nest nest(name.str(), kImageNames);
+    if (auto ok = nest.parse(attr.payload); !ok)
+        return ok.error();
+    ImageChunk chunk;
+    Fields f(nest);
+    f.required(MODTRACE_IMAGE_ATTR_LEN, chunk.len);
+    f.required(MODTRACE_IMAGE_ATTR_OFFSET, chunk.offset);
+    if (auto ok = f.result(); !ok)
+        return ok.error();
+    auto sha = read_sha256(nest);
+    if (!sha)
+        return sha.error();
+    const Attribute* data = nest.find(MODTRACE_IMAGE_ATTR_DATA);
+    for (const auto& [attr_type, present] : {std::pair{MODTRACE_IMAGE_ATTR_SHA256, sha->has_value()},
+                                            std::pair{MODTRACE_IMAGE_ATTR_DATA, data != nullptr}}) {
+        if (!present)
+            return Error{"missing attribute " + nest.name(attr_type).str() +
+                         " (required in an image chunk)"};
+    }
+    chunk.sha256 = std::move(**sha);
+    if (chunk.offset > chunk.len || data->payload.size() > chunk.len - chunk.offset)
+        return Error{"attribute " + nest.name(MODTRACE_IMAGE_ATTR_DATA).str() + " of " +
+                     n(data->payload.size()) + " bytes at offset " + n(chunk.offset) +
+                     " runs past the image's " + n(chunk.len) + " bytes"};
+    chunk.data.assign(data->payload.begin(), data->payload.end());
+    return chunk;
 }
 
 // The arguments in order. A gap (ARG_2 without ARG_1) would shift every later argument, so it is
@@ -598,6 +652,10 @@ Result<Counters> read_as(const Attribute& attr, const FieldName& name, Counters*
     f.optional(MODTRACE_COUNTER_ATTR_REQUEST_UNKEPT, c.request_unkept);
     f.optional(MODTRACE_COUNTER_ATTR_HIDDEN_CHECKS, c.hidden_checks);
     f.optional(MODTRACE_COUNTER_ATTR_HIDDEN_UNTRACKED, c.hidden_untracked);
+    f.optional(MODTRACE_COUNTER_ATTR_CAPTURE_OVER_BUDGET, c.capture_over_budget);
+    f.optional(MODTRACE_COUNTER_ATTR_CAPTURE_NO_MEMORY, c.capture_no_memory);
+    f.optional(MODTRACE_COUNTER_ATTR_CAPTURE_LOST, c.capture_lost);
+    f.optional(MODTRACE_COUNTER_ATTR_CAPTURED, c.captured);
     if (auto ok = f.result(); !ok)
         return ok.error();
     return c;
@@ -622,6 +680,7 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
     static constexpr std::uint16_t obsolete[] = {MODTRACE_ATTR_SYSCALL_NR};
     static constexpr std::uint16_t loss[] = {MODTRACE_ATTR_LOSS};
     static constexpr std::uint16_t shutdown[] = {MODTRACE_ATTR_NEXT_SEQ};
+    static constexpr std::uint16_t image_chunk[] = {MODTRACE_ATTR_IMAGE};
     static constexpr std::uint16_t module_free[] = {MODTRACE_ATTR_MODULE};
     static constexpr std::uint16_t request_enter[] = {MODTRACE_ATTR_REQUEST_WAIT};
     static constexpr std::uint16_t hidden_module[] = {
@@ -654,6 +713,8 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
         return module_free;
     case RecordType::HiddenModule:
         return hidden_module;
+    case RecordType::ImageChunk:
+        return image_chunk;
     }
     return {};
 }
@@ -661,7 +722,8 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
 Result<void> check_required(const Nest& nest, RecordType type) {
     if (record_type_name(type).empty())
         return {};
-    const bool from_probe = type != RecordType::Loss && type != RecordType::Shutdown;
+    const bool from_probe = type != RecordType::Loss && type != RecordType::Shutdown &&
+                            type != RecordType::ImageChunk;
     for (auto attrs : {from_probe ? std::span<const std::uint16_t>(kProbeRecordAttributes)
                                   : std::span<const std::uint16_t>(),
                        own_attributes(type)}) {
@@ -705,7 +767,11 @@ Result<Record> decode_record_attributes(const Nest& nest) {
     f.optional(MODTRACE_ATTR_RET, r.ret);
     f.optional(MODTRACE_ATTR_DURATION, r.duration_ns);
     f.optional(MODTRACE_ATTR_NEXT_SEQ, r.next_seq);
-    f.optional(MODTRACE_ATTR_IMAGE, r.image);
+    // A chunk's IMAGE nest carries the bytes, not what became of an image.
+    if (f.result() && r.type == RecordType::ImageChunk)
+        f.optional(MODTRACE_ATTR_IMAGE, r.chunk);
+    else
+        f.optional(MODTRACE_ATTR_IMAGE, r.image);
     f.optional(MODTRACE_ATTR_HIDDEN_FROM, r.hidden_from);
     f.optional(MODTRACE_ATTR_REQUEST_WAIT, r.request_wait);
     f.optional(MODTRACE_ATTR_REQUEST, r.request);
@@ -788,6 +854,8 @@ Result<Status> decode_status(const GenlMessage& message) {
     f.optional(MODTRACE_ATTR_HISTORY_BYTES, s.history.bytes);
     f.optional(MODTRACE_ATTR_HISTORY_FIRST_SEQ, s.history.first_seq);
     f.optional(MODTRACE_ATTR_HIDDEN_TRACKED, s.hidden_tracked);
+    f.optional(MODTRACE_ATTR_PARAM_CAPTURE_MAX_BYTES, s.params.capture_max_bytes);
+    f.optional(MODTRACE_ATTR_CAPTURE_HELD_BYTES, s.capture_held_bytes);
     if (auto ok = f.result(); !ok)
         return in(context, ok.error());
     for (const Attribute* attr : nest.find_all(MODTRACE_ATTR_PROBE_STATUS)) {

@@ -56,6 +56,11 @@ struct Counters {
     std::optional<std::uint64_t> request_unkept;
     std::optional<std::uint64_t> hidden_checks;    // CHECK_HIDDEN requests run
     std::optional<std::uint64_t> hidden_untracked; // came live while the table was full
+    // absent from modules without capture
+    std::optional<std::uint64_t> capture_over_budget;
+    std::optional<std::uint64_t> capture_no_memory;
+    std::optional<std::uint64_t> capture_lost;
+    std::optional<std::uint64_t> captured;
 };
 
 // The module's parameters, fixed once it is loaded.
@@ -65,6 +70,7 @@ struct StatusParams {
     std::uint32_t string_max = 0;
     std::optional<bool> locked; // absent from older modules
     std::optional<std::uint32_t> history_records;
+    std::optional<std::uint64_t> capture_max_bytes; // may change at run time; 0: off
 };
 
 // What the kernel's history holds now (absent from older modules).
@@ -89,6 +95,7 @@ struct Status {
     std::optional<std::uint32_t> backlog_max_bytes;
     // Modules that came live since the kernel module loaded and CHECK_HIDDEN looks at now.
     std::optional<std::uint32_t> hidden_tracked;
+    std::optional<std::uint64_t> capture_held_bytes; // image copies the module holds now
 };
 
 // The reply to MODTRACE_CMD_SUBSCRIBE: records from next_seq on are delivered or counted lost.

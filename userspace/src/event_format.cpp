@@ -477,6 +477,18 @@ std::optional<std::string> image_sha256(const Event& ev) {
     return std::nullopt;
 }
 
+std::optional<std::string> image_capture(const Event& ev) {
+    if (!ev.image || ev.image->state != ImageState::Hashed)
+        return std::nullopt;
+    return ev.image->capture_outcome.value_or("not_asked");
+}
+
+std::optional<std::string> captured_path(const Event& ev) {
+    if (ev.image && ev.image->state == ImageState::Hashed)
+        return ev.image->captured_path;
+    return std::nullopt;
+}
+
 void event_image_json(JsonWriter& w, const Event& ev) {
     if (!ev.image) {
         w.null();
@@ -495,6 +507,11 @@ void event_image_json(JsonWriter& w, const Event& ev) {
     value_or_null(w, image.len);
     w.key("name");
     value_or_null(w, image.name);
+    w.key("capture");
+    if (const auto outcome = image_capture(ev))
+        w.value(*outcome);
+    else
+        w.null();
     w.end_object();
 }
 
@@ -508,6 +525,8 @@ void event_module_json(JsonWriter& w, const Event& ev) {
     w.key("name").value(m.name);
     w.key("sha256");
     value_or_null(w, image_sha256(ev));
+    w.key("captured");
+    value_or_null(w, captured_path(ev));
     w.key("hidden");
     if (ev.hidden_from)
         w.value(*ev.hidden_from != 0);
@@ -717,6 +736,8 @@ std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {
                   ansi::yellow, colour);
     if (const auto sha = image_sha256(ev))
         line += " sha256=" + sha->substr(0, 16);
+    if (const auto path = captured_path(ev))
+        line += " captured=" + token(*path);
     if (ev.hidden_from && *ev.hidden_from != 0)
         line += ' ' + paint("[hidden from " + join(hidden_flag_names(*ev.hidden_from)) + "]",
                             ansi::bold_red, colour);

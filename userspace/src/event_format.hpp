@@ -66,6 +66,11 @@ void event_module_json(JsonWriter& w, const Event& ev);
 void event_image_json(JsonWriter& w, const Event& ev);
 // The SHA-256 of the event's image when the kernel hashed it, else none.
 std::optional<std::string> image_sha256(const Event& ev);
+// The capture's outcome for a hashed image ("captured", "off", "over_budget", "no_memory",
+// "lost", "write_failed"; "not_asked" when the reader ran without --capture), else nullopt.
+std::optional<std::string> image_capture(const Event& ev);
+// The file --capture wrote the event's image to (or found it in), else nullopt.
+std::optional<std::string> captured_path(const Event& ev);
 void event_truncated_json(JsonWriter& w, const Event& event);
 std::string event_errno(const Event& event);
 std::string outcome_words(const Event& event);

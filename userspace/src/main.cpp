@@ -1,6 +1,7 @@
 // modtrace: the reader's entry point. Each mode is a function returning the exit status:
 // 0 done, 1 failed (one "modtrace: ..." line on stderr), 2 usage error.
 #include "baseline.hpp"
+#include "capture.hpp"
 #include "client.hpp"
 #include "commands.hpp"
 #include "file_source.hpp"
@@ -52,11 +53,11 @@ void notify_ready(const Subscription& s, const std::optional<std::uint64_t>& fro
     notify(ready_state(status));
 }
 
-Result<Session> open_session() {
+Result<Session> open_session(const ClientOptions& options = {}) {
     auto signals = StopSignals::install();
     if (!signals)
         return signals.error();
-    auto client = NetlinkClient::open();
+    auto client = NetlinkClient::open(options);
     if (!client)
         return client.error();
     client->set_stop_fd(signals->fd());
@@ -306,7 +307,16 @@ int run_watch(const Options& options) {
         if (auto ok = journal_available(); !ok)
             return fail(ok.error());
     }
-    auto session = open_session();
+    std::optional<CaptureDir> capture_dir;
+    if (options.capture) {
+        auto dir = CaptureDir::open(*options.capture);
+        if (!dir)
+            return fail(Error{"--capture: " + dir.error().message, dir.error().code});
+        capture_dir = std::move(*dir);
+    }
+    ClientOptions client_options;
+    client_options.capture = capture_dir.has_value();
+    auto session = open_session(client_options);
     if (!session)
         return fail(session.error());
     NetlinkClient* client = &session->client;
@@ -342,6 +352,12 @@ int run_watch(const Options& options) {
         config.hidden_check = [client] { return client->check_hidden(); };
         config.hidden_check_every = std::chrono::seconds(options.hidden_check_s);
     }
+    if (capture_dir && status && status->params.capture_max_bytes.value_or(0) == 0)
+        warn(Error{status->params.capture_max_bytes
+                       ? "--capture: the kernel module's capture_max_bytes is 0: no image is "
+                         "copied until it is set (/sys/module/modtrace/parameters/"
+                         "capture_max_bytes)"
+                       : "--capture: this kernel module does not capture images"});
     config.correlator.first_seq = subscription->next_seq;
     if (!start->from_seq && subscription->next_seq > 1)
         std::cerr << "modtrace: " << before_start_line(*subscription) << '\n';
@@ -368,7 +384,18 @@ int run_watch(const Options& options) {
     }
     notify_ready(*subscription, start->from_seq);
 
-    const WatchResult result = watch_events(*client, std::cout, std::cerr, config);
+    std::optional<CaptureSource> capture;
+    if (capture_dir) {
+        CaptureConfig capture_config;
+        capture_config.write = [&capture_dir](const std::string& sha256,
+                                              const std::vector<std::uint8_t>& bytes) {
+            return capture_dir->write(sha256, bytes);
+        };
+        capture_config.warn = warn;
+        capture.emplace(*client, std::move(capture_config));
+    }
+    RecordSource& source = capture ? static_cast<RecordSource&>(*capture) : *client;
+    const WatchResult result = watch_events(source, std::cout, std::cerr, config);
     notify(stopping_state("stopping: " + std::string(watch_end_name(result.end))));
     // Leave politely when the module is still there (closing the socket unsubscribes too).
     if (result.end == WatchEnd::Stopped || result.end == WatchEnd::CountReached)

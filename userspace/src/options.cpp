@@ -31,8 +31,9 @@ constexpr std::array<std::string_view, 9> kEventKinds = {
 constexpr std::uint64_t kHiddenCheckMax = 86400;
 
 // Options that select what event mode prints, meaningless in the other modes.
-constexpr std::array<std::string_view, 10> kEventOptions = {
-    "pid", "uid", "comm", "module", "event", "failed", "count", "baseline", "color", "journal",
+constexpr std::array<std::string_view, 11> kEventOptions = {
+    "pid",   "uid",      "comm",  "module",  "event",   "failed",
+    "count", "baseline", "color", "journal", "capture",
 };
 
 // --format's values, in the order the help and the errors name them.
@@ -128,6 +129,15 @@ const OptionSpec kEventSpecs[] = {
      "(lsmod) or sysfs is a hidden_module event, once per module and place, whichever reader "
      "asked. --status shows it",
      "sudo modtrace --hidden-check 10"},
+    {"capture", Takes::One, "DIR",
+     "keep a copy of every module image loaded, as DIR/SHA256.ko (mode 0600, once per hash; DIR "
+     "is made 0700 if missing): the bytes the kernel parsed, even when the loader deleted its "
+     "file or loaded from memory. The kernel module copies images only while its parameter "
+     "capture_max_bytes is not 0 (echo 67108864 > /sys/module/modtrace/parameters/"
+     "capture_max_bytes); an image over what is left of it is not copied (image.capture "
+     "over_budget). Each load's event waits for its image and says where it is "
+     "(module.captured) or why there is none (image.capture)",
+     "sudo modtrace --capture /var/lib/modtrace/images --json"},
     {"baseline", Takes::Nothing, "",
      "first print the modules already loaded (/proc/modules), once; --module applies to them",
      "modtrace --baseline --json"},
@@ -454,6 +464,13 @@ std::variant<Options, Exit> parse_options(int argc, const char* const argv[],
         return usage("--record keeps what the kernel sends; it cannot be combined with --input");
     if (vm.count("input") && vm.count("hidden-check"))
         return usage("--hidden-check asks the kernel; it cannot be combined with --input");
+    if (vm.count("input") && vm.count("capture"))
+        return usage("--capture needs the kernel's images; it cannot be combined with --input");
+    if (vm.count("capture")) {
+        opts.capture = vm["capture"].as<std::string>();
+        if (opts.capture->empty())
+            return usage("--capture needs a directory");
+    }
     if (vm.count("input") && vm.count("baseline"))
         return usage("--baseline lists this machine's modules; it cannot be combined with --input");
     if (vm.count("input")) {

@@ -44,6 +44,8 @@ struct Options {
     // Events (and shown by --status): every this many seconds, the kernel module is asked to
     // look for modules hidden since their load (--hidden-check; 0: never).
     std::uint32_t hidden_check_s = 60;
+    // Event mode: where the images the kernel module captures are written (--capture DIR).
+    std::optional<std::string> capture;
 };
 
 // Whether text output is coloured: Always, Never; Auto when stdout is a terminal and NO_COLOR

@@ -8,7 +8,7 @@
 namespace modtrace {
 
 // The enums follow the protocol header: a value added there needs a name here.
-static_assert(static_cast<std::uint32_t>(RecordType::HiddenModule) == MODTRACE_REC_MAX);
+static_assert(static_cast<std::uint32_t>(RecordType::ImageChunk) == MODTRACE_REC_MAX);
 static_assert(static_cast<std::uint32_t>(Probe::UmhStart) == MODTRACE_PROBE_MAX);
 static_assert(static_cast<std::uint32_t>(ImageState::Unkept) == MODTRACE_IMAGE_MAX);
 
@@ -44,6 +44,8 @@ std::string_view record_type_name(RecordType type) {
         return "request_module_exit";
     case RecordType::HiddenModule:
         return "hidden_module";
+    case RecordType::ImageChunk:
+        return "image_chunk";
     }
     return "";
 }
@@ -88,6 +90,20 @@ std::string_view image_state_name(ImageState state) {
         return "refused";
     case ImageState::Unkept:
         return "unkept";
+    }
+    return "";
+}
+
+std::string_view capture_state_name(CaptureState state) {
+    switch (state) {
+    case CaptureState::Off:
+        return "off";
+    case CaptureState::Held:
+        return "held";
+    case CaptureState::OverBudget:
+        return "over_budget";
+    case CaptureState::NoMemory:
+        return "no_memory";
     }
     return "";
 }

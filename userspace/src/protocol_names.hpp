@@ -20,6 +20,8 @@ std::string_view record_type_name(RecordType type);
 std::string_view probe_name(Probe probe);
 // "hashed", "refused", "unkept"; "" for a value this reader does not know.
 std::string_view image_state_name(ImageState state);
+// "off", "held", "over_budget", "no_memory"; "" for a value this reader does not know.
+std::string_view capture_state_name(CaptureState state);
 
 // "x86_64", "ia32", "x32"; "" for a value outside enum modtrace_abi.
 std::string_view abi_name(std::uint32_t abi);

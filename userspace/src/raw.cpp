@@ -129,6 +129,21 @@ void write_image(JsonWriter& w, const ImageInfo& image) {
     put(w, "len", image.len);
     put(w, "sha256", image.sha256);
     put(w, "name", image.name);
+    if (image.capture) {
+        w.key("capture");
+        name_or_number(w, capture_state_name(*image.capture), number(*image.capture));
+    }
+    w.end_object();
+}
+
+// The bytes themselves are left out: --raw describes the records; --capture keeps images.
+void write_chunk(JsonWriter& w, const ImageChunk& chunk) {
+    w.begin_object();
+    w.key("sha256").value(chunk.sha256);
+    w.key("len").value(chunk.len);
+    w.key("offset").value(chunk.offset);
+    w.key("bytes").value(static_cast<std::uint64_t>(chunk.data.size()));
+    w.key("last").value(chunk.last());
     w.end_object();
 }
 
@@ -265,6 +280,10 @@ counter_list(const Counters& c) {
         {"request_unkept", c.request_unkept},
         {"hidden_checks", c.hidden_checks},
         {"hidden_untracked", c.hidden_untracked},
+        {"capture_over_budget", c.capture_over_budget},
+        {"capture_no_memory", c.capture_no_memory},
+        {"capture_lost", c.capture_lost},
+        {"captured", c.captured},
     };
 }
 
@@ -364,6 +383,10 @@ std::string record_to_json(const Record& r) {
         w.key("image");
         write_image(w, *r.image);
     }
+    if (r.chunk) {
+        w.key("chunk");
+        write_chunk(w, *r.chunk);
+    }
     if (r.hidden_from) {
         w.key("hidden_from").begin_array();
         for (const auto& name : hidden_flag_names(*r.hidden_from))
@@ -401,7 +424,9 @@ std::string status_to_json(const Status& s, std::uint32_t hidden_check_s) {
     w.key("string_max").value(s.params.string_max);
     put_or_null(w, "locked", s.params.locked);
     put_or_null(w, "history_records", s.params.history_records);
+    put_or_null(w, "capture_max_bytes", s.params.capture_max_bytes);
     w.end_object();
+    put_or_null(w, "capture_held_bytes", s.capture_held_bytes);
     w.key("history").begin_object();
     put_or_null(w, "held", s.history.held);
     put_or_null(w, "bytes", s.history.bytes);
@@ -456,6 +481,12 @@ std::string status_to_text(const Status& s, std::uint32_t hidden_check_s) {
     if (s.params.history_records)
         head.row({"history", history_text(s)});
     head.row({"hidden check", hidden_check_text(s, hidden_check_s)});
+    if (s.params.capture_max_bytes)
+        head.row({"capture", *s.params.capture_max_bytes == 0
+                                 ? std::string("off (capture_max_bytes 0)")
+                                 : text_or_dash(s.capture_held_bytes) + " of " +
+                                       std::to_string(*s.params.capture_max_bytes) +
+                                       " bytes held (capture_max_bytes)"});
     return "modtrace kernel module\n" + head.str("  ") + "\n" + probes_text(s.probes) +
            "\ncounters\n" + counters_text(s.counters);
 }

@@ -28,6 +28,7 @@ enum class RecordType : std::uint32_t {
     RequestModuleEnter = 13, // the kernel asked for a module (__request_module())
     RequestModuleExit = 14,
     HiddenModule = 15,
+    ImageChunk = 16, // a piece of a captured image, for readers that asked (--capture)
 };
 
 enum class Probe : std::uint32_t {
@@ -51,6 +52,14 @@ enum class ImageState : std::uint32_t {
     Hashed = 1,
     Refused = 2,
     Unkept = 3,
+};
+
+// MODTRACE_CAPTURE_* (enum modtrace_capture_state): whether the kernel copied a hashed image.
+enum class CaptureState : std::uint32_t {
+    Off = 1,
+    Held = 2, // IMAGE_CHUNK records carry it
+    OverBudget = 3,
+    NoMemory = 4,
 };
 
 // MODTRACE_RECORD_F_* bits.
@@ -144,6 +153,20 @@ struct ImageInfo {
     std::optional<std::uint64_t> len;
     std::optional<std::string> sha256; // 64 lower-case hex digits; state Hashed only
     std::optional<std::string> name;   // the module's, once the kernel laid it out
+    std::optional<CaptureState> capture; // the kernel's; absent from modules without capture
+    // Not from the kernel: what the reader's capture stage (capture.hpp) made of it. The outcome
+    // ("captured", "off", "over_budget", "no_memory", "lost", "write_failed"), and the file.
+    std::optional<std::string> capture_outcome;
+    std::optional<std::string> captured_path;
+};
+
+// IMAGE_CHUNK: DATA is the image's bytes from OFFSET; the last chunk ends at LEN.
+struct ImageChunk {
+    std::string sha256; // 64 lower-case hex digits, as ImageInfo's
+    std::uint64_t len = 0;
+    std::uint64_t offset = 0;
+    std::vector<std::uint8_t> data;
+    bool last() const { return offset + data.size() == len; }
 };
 
 struct Record {
@@ -176,6 +199,7 @@ struct Record {
     std::optional<std::int64_t> ret;
     std::optional<std::uint64_t> duration_ns;
     std::optional<ImageInfo> image; // init_module, finit_module returns
+    std::optional<ImageChunk> chunk; // image_chunk
     // init_module, finit_module returns: MODTRACE_HIDDEN_F_* bits, where the module the call
     // loaded was missing from once its init returned; absent when not checked.
     std::optional<std::uint32_t> hidden_from;
