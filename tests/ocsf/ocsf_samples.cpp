@@ -40,9 +40,13 @@ Event finit_load() {
     m.version = "1.0";
     m.init_ret = 0;
     e.module = m;
-    e.image =
-        ImageInfo{ImageState::Hashed, 16384,
-                  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "mt_clean", std::nullopt, std::nullopt, std::nullopt};
+    e.image = ImageInfo{ImageState::Hashed,
+                        16384,
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                        "mt_clean",
+                        std::nullopt,
+                        std::nullopt,
+                        std::nullopt};
     e.ret = 0;
     e.outcome = Outcome::Loaded;
     e.duration_ns = 1010000;

@@ -78,7 +78,8 @@ Event loaded_finit() {
     m.total_size = 16384;
     m.init_ret = 0;
     e.module = m;
-    e.image = ImageInfo{ImageState::Hashed, 16384, std::string(64, 'a'), "mt_clean", std::nullopt, std::nullopt, std::nullopt};
+    e.image = ImageInfo{ImageState::Hashed, 16384,        std::string(64, 'a'), "mt_clean",
+                        std::nullopt,       std::nullopt, std::nullopt};
     e.hidden_from = 0;
     e.ret = 0;
     e.outcome = Outcome::Loaded;
@@ -197,11 +198,11 @@ TEST_F(EventFormat, JsonOfALoad) {
             R"("caller_dev":null,"caller_ino":null,"params":"count=3","flags":["ignore_vermagic"],)"
             R"("flags_raw":2},"module":{"name":"mt_clean","sha256":")" +
             std::string(64, 'a') +
-            R"(","hidden":false,"hidden_from":[],"version":"1.0","srcversion":"ABC",)"
+            R"(","captured":null,"hidden":false,"hidden_from":[],"version":"1.0","srcversion":"ABC",)"
             R"("taints":4096,"signed":false,"params":"count=3","text_size":8192,)"
             R"("total_size":16384,"init_ret":0},"image":{"state":"hashed","sha256":")" +
             std::string(64, 'a') +
-            R"(","bytes":16384,"name":"mt_clean"},"ret":0,"errno":null,"outcome":"loaded",)"
+            R"(","bytes":16384,"name":"mt_clean","capture":"not_asked"},"ret":0,"errno":null,"outcome":"loaded",)"
             R"("request_result":null,)"
             R"("duration_ns":2500000,"init_duration_ns":1000000,"complete":true,)"
             R"("incomplete_reason":null,"params_mismatch":false,"name_mismatch":false,)"
@@ -231,10 +232,11 @@ TEST_F(EventFormat, JsonOfAnUnloadWithTheKernelsName) {
     e.name_mismatch = true;
     const std::string json = event_to_json(e, time_base);
     EXPECT_NE(
-        json.find(R"("module":{"name":"mt_clean","sha256":null,"hidden":null,"hidden_from":null,)"
-                  R"("version":null,"srcversion":null,)"
-                  R"("taints":null,"signed":null,"params":null,"text_size":null,)"
-                  R"("total_size":null,"init_ret":null},"image":null,)"),
+        json.find(
+            R"("module":{"name":"mt_clean","sha256":null,"captured":null,"hidden":null,"hidden_from":null,)"
+            R"("version":null,"srcversion":null,)"
+            R"("taints":null,"signed":null,"params":null,"text_size":null,)"
+            R"("total_size":null,"init_ret":null},"image":null,)"),
         std::string::npos)
         << json;
     EXPECT_NE(json.find(R"("params_mismatch":false,"name_mismatch":true,"file_changed":false,)"),
@@ -276,7 +278,7 @@ TEST_F(EventFormat, JsonOfHostileStrings) {
         R"("tid":5,)" +
             kIds + R"("comm":"mtload",)" + kNs +
             R"("args":{"len":4096,"params":"x=\ufffd\u001b]0;pwn\u0007"},"module":{"name":"mt\n",)"
-            R"("sha256":null,"hidden":null,"hidden_from":null,)"
+            R"("sha256":null,"captured":null,"hidden":null,"hidden_from":null,)"
             R"("version":null,"srcversion":null,"taints":null,"signed":null,"params":"y",)"
             R"("text_size":null,"total_size":null,"init_ret":-19},"image":null,"ret":null,"errno":null,)"
             R"("outcome":"init_failed","request_result":null,"duration_ns":null,"init_duration_ns":500,)"
@@ -577,7 +579,7 @@ TEST_F(EventFormat, HiddenModuleJson) {
         << json;
     EXPECT_NE(
         json.find(R"("abi":null,"request":null,"args":{"loaded":"2026-11-23T10:11:11.623456789Z"},)"
-                  R"("module":{"name":"mthide_later","sha256":null,"hidden":true,)"
+                  R"("module":{"name":"mthide_later","sha256":null,"captured":null,"hidden":true,)"
                   R"("hidden_from":["module_list"],"version":null,)"),
         std::string::npos)
         << json;

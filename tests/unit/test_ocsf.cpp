@@ -79,9 +79,13 @@ boost::property_tree::ptree parse(const std::string& line) {
 
 TEST(Ocsf, LoadedFinitModuleExact) {
     Event e = finit_load();
-    e.image =
-        ImageInfo{ImageState::Hashed, 16384,
-                  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "mt_clean", std::nullopt, std::nullopt, std::nullopt};
+    e.image = ImageInfo{ImageState::Hashed,
+                        16384,
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                        "mt_clean",
+                        std::nullopt,
+                        std::nullopt,
+                        std::nullopt};
     EXPECT_EQ(
         event_to_ocsf(e, time_base, host),
         R"({"class_uid":1002,"class_name":"Kernel Extension Activity","category_uid":1,)"
@@ -107,13 +111,13 @@ TEST(Ocsf, LoadedFinitModuleExact) {
         R"("/lib/modules/6.1.0-31-amd64/extra/mt_clean.ko","dev":"8:1","ino":1311,)"
         R"("caller_dev":null,"caller_ino":null,"params":"count=3","flags":[],"flags_raw":0},)"
         R"("module":{"name":"mt_clean","sha256":)"
-        R"("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","hidden":null,)"
+        R"("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","captured":null,"hidden":null,)"
         R"("hidden_from":null,"version":"1.0",)"
         R"("srcversion":"6F2C5A1D9E8B7C3A4D2E1F0",)"
         R"("taints":4096,"signed":false,"params":"count=3","text_size":8192,"total_size":20480,)"
         R"("init_ret":0},"image":{"state":"hashed","sha256":)"
         R"("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","bytes":16384,)"
-        R"("name":"mt_clean"},"ret":0,"outcome":"loaded","request_result":null,)"
+        R"("name":"mt_clean","capture":"not_asked"},"ret":0,"outcome":"loaded","request_result":null,)"
         R"("duration_ns":1010000,)"
         R"("init_duration_ns":91000,"complete":true,"incomplete_reason":null,)"
         R"("params_mismatch":false,"name_mismatch":false,"file_changed":false,"truncated":[]}})");

@@ -400,7 +400,8 @@ modtrace::Status status() {
     s.probes.push_back({Probe::InitModule, "__do_sys_init_module", modtrace::ProbeState::Attached,
                         3, 0, std::nullopt});
     s.probes.push_back({Probe::NiSyscall, std::nullopt, modtrace::ProbeState::Missing, 0, 0, 2});
-    s.counters = {42, 41, 40, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+    s.counters = {42,           41,           40,           1,           2, 3, 4, 5, 6, 7, 8, 9, 10,
+                  std::nullopt, std::nullopt, std::nullopt, std::nullopt};
     s.hidden_tracked = 11;
     return s;
 }
@@ -427,7 +428,8 @@ TEST(StatusToJson, OneObject) {
               R"({"version":1,"instance":"0x00c0ffee12345678","next_seq":43,"readers":2,)"
               R"("backlog_bytes":4096,"backlog_max_bytes":1048576,)"
               R"("params":{"buffer_records":4096,"reserved_records":256,"string_max":1024,)"
-              R"("locked":true,"history_records":2048},)"
+              R"("locked":true,"history_records":2048,"capture_max_bytes":null},)"
+              R"("capture_held_bytes":null,)"
               R"("history":{"held":2000,"bytes":3170304,"first_seq":7},)"
               R"("hidden_check":{"interval_s":60,"tracked":11},)"
               R"("probes":[{"probe":"init_module","points":[{"symbol":"__do_sys_init_module",)"
@@ -436,7 +438,9 @@ TEST(StatusToJson, OneObject) {
               R"("nmissed":0,"register_error":2}]}],"counters":{"records":42,"queued":41,)"
               R"("sent":40,"lost_buffer_full":1,"lost_socket_full":2,"lost_nmissed":3,)"
               R"("lost_nomem":4,"readers_gone":5,"lost_busy":6,"image_unkept":7,)"
-              R"("request_unkept":8,"hidden_checks":9,"hidden_untracked":10}})");
+              R"("request_unkept":8,"hidden_checks":9,"hidden_untracked":10,)"
+              R"("capture_over_budget":null,"capture_no_memory":null,"capture_lost":null,)"
+              R"("captured":null}})");
 }
 
 TEST(StatusToJson, EveryPointOfAProbe) {
@@ -468,9 +472,12 @@ TEST(StatusToJson, WhatAnOlderModuleDoesNotSendIsNull) {
     const std::string json = modtrace::status_to_json(s, 60);
     EXPECT_NE(json.find(R"("backlog_bytes":null,"backlog_max_bytes":null,)"), std::string::npos)
         << json;
-    EXPECT_NE(json.find(R"("readers_gone":5,"lost_busy":null,"image_unkept":null,)"
-                        R"("request_unkept":null,"hidden_checks":null,"hidden_untracked":null}})"),
-              std::string::npos)
+    EXPECT_NE(
+        json.find(R"("readers_gone":5,"lost_busy":null,"image_unkept":null,)"
+                  R"("request_unkept":null,"hidden_checks":null,"hidden_untracked":null,)"
+                  R"("capture_over_budget":null,"capture_no_memory":null,"capture_lost":null,)"
+                  R"("captured":null}})"),
+        std::string::npos)
         << json;
     EXPECT_NE(json.find(R"("hidden_check":{"interval_s":60,"tracked":null})"), std::string::npos)
         << json;
@@ -481,10 +488,11 @@ TEST(StatusToJson, ReadsBack) {
         const std::string json = modtrace::status_to_json(s, 60);
         const modtrace::test::JsonCheck check(json);
         EXPECT_TRUE(check.ok()) << check.error() << ": " << json;
-        EXPECT_EQ(check.top_keys(),
-                  (std::vector<std::string>{"version", "instance", "next_seq", "readers",
-                                            "backlog_bytes", "backlog_max_bytes", "params",
-                                            "history", "hidden_check", "probes", "counters"}));
+        EXPECT_EQ(
+            check.top_keys(),
+            (std::vector<std::string>{"version", "instance", "next_seq", "readers", "backlog_bytes",
+                                      "backlog_max_bytes", "params", "capture_held_bytes",
+                                      "history", "hidden_check", "probes", "counters"}));
     }
 }
 
@@ -508,19 +516,23 @@ TEST(StatusToText, AlignedColumns) {
               "or directory)\n"
               "\n"
               "counters\n"
-              "  records           42\n"
-              "  queued            41\n"
-              "  sent              40\n"
-              "  lost_buffer_full   1\n"
-              "  lost_socket_full   2\n"
-              "  lost_nmissed       3\n"
-              "  lost_nomem         4\n"
-              "  readers_gone       5\n"
-              "  lost_busy          6\n"
-              "  image_unkept       7\n"
-              "  request_unkept     8\n"
-              "  hidden_checks      9\n"
-              "  hidden_untracked  10\n");
+              "  records              42\n"
+              "  queued               41\n"
+              "  sent                 40\n"
+              "  lost_buffer_full      1\n"
+              "  lost_socket_full      2\n"
+              "  lost_nmissed          3\n"
+              "  lost_nomem            4\n"
+              "  readers_gone          5\n"
+              "  lost_busy             6\n"
+              "  image_unkept          7\n"
+              "  request_unkept        8\n"
+              "  hidden_checks         9\n"
+              "  hidden_untracked     10\n"
+              "  capture_over_budget   -\n"
+              "  capture_no_memory     -\n"
+              "  capture_lost          -\n"
+              "  captured              -\n");
 }
 
 TEST(StatusToText, EveryPointOfAProbe) {
@@ -543,7 +555,7 @@ TEST(StatusToText, WhatAnOlderModuleDoesNotSendIsADash) {
     s.counters.image_unkept.reset();
     const std::string text = modtrace::status_to_text(s, 60);
     EXPECT_NE(text.find("  backlog       -\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("  lost_busy          -\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("  lost_busy             -\n"), std::string::npos) << text;
 }
 
 TEST(StatusToText, HiddenCheckOff) {

@@ -182,8 +182,9 @@ Result<Arrival> CaptureSource::next_for(std::chrono::milliseconds timeout) {
         const auto now = config_.now();
         auto wait = until > now ? until - now : std::chrono::steady_clock::duration::zero();
         for (const Held& held : held_)
-            wait = std::min(wait, held.deadline > now ? held.deadline - now
-                                                      : std::chrono::steady_clock::duration::zero());
+            wait =
+                std::min(wait, held.deadline > now ? held.deadline - now
+                                                   : std::chrono::steady_clock::duration::zero());
         auto got = inner_.next_for(std::chrono::ceil<std::chrono::milliseconds>(wait));
         if (!got)
             return got.error();

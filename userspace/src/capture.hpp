@@ -4,6 +4,7 @@
 #pragma once
 #include "record_source.hpp"
 #include "result.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -53,8 +54,7 @@ struct CaptureConfig {
     // How long a load's return waits for its image's chunks.
     std::chrono::milliseconds timeout{5000};
     // Writes an assembled image, returns its path (CaptureDir::write, or a test's).
-    std::function<Result<std::string>(const std::string&, const std::vector<std::uint8_t>&)>
-        write;
+    std::function<Result<std::string>(const std::string&, const std::vector<std::uint8_t>&)> write;
     std::function<std::chrono::steady_clock::time_point()> now = &std::chrono::steady_clock::now;
     std::function<void(const Error&)> warn;
 };

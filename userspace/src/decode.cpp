@@ -575,8 +575,9 @@ Result<ImageChunk> read_as(const Attribute& attr, const FieldName& name, ImageCh
     if (!sha)
         return sha.error();
     const Attribute* data = nest.find(MODTRACE_IMAGE_ATTR_DATA);
-    for (const auto& [attr_type, present] : {std::pair{MODTRACE_IMAGE_ATTR_SHA256, sha->has_value()},
-                                            std::pair{MODTRACE_IMAGE_ATTR_DATA, data != nullptr}}) {
+    for (const auto& [attr_type, present] :
+         {std::pair{MODTRACE_IMAGE_ATTR_SHA256, sha->has_value()},
+          std::pair{MODTRACE_IMAGE_ATTR_DATA, data != nullptr}}) {
         if (!present)
             return Error{"missing attribute " + nest.name(attr_type).str() +
                          " (required in an image chunk)"};
@@ -722,8 +723,8 @@ std::span<const std::uint16_t> own_attributes(RecordType type) {
 Result<void> check_required(const Nest& nest, RecordType type) {
     if (record_type_name(type).empty())
         return {};
-    const bool from_probe = type != RecordType::Loss && type != RecordType::Shutdown &&
-                            type != RecordType::ImageChunk;
+    const bool from_probe =
+        type != RecordType::Loss && type != RecordType::Shutdown && type != RecordType::ImageChunk;
     for (auto attrs : {from_probe ? std::span<const std::uint16_t>(kProbeRecordAttributes)
                                   : std::span<const std::uint16_t>(),
                        own_attributes(type)}) {

@@ -151,8 +151,8 @@ struct ModuleInfo {
 struct ImageInfo {
     ImageState state{};
     std::optional<std::uint64_t> len;
-    std::optional<std::string> sha256; // 64 lower-case hex digits; state Hashed only
-    std::optional<std::string> name;   // the module's, once the kernel laid it out
+    std::optional<std::string> sha256;   // 64 lower-case hex digits; state Hashed only
+    std::optional<std::string> name;     // the module's, once the kernel laid it out
     std::optional<CaptureState> capture; // the kernel's; absent from modules without capture
     // Not from the kernel: what the reader's capture stage (capture.hpp) made of it. The outcome
     // ("captured", "off", "over_budget", "no_memory", "lost", "write_failed"), and the file.
@@ -198,7 +198,7 @@ struct Record {
     std::optional<std::uint64_t> entry_seq;
     std::optional<std::int64_t> ret;
     std::optional<std::uint64_t> duration_ns;
-    std::optional<ImageInfo> image; // init_module, finit_module returns
+    std::optional<ImageInfo> image;  // init_module, finit_module returns
     std::optional<ImageChunk> chunk; // image_chunk
     // init_module, finit_module returns: MODTRACE_HIDDEN_F_* bits, where the module the call
     // loaded was missing from once its init returned; absent when not checked.
