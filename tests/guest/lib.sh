@@ -184,20 +184,22 @@ def mt_base:
 	 incomplete_reason: null, params_mismatch: false, name_mismatch: false,
 	 file_changed: false, truncated: []};
 def mt_module($name; $params; $init_ret):
-	{name: $name, sha256: "<image.sha256>",
+	{name: $name, sha256: "<image.sha256>", captured: null,
 	 hidden: (if $init_ret == 0 then false else null end),
 	 hidden_from: (if $init_ret == 0 then [] else null end),
 	 version: "1.0", srcversion: "<srcversion>", taints: $taints,
 	 signed: $signed, params: $params, text_size: "<number>", total_size: "<number>",
 	 init_ret: $init_ret};
 def mt_unloaded($name):
-	{name: $name, sha256: null, hidden: null, hidden_from: null, version: null,
+	{name: $name, sha256: null, captured: null, hidden: null, hidden_from: null, version: null,
 	 srcversion: null, taints: null, signed: null,
 	 params: null, text_size: null, total_size: null, init_ret: null};
 def mt_hashed($name; $sha; $bytes):
-	{image: {state: "hashed", sha256: $sha, bytes: ($bytes | tonumber), name: $name}};
+	{image: {state: "hashed", sha256: $sha, bytes: ($bytes | tonumber), name: $name,
+		 capture: "not_asked"}};
 def mt_refused($bytes):
-	{image: {state: "refused", sha256: null, bytes: ($bytes | tonumber), name: null}};
+	{image: {state: "refused", sha256: null, bytes: ($bytes | tonumber), name: null,
+		 capture: null}};
 def mt_finit_args($path; $params):
 	{fd: 3, path: $path, dev: "<dev>", ino: "<number>", caller_dev: null,
 	 caller_ino: null, params: $params, flags: [], flags_raw: 0};

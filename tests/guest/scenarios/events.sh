@@ -273,7 +273,7 @@ debian() {
 		init_ret=0
 	fi
 	ev "$1: $name, as $kind" "{event: \"$kind\", comm: \"$2\", args: ($args),
-		\"module\": {name: \"$name\", sha256: \"<image.sha256>\",
+		\"module\": {name: \"$name\", sha256: \"<image.sha256>\", captured: null,
 			hidden: (if $init_ret == 0 then false else null end),
 			hidden_from: (if $init_ret == 0 then [] else null end), version: $(if [ -n "$version" ]; then echo "\"$version\""; else echo null; fi),
 			srcversion: $(if [ -n "$srcversion" ]; then echo '"<srcversion>"'; else echo null; fi),

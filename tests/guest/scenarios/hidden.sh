@@ -77,7 +77,7 @@ LOADED=$(mt_json_get "$J" "$C" .args.loaded)
 export LOADED
 mt_event "mthide_later: one hidden_module event, every key as it was done" "$J" "$C" \
 	'mt_base + {event: "hidden_module", abi: null, args: {loaded: $ENV.LOADED},
-	"module": {name: "mthide_later", sha256: null, hidden: true, hidden_from: ["module_list"],
+	"module": {name: "mthide_later", sha256: null, captured: null, hidden: true, hidden_from: ["module_list"],
 	 version: null, srcversion: null, taints: null, signed: null, params: null,
 	 text_size: null, total_size: null, init_ret: null},
 	ret: null, outcome: "hidden", duration_ns: null}'

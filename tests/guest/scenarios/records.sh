@@ -54,7 +54,7 @@ mt_json_has "finit return: the file the kernel read, path, device and inode as a
 	"$X | .file.path == \"$P/mt_clean.ko\" and .file.ino == ($(mt_json_get "$R" "$E | ." .file.ino)) and .file.dev == \"$(mt_json_get "$R" "$E | ." .file.dev)\" and (.flags | index(\"file_changed\") | not)"
 mt_json_has "finit entry: flags 0" "$R" "$E | .finit_flags == 0"
 mt_json_has "finit return: the image the kernel hashed, the file's SHA-256 and length" "$R" \
-	"$X | .image == {state: \"hashed\", len: $(wc -c <"$P/mt_clean.ko"), sha256: \"$(mt_sha256 "$P/mt_clean.ko")\", name: \"mt_clean\"}"
+	"$X | .image == {state: \"hashed\", len: $(wc -c <"$P/mt_clean.ko"), sha256: \"$(mt_sha256 "$P/mt_clean.ko")\", name: \"mt_clean\", capture: \"off\"}"
 mt_json_has "finit return: the module checked for hiding, and found on the module list and in sysfs" "$R" \
 	"$X | .hidden_from == []"
 entry=$(mt_json_get "$R" "$E | ." .seq)

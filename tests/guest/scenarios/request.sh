@@ -73,7 +73,7 @@ load() {
 	mt_check "$1: the load of $name arrives" mt_wait_json "$J" "$C"
 	ev "$1: $name loaded by modprobe, requested by ip[$PID]" "$C" "{event: \"$kind\",
 		comm: \"modprobe\", request: $REQ, args: ($args),
-		\"module\": {name: \"$name\", sha256: \"<image.sha256>\", hidden: false,
+		\"module\": {name: \"$name\", sha256: \"<image.sha256>\", captured: null, hidden: false,
 			hidden_from: [], version: $(if [ -n "$version" ]; then echo "\"$version\""; else echo null; fi),
 			srcversion: $(if [ -n "$srcversion" ]; then echo '"<srcversion>"'; else echo null; fi),
 			taints: 0, signed: \$kernel_signed, params: \"\", text_size: \"<number>\",
