@@ -1096,3 +1096,87 @@ TEST(DecodeSubscription, MissingNextSeqIsAnError) {
 }
 
 } // namespace
+
+TEST(DecodeRecord, ALoadReturnSaysWhetherTheImageWasCaptured) {
+    MessageBuilder b = minimal(RecordType::FinitModuleExit);
+    b.begin(MODTRACE_ATTR_IMAGE)
+        .u32(MODTRACE_IMAGE_ATTR_STATE, MODTRACE_IMAGE_HASHED)
+        .raw(MODTRACE_IMAGE_ATTR_SHA256, ByteVector(32, 0xab))
+        .u32(MODTRACE_IMAGE_ATTR_CAPTURE, MODTRACE_CAPTURE_OVER_BUDGET)
+        .end();
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r->image);
+    EXPECT_EQ(r->image->capture, modtrace::CaptureState::OverBudget);
+    EXPECT_FALSE(r->image->capture_outcome); // the reader's, not the kernel's
+}
+
+TEST(DecodeRecord, AnOlderModuleSendsNoCaptureState) {
+    MessageBuilder b = minimal(RecordType::FinitModuleExit);
+    b.begin(MODTRACE_ATTR_IMAGE)
+        .u32(MODTRACE_IMAGE_ATTR_STATE, MODTRACE_IMAGE_HASHED)
+        .raw(MODTRACE_IMAGE_ATTR_SHA256, ByteVector(32, 0xab))
+        .end();
+    auto r = decode(b);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_FALSE(r->image->capture);
+}
+
+MessageBuilder chunk_record(std::uint64_t len, std::uint64_t offset, const ByteVector& data,
+                            std::uint16_t omit = 0) {
+    MessageBuilder b;
+    b.u32(MODTRACE_ATTR_TYPE, u(RecordType::ImageChunk)).begin(MODTRACE_ATTR_IMAGE);
+    if (omit != MODTRACE_IMAGE_ATTR_LEN)
+        b.u64(MODTRACE_IMAGE_ATTR_LEN, len);
+    if (omit != MODTRACE_IMAGE_ATTR_SHA256)
+        b.raw(MODTRACE_IMAGE_ATTR_SHA256, ByteVector(32, 0x01));
+    if (omit != MODTRACE_IMAGE_ATTR_OFFSET)
+        b.u64(MODTRACE_IMAGE_ATTR_OFFSET, offset);
+    if (omit != MODTRACE_IMAGE_ATTR_DATA)
+        b.raw(MODTRACE_IMAGE_ATTR_DATA, data);
+    b.end();
+    return b;
+}
+
+TEST(DecodeRecord, AnImageChunkCarriesItsBytesAndNoSeq) {
+    auto r = decode(chunk_record(10, 4, ByteVector{1, 2, 3, 4, 5, 6}));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->type, RecordType::ImageChunk);
+    EXPECT_FALSE(r->seq);
+    EXPECT_FALSE(r->image);
+    ASSERT_TRUE(r->chunk);
+    std::string sha;
+    for (int i = 0; i < 32; ++i)
+        sha += "01";
+    EXPECT_EQ(r->chunk->sha256, sha);
+    EXPECT_EQ(r->chunk->len, 10U);
+    EXPECT_EQ(r->chunk->offset, 4U);
+    EXPECT_EQ(r->chunk->data, (ByteVector{1, 2, 3, 4, 5, 6}));
+    EXPECT_TRUE(r->chunk->last());
+}
+
+TEST(DecodeRecord, AnImageChunkWithoutEachOfItsAttributesIsAnError) {
+    const std::pair<std::uint16_t, std::string> cases[] = {
+        {MODTRACE_IMAGE_ATTR_LEN, "missing attribute IMAGE.LEN"},
+        {MODTRACE_IMAGE_ATTR_SHA256, "missing attribute IMAGE.SHA256 (required in an image chunk)"},
+        {MODTRACE_IMAGE_ATTR_OFFSET, "missing attribute IMAGE.OFFSET"},
+        {MODTRACE_IMAGE_ATTR_DATA, "missing attribute IMAGE.DATA (required in an image chunk)"},
+    };
+    for (const auto& [omit, message] : cases) {
+        SCOPED_TRACE(message);
+        EXPECT_NE(error_of(chunk_record(10, 0, ByteVector(10), omit)).find(message),
+                  std::string::npos)
+            << error_of(chunk_record(10, 0, ByteVector(10), omit));
+    }
+    MessageBuilder b;
+    b.u32(MODTRACE_ATTR_TYPE, u(RecordType::ImageChunk));
+    EXPECT_EQ(error_of(b), "record: missing attribute IMAGE (required in image_chunk records)");
+}
+
+TEST(DecodeRecord, AnImageChunkPastItsImageIsAnError) {
+    for (const auto& [offset, size] : {std::pair{8U, 3U}, std::pair{11U, 0U}}) {
+        SCOPED_TRACE(offset);
+        EXPECT_NE(error_of(chunk_record(10, offset, ByteVector(size))).find("runs past the image"),
+                  std::string::npos);
+    }
+}
