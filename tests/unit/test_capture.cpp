@@ -2,9 +2,8 @@
 // holds a load's return until its image is written, or lost.
 #include "capture.hpp"
 
-#include <gtest/gtest.h>
-
 #include <chrono>
+#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 
@@ -140,8 +139,8 @@ bool idle(CaptureSource& source) {
 
 TEST(CaptureSource, AHeldImageIsWrittenAndTheEventSaysWhere) {
     Harness h;
-    ScriptSource inner({load_return(3, kSha, CaptureState::Held),
-                        chunk_record(kSha, 4, 0, {1, 2}), chunk_record(kSha, 4, 2, {3, 4})});
+    ScriptSource inner({load_return(3, kSha, CaptureState::Held), chunk_record(kSha, 4, 0, {1, 2}),
+                        chunk_record(kSha, 4, 2, {3, 4})});
     CaptureSource source(inner, h.config());
     Record r = take(source);
     EXPECT_EQ(r.seq, 3U);
@@ -154,8 +153,8 @@ TEST(CaptureSource, AHeldImageIsWrittenAndTheEventSaysWhere) {
 
 TEST(CaptureSource, ChunksBeforeTheReturnAreKept) {
     Harness h;
-    ScriptSource inner({chunk_record(kSha, 4, 0, {1, 2, 3, 4}),
-                        load_return(3, kSha, CaptureState::Held)});
+    ScriptSource inner(
+        {chunk_record(kSha, 4, 0, {1, 2, 3, 4}), load_return(3, kSha, CaptureState::Held)});
     CaptureSource source(inner, h.config());
     Record r = take(source);
     EXPECT_EQ(r.image->capture_outcome, "captured");
@@ -164,10 +163,9 @@ TEST(CaptureSource, ChunksBeforeTheReturnAreKept) {
 
 TEST(CaptureSource, AHashAlreadyWrittenIsNotWrittenAgain) {
     Harness h;
-    ScriptSource inner({load_return(3, kSha, CaptureState::Held),
-                        chunk_record(kSha, 4, 0, {1, 2, 3, 4}),
-                        load_return(9, kSha, CaptureState::Held),
-                        chunk_record(kSha, 4, 0, {1, 2, 3, 4})});
+    ScriptSource inner(
+        {load_return(3, kSha, CaptureState::Held), chunk_record(kSha, 4, 0, {1, 2, 3, 4}),
+         load_return(9, kSha, CaptureState::Held), chunk_record(kSha, 4, 0, {1, 2, 3, 4})});
     CaptureSource source(inner, h.config());
     EXPECT_EQ(take(source).image->captured_path, "/cap/" + kSha + ".ko");
     Record second = take(source);
@@ -189,8 +187,8 @@ TEST(CaptureSource, RecordsBehindAHeldReturnAreNotHeld) {
 
 TEST(CaptureSource, AnImageThatNeverCompletesIsLostAfterTheTimeout) {
     Harness h;
-    ScriptSource inner({load_return(3, kSha, CaptureState::Held),
-                        chunk_record(kSha, 4, 0, {1, 2})});
+    ScriptSource inner(
+        {load_return(3, kSha, CaptureState::Held), chunk_record(kSha, 4, 0, {1, 2})});
     CaptureSource source(inner, h.config());
     EXPECT_TRUE(idle(source));
     h.now += std::chrono::milliseconds(100);

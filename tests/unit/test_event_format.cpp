@@ -700,3 +700,59 @@ TEST_F(EventFormat, TextOfARequestAndOfItsHelper) {
     const std::string hostile = event_to_text(e, false, time_base);
     EXPECT_TRUE(hostile.ends_with(R"( requested by "a b"[412] for "x\x0ay")")) << hostile;
 }
+
+namespace {
+
+Event captured_finit() {
+    Event e = loaded_finit();
+    e.image->capture = modtrace::CaptureState::Held;
+    e.image->capture_outcome = "captured";
+    e.image->captured_path = "/var/lib/modtrace/images/" + std::string(64, 'a') + ".ko";
+    return e;
+}
+
+} // namespace
+
+TEST_F(EventFormat, JsonOfACapturedImage) {
+    const std::string json = event_to_json(captured_finit(), time_base);
+    const std::string path = "/var/lib/modtrace/images/" + std::string(64, 'a') + ".ko";
+    EXPECT_NE(json.find(R"("sha256":")" + std::string(64, 'a') + R"(","captured":")" + path +
+                        R"(","hidden":false)"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("name":"mt_clean","capture":"captured"},"ret":0)"), std::string::npos)
+        << json;
+}
+
+TEST_F(EventFormat, JsonOfAnImageNotCaptured) {
+    const std::pair<std::optional<std::string>, std::string> cases[] = {
+        {std::nullopt, "not_asked"},
+        {"off", "off"},
+        {"over_budget", "over_budget"},
+        {"no_memory", "no_memory"},
+        {"lost", "lost"}};
+    for (const auto& [outcome, word] : cases) {
+        SCOPED_TRACE(word);
+        Event e = loaded_finit();
+        e.image->capture_outcome = outcome;
+        const std::string json = event_to_json(e, time_base);
+        EXPECT_NE(json.find(R"("captured":null,)"), std::string::npos) << json;
+        EXPECT_NE(json.find(R"("capture":")" + word + R"("},)"), std::string::npos) << json;
+    }
+}
+
+TEST_F(EventFormat, JsonOfAnImageNotHashedHasNoCapture) {
+    Event e = loaded_finit();
+    e.image->state = modtrace::ImageState::Refused;
+    e.image->sha256.reset();
+    const std::string json = event_to_json(e, time_base);
+    EXPECT_NE(json.find(R"("capture":null})"), std::string::npos) << json;
+}
+
+TEST_F(EventFormat, TextOfACapturedImageSaysWhere) {
+    const std::string line = event_to_text(captured_finit(), false, time_base);
+    const std::string tail = " sha256=aaaaaaaaaaaaaaaa captured=/var/lib/modtrace/images/" +
+                             std::string(64, 'a') + ".ko";
+    EXPECT_NE(line.find(tail), std::string::npos) << line;
+    EXPECT_EQ(event_to_text(loaded_finit(), false, time_base).find("captured="), std::string::npos);
+}
