@@ -321,6 +321,8 @@ bool modtrace_capture_wanted(void)
 void modtrace_capture_queue(struct mt_capture *cap)
 {
 	llist_add(&cap->lnode, &mt_capture_in);
+	/* an orphan has no record to kick the worker: it frees the copy */
+	modtrace_kick(false);
 }
 
 static void mt_remove_reader(struct mt_reader *r)
