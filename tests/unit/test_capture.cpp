@@ -198,6 +198,40 @@ TEST(CaptureSource, AnImageThatNeverCompletesIsLostAfterTheTimeout) {
     EXPECT_TRUE(h.written.empty());
 }
 
+// Records given out once the harness's clock reaches their time.
+class TimedSource final : public modtrace::RecordSource {
+public:
+    using Clock = std::chrono::steady_clock;
+    TimedSource(const Clock::time_point& now, std::vector<std::pair<Clock::duration, Record>> r)
+        : now_(now), records_(std::move(r)) {}
+    modtrace::Result<std::optional<Record>> next() override { return std::optional<Record>(); }
+    modtrace::Result<modtrace::Arrival> next_for(std::chrono::milliseconds) override {
+        if (position_ < records_.size() && records_[position_].first <= now_ - Clock::time_point{})
+            return modtrace::Arrival(records_[position_++].second);
+        return modtrace::Arrival(modtrace::SourceIdle{});
+    }
+
+private:
+    const Clock::time_point& now_;
+    std::vector<std::pair<Clock::duration, Record>> records_;
+    std::size_t position_ = 0;
+};
+
+TEST(CaptureSource, EachChunkGivesTheReturnTheTimeoutAgain) {
+    using std::chrono::milliseconds;
+    Harness h;
+    TimedSource inner(h.now, {{milliseconds(0), load_return(3, kSha, CaptureState::Held)},
+                              {milliseconds(80), chunk_record(kSha, 4, 0, {1, 2})}});
+    CaptureSource source(inner, h.config());
+    EXPECT_TRUE(idle(source));
+    h.now += milliseconds(80);
+    EXPECT_TRUE(idle(source)); // the chunk came: 100 ms more from here
+    h.now += milliseconds(80);
+    EXPECT_TRUE(idle(source));
+    h.now += milliseconds(20);
+    EXPECT_EQ(take(source).image->capture_outcome, "lost");
+}
+
 TEST(CaptureSource, WhatTheKernelDidNotCopyIsSaid) {
     const std::pair<std::optional<CaptureState>, std::string> cases[] = {
         {CaptureState::Off, "off"},

@@ -94,10 +94,15 @@ Result<std::string> CaptureDir::write(const std::string& sha256,
 
 void CaptureSource::take(Record record) {
     if (record.type == RecordType::ImageChunk) {
-        if (record.chunk) {
-            if (auto image = assembler_.add(*record.chunk))
-                complete(*image);
+        if (!record.chunk)
+            return;
+        // An image on its way: its returns wait as long again from here.
+        for (Held& held : held_) {
+            if (*held.record.image->sha256 == record.chunk->sha256)
+                held.deadline = config_.now() + config_.timeout;
         }
+        if (auto image = assembler_.add(*record.chunk))
+            complete(*image);
         return;
     }
     // Nothing follows a SHUTDOWN: what waits for its image goes first, lost.

@@ -51,7 +51,7 @@ private:
 };
 
 struct CaptureConfig {
-    // How long a load's return waits for its image's chunks.
+    // How long a load's return waits for its image's next chunk.
     std::chrono::milliseconds timeout{5000};
     // Writes an assembled image, returns its path (CaptureDir::write, or a test's).
     std::function<Result<std::string>(const std::string&, const std::vector<std::uint8_t>&)> write;
@@ -62,7 +62,8 @@ struct CaptureConfig {
 // A source that takes IMAGE_CHUNK records out of `inner`, and marks every hashed image of a load's
 // return with the capture's outcome (ImageInfo::capture_outcome, captured_path). A return whose
 // image the kernel holds (CaptureState::Held) is given out once its image is written, or, as
-// "lost", once it has waited `timeout` or the source ends; the records behind it are not held.
+// "lost", once `timeout` has passed without a chunk of it or the source ends; the records behind
+// it are not held.
 // The length is checked (the bytes are not hashed again: the reader has no SHA-256 of its own).
 class CaptureSource final : public RecordSource {
 public:
