@@ -6,8 +6,8 @@
 namespace modtrace {
 
 BatchReceiver::BatchReceiver(std::size_t datagrams, std::size_t bytes_each)
-    : bytes_each_(bytes_each), buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(
-                                   datagrams * bytes_each)),
+    : bytes_each_(bytes_each),
+      buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(datagrams * bytes_each)),
       iovecs_(datagrams), senders_(datagrams), headers_(datagrams) {
     for (std::size_t i = 0; i < datagrams; ++i)
         iovecs_[i] = iovec{buffer_.get() + i * bytes_each, bytes_each};
