@@ -11,6 +11,7 @@
 #include "correlate.hpp"
 #include "decode.hpp"
 #include "event_format.hpp"
+#include "json.hpp"
 
 #include <benchmark/benchmark.h>
 #include <cstring>
@@ -186,9 +187,14 @@ struct Pipeline {
     modtrace::TimeBase time{};
     std::uint64_t json_bytes = 0;
     std::uint64_t events = 0;
+    // One writer, line after line, as the reader's event loop keeps one.
+    modtrace::JsonWriter json{1024};
     modtrace::Correlator correlator{{}, [this](modtrace::Event&& e) {
-                                        if (stages == Json)
-                                            json_bytes += modtrace::event_to_json(e, time).size();
+                                        if (stages == Json) {
+                                            json.clear();
+                                            modtrace::write_event_json(json, e, time);
+                                            json_bytes += json.str().size();
+                                        }
                                         ++events;
                                     }};
 

@@ -1,6 +1,7 @@
 // Event formatting: JSON and text lines, exact, with hostile strings; time and durations; the
 // loss and summary lines.
 #include "event_format.hpp"
+#include "json.hpp"
 #include "json_check.hpp"
 #include "modtrace.h"
 
@@ -315,6 +316,20 @@ TEST_F(EventFormat, EveryJsonLineReadsBackWithEveryKeyInOrder) {
         const modtrace::test::JsonCheck check(json);
         EXPECT_TRUE(check.ok()) << check.error() << ": " << json;
         EXPECT_EQ(check.top_keys(), keys) << json;
+    }
+}
+
+TEST_F(EventFormat, AReusedWriterMakesTheSameLines) {
+    // The event loop keeps one writer for every line: what one event left in it must not show
+    // in the next.
+    std::vector<Event> events = {loaded_finit(), hostile_delete(), hostile_init(), Event{}};
+    JsonWriter w(16);
+    for (int round = 0; round < 2; ++round) {
+        for (const Event& e : events) {
+            w.clear();
+            write_event_json(w, e, time_base);
+            EXPECT_EQ(w.str(), event_to_json(e, time_base)) << "round " << round;
+        }
     }
 }
 

@@ -11,6 +11,7 @@ namespace {
 
 using modtrace::json_quote;
 using modtrace::JsonWriter;
+using modtrace::operator""_key;
 using modtrace::text_escape;
 
 TEST(JsonQuote, PlainText) {
@@ -120,6 +121,37 @@ TEST(JsonWriter, ObjectsArraysAndCommas) {
     w.key("d").value(false);
     w.end_object();
     EXPECT_EQ(w.str(), R"({"a":1,"b":["x",true,null,{}],"c":[],"d":false})");
+}
+
+TEST(JsonWriter, KeysKnownWhenCompilingAreWrittenAsAnyOther) {
+    JsonWriter literal;
+    literal.begin_object();
+    literal.key("a"_key).value(std::uint32_t{1});
+    literal.key("b_c"_key).begin_array();
+    literal.end_array();
+    literal.key(""_key).null();
+    literal.end_object();
+    JsonWriter runtime;
+    runtime.begin_object();
+    runtime.key(std::string_view("a")).value(std::uint32_t{1});
+    runtime.key(std::string_view("b_c")).begin_array();
+    runtime.end_array();
+    runtime.key(std::string_view("")).null();
+    runtime.end_object();
+    EXPECT_EQ(literal.str(), runtime.str());
+    EXPECT_EQ(literal.str(), R"({"a":1,"b_c":[],"":null})");
+}
+
+TEST(JsonWriter, ClearStartsAFreshLine) {
+    JsonWriter w(4);
+    w.begin_object();
+    w.key("a"_key).begin_array();
+    w.value("left open");
+    w.clear();
+    w.begin_object();
+    w.key("b"_key).value(true);
+    w.end_object();
+    EXPECT_EQ(w.str(), R"({"b":true})");
 }
 
 TEST(JsonWriter, NumberExtremes) {

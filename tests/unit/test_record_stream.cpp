@@ -4,6 +4,7 @@
 #include "nl_builder.hpp"
 #include "record_stream.hpp"
 
+#include <cstring>
 #include <gtest/gtest.h>
 #include <linux/genetlink.h>
 
@@ -71,6 +72,21 @@ TEST(RecordStream, MalformedRecordIsSkippedWithAWarning) {
     ASSERT_EQ(warnings.size(), 1U);
     EXPECT_EQ(warnings[0], "skipping a malformed record seq 4: missing attribute PROBE "
                            "(required in delete_module_enter records)");
+    EXPECT_TRUE(stream.take(Bytes(loss_message(1))));
+}
+
+TEST(RecordStream, AMessageOfOurFamilyWithoutAGenlHeaderIsSkippedWithAWarning) {
+    RecordStream stream(kFamily);
+    std::vector<std::string> warnings;
+    stream.set_warning_handler([&](const modtrace::Error& e) { warnings.push_back(e.message); });
+    // A netlink header of our family and nothing after it: no room for the genl header.
+    ByteVector bare = loss_message(1);
+    bare.resize(NLMSG_HDRLEN);
+    const std::uint32_t len = NLMSG_HDRLEN;
+    std::memcpy(bare.data(), &len, sizeof len);
+    EXPECT_FALSE(stream.take(Bytes(bare)));
+    ASSERT_EQ(warnings.size(), 1U);
+    EXPECT_EQ(warnings[0].rfind("skipping a malformed record: ", 0), 0U) << warnings[0];
     EXPECT_TRUE(stream.take(Bytes(loss_message(1))));
 }
 

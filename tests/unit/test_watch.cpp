@@ -451,6 +451,46 @@ TEST(Watch, LinesAtHandGoOutInOneWrite) {
     EXPECT_EQ(lines(buffer.flushed).size(), 3U);
 }
 
+// An output that keeps each write it is given apart.
+class WriteRecorder : public std::stringbuf {
+public:
+    std::vector<std::string> writes;
+
+protected:
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        writes.emplace_back(s, static_cast<std::size_t>(n));
+        return std::stringbuf::xsputn(s, n);
+    }
+};
+
+TEST(Watch, ALongBurstGoesOutInChunksOfWholeLines) {
+    // 400 failing calls at hand at once: far more output than one chunk (64 KiB).
+    std::vector<Step> steps;
+    for (std::uint64_t i = 0; i < 400; ++i) {
+        const std::uint64_t seq = 2 * i + 1;
+        steps.push_back(finit_enter(seq, 100, 1000 + 10 * seq, "/lib/mt/mt_clean.ko", "count=3"));
+        steps.push_back(finit_exit(seq + 1, 100, 1005 + 10 * seq, seq, -9, 5));
+    }
+    ScriptedSource source(std::move(steps));
+    source.at_hand_until = 10000;
+    WriteRecorder buffer;
+    std::ostream out(&buffer);
+    std::ostringstream err;
+    const WatchResult result = watch_events(source, out, err, json_config());
+    EXPECT_EQ(result.printed, 400U);
+    const std::vector<std::string> all = lines(buffer.str());
+    ASSERT_EQ(all.size(), 400U);
+    EXPECT_GT(buffer.writes.size(), 1U);
+    EXPECT_LT(buffer.writes.size(), 20U); // not a write per line
+    for (const std::string& w : buffer.writes) {
+        EXPECT_EQ(w.back(), '\n');
+        EXPECT_LT(w.size(), 64U * 1024 + all.front().size() + 1);
+    }
+    for (std::size_t i = 0; i < all.size(); ++i)
+        EXPECT_NE(all[i].find("\"seq\":" + std::to_string(2 * i + 1) + ","), std::string::npos)
+            << all[i];
+}
+
 TEST(Watch, NoLineIsHeldBackWhileWaiting) {
     ScriptedSource source(three_calls());
     FlushCounter buffer;

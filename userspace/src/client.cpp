@@ -1,9 +1,10 @@
 // The netlink client. libnl provides the socket and builds and sends requests; replies and
-// records are read with recvmsg() and parsed by netlink_parse and decode, so that the source
-// port of every datagram can be checked (only the kernel, port 0, may send to us: another
-// process could otherwise forge records) and no libnl callback machinery is involved.
+// records are read with recvmmsg(), several at a time, and parsed by netlink_parse and decode, so
+// that the source port of every datagram can be checked (only the kernel, port 0, may send to us:
+// another process could otherwise forge records) and no libnl callback machinery is involved.
 #include "client.hpp"
 
+#include "batch_receive.hpp"
 #include "netlink_parse.hpp"
 #include "poll_wait.hpp"
 #include "record_stream.hpp"
@@ -30,8 +31,9 @@ namespace {
 
 // Larger than any one message the module sends (records are bounded by its string_max).
 constexpr std::size_t kReceiveBytes = 256 * 1024;
-// Datagrams read per poll at most.
-constexpr int kReceiveBatch = 64;
+// Datagrams read per system call (recvmmsg), and per poll at most.
+constexpr std::size_t kReceiveDatagrams = 16;
+constexpr std::size_t kReceiveBatch = 64;
 // Unsubscribing is a courtesy on the way out (closing the socket unsubscribes too): wait less.
 constexpr int kUnsubscribeTimeoutMs = 1000;
 
@@ -90,7 +92,7 @@ struct NetlinkClient::Impl {
     int stop_fd = -1;
     std::function<void(const Error&)> warn;
     std::function<Result<void>(Bytes)> recorder;
-    std::vector<std::uint8_t> buffer = std::vector<std::uint8_t>(kReceiveBytes);
+    BatchReceiver batch{kReceiveDatagrams, kReceiveBytes};
     // Messages received but not handed out yet, in arrival order: records that arrived while a
     // request waited for its answer.
     std::deque<Message> pending;
@@ -164,45 +166,37 @@ Result<Readiness> NetlinkClient::Impl::wait(int timeout_ms, bool watch_stop) con
 }
 
 Result<std::vector<Message>> NetlinkClient::Impl::receive() {
-    sockaddr_nl from{};
-    iovec iov{buffer.data(), buffer.size()};
-    msghdr header{};
-    header.msg_name = &from;
-    header.msg_namelen = sizeof from;
-    header.msg_iov = &iov;
-    header.msg_iovlen = 1;
     drained = false;
-    ssize_t got = recvmsg(fd(), &header, 0);
-    if (got < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-            drained = true;
-            return std::vector<Message>{};
-        }
-        return Error{std::string("receiving from the kernel: ") + std::strerror(errno), errno};
-    }
-    if (from.nl_pid != 0) {
-        warning(Error{"ignoring a message from netlink port " + std::to_string(from.nl_pid) +
-                      ": only the kernel sends records"});
-        return std::vector<Message>{};
-    }
-    if (header.msg_flags & MSG_TRUNC) {
-        warning(
-            Error{"skipping a message longer than " + std::to_string(buffer.size()) + " bytes"});
-        return std::vector<Message>{};
-    }
-    const Bytes datagram(buffer.data(), static_cast<std::size_t>(got));
-    if (recorder) {
-        if (auto recorded = recorder(datagram); !recorded)
-            return recorded.error();
-    }
-    auto split = split_datagram(datagram);
-    if (!split) {
-        warning(with_context("skipping a malformed datagram", split.error()));
-        return std::vector<Message>{};
-    }
+    auto got = batch.receive(fd());
+    if (!got)
+        return Error{"receiving from the kernel: " + got.error().message, got.error().code};
+    // Fewer than a batch: the socket is empty now.
+    drained = *got < kReceiveDatagrams;
     std::vector<Message> messages;
-    for (Bytes message : *split)
-        messages.emplace_back(message.begin(), message.end());
+    for (std::size_t i = 0; i < *got; ++i) {
+        const BatchReceiver::Datagram d = batch[i];
+        if (d.port != 0) {
+            warning(Error{"ignoring a message from netlink port " + std::to_string(d.port) +
+                          ": only the kernel sends records"});
+            continue;
+        }
+        if (d.truncated) {
+            warning(Error{"skipping a message longer than " + std::to_string(kReceiveBytes) +
+                          " bytes"});
+            continue;
+        }
+        if (recorder) {
+            if (auto recorded = recorder(d.bytes); !recorded)
+                return recorded.error();
+        }
+        auto split = split_datagram(d.bytes);
+        if (!split) {
+            warning(with_context("skipping a malformed datagram", split.error()));
+            continue;
+        }
+        for (Bytes message : *split)
+            messages.emplace_back(message.begin(), message.end());
+    }
     return messages;
 }
 
@@ -480,7 +474,7 @@ NetlinkClient::Impl::next_until(std::optional<std::chrono::steady_clock::time_po
         // What has queued up, a batch at a time: one poll per batch rather than per record
         // when records come faster than they are handled. The batch is bounded so that the
         // stop descriptor is polled again, however fast they come.
-        for (int i = 0; i < kReceiveBatch; ++i) {
+        for (std::size_t i = 0; i < kReceiveBatch; i += kReceiveDatagrams) {
             auto received = receive();
             if (!received)
                 return received.error();

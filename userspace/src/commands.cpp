@@ -1,6 +1,7 @@
 // The reader's mode loops.
 #include "commands.hpp"
 
+#include "json.hpp"
 #include "raw.hpp"
 #include "self_unload.hpp"
 
@@ -8,6 +9,13 @@
 #include <variant>
 
 namespace modtrace {
+
+namespace {
+
+// The most output held before it is written, whatever is still at hand.
+constexpr std::size_t kOutputChunk = 64 * 1024;
+
+} // namespace
 
 Result<void> CursorSaver::update(const Cursor& cursor, bool now) {
     if (!config_)
@@ -105,6 +113,18 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
         }
         return true;
     };
+    // The lines not written yet: a burst's events go out in one write, or in chunks of
+    // kOutputChunk bytes when it is longer, rather than a line at a time.
+    std::string lines;
+    JsonWriter json(1024);
+    const auto write_lines = [&] {
+        if (lines.empty() || write_failed)
+            return;
+        out.write(lines.data(), static_cast<std::streamsize>(lines.size()));
+        lines.clear();
+        unflushed = true;
+        write_failed = !out;
+    };
     std::uint64_t again = 0; // events a run before printed (--resume)
     const ResumeConfig* resume = config.resume ? &*config.resume : nullptr;
 
@@ -123,24 +143,25 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
             if (!to_journal(event_entry(event, time)))
                 return;
         } else {
-            // Flushed by the loop below once no more input is at hand.
+            // Collected, and written by the loop below once no more input is at hand.
             switch (config.format) {
             case OutputFormat::Text:
-                out << event_to_text(event, config.colour, time);
+                lines += event_to_text(event, config.colour, time);
                 break;
             case OutputFormat::Json:
-                out << event_to_json(event, time);
+                json.clear();
+                write_event_json(json, event, time);
+                lines += json.str();
                 break;
             case OutputFormat::Ocsf:
-                out << event_to_ocsf(event, time, config.host);
+                lines += event_to_ocsf(event, time, config.host);
                 break;
             }
-            out << '\n';
-            unflushed = true;
-            if (!out) {
-                write_failed = true;
+            lines += '\n';
+            if (lines.size() >= kOutputChunk)
+                write_lines();
+            if (write_failed)
                 return;
-            }
         }
         ++result.printed;
         if (!event.complete)
@@ -177,6 +198,7 @@ WatchResult watch_events(RecordSource& source, std::ostream& out, std::ostream& 
     // Lines are written when nothing more is at hand: one write for what a burst of records
     // produced, and never a line held back while the reader waits.
     const auto flush = [&] {
+        write_lines();
         if (write_failed || !unflushed)
             return;
         out.flush();

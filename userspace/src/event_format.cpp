@@ -50,7 +50,7 @@ template <class T> void value_or_null(JsonWriter& w, const std::optional<T>& v) 
 }
 
 void flags_json(JsonWriter& w, const std::optional<std::uint32_t>& flags, bool finit) {
-    w.key("flags");
+    w.key("flags"_key);
     if (flags) {
         w.begin_array();
         for (const auto& n : finit ? finit_flag_names(*flags) : delete_flag_names(*flags))
@@ -59,7 +59,7 @@ void flags_json(JsonWriter& w, const std::optional<std::uint32_t>& flags, bool f
     } else {
         w.null();
     }
-    w.key("flags_raw");
+    w.key("flags_raw"_key);
     value_or_null(w, flags);
 }
 
@@ -266,7 +266,10 @@ std::int64_t TimeBase::realtime_ns(std::uint64_t monotonic_ns) const {
     return static_cast<std::int64_t>(monotonic_ns + static_cast<std::uint64_t>(realtime_offset_ns));
 }
 
-std::string format_rfc3339(std::int64_t realtime_ns) {
+namespace {
+
+// format_rfc3339()'s text into `buf`, without allocating; its length.
+std::size_t rfc3339_chars(std::int64_t realtime_ns, char (&buf)[32]) {
     std::int64_t secs = 0;
     std::int64_t frac = 0;
     split_ns(realtime_ns, secs, frac);
@@ -281,7 +284,6 @@ std::string format_rfc3339(std::int64_t realtime_ns) {
     unsigned d = 0;
     civil_from_days(days, y, m, d);
     // Every int64 of nanoseconds falls in the years 1677-2262: four digits always suffice.
-    char buf[32];
     char* p = buf;
     const auto digits = [&p](std::uint64_t v, int width) {
         for (int k = width - 1; k >= 0; --k) {
@@ -305,7 +307,14 @@ std::string format_rfc3339(std::int64_t realtime_ns) {
     put('.');
     digits(static_cast<std::uint64_t>(frac), 9);
     put('Z');
-    return std::string(buf, p);
+    return static_cast<std::size_t>(p - buf);
+}
+
+} // namespace
+
+std::string format_rfc3339(std::int64_t realtime_ns) {
+    char buf[32];
+    return std::string(buf, rfc3339_chars(realtime_ns, buf));
 }
 
 std::string format_duration(std::uint64_t ns) {
@@ -379,30 +388,30 @@ void event_args_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     w.begin_object();
     switch (ev.kind) {
     case EventKind::InitModule:
-        w.key("len");
+        w.key("len"_key);
         value_or_null(w, a.len);
-        w.key("params");
+        w.key("params"_key);
         value_or_null(w, a.params);
         break;
     case EventKind::FinitModule:
-        w.key("fd");
+        w.key("fd"_key);
         value_or_null(w, a.fd);
-        w.key("path");
+        w.key("path"_key);
         value_or_null(w, a.path);
-        w.key("dev");
+        w.key("dev"_key);
         dev_or_null(w, a.dev);
-        w.key("ino");
+        w.key("ino"_key);
         value_or_null(w, a.ino);
-        w.key("caller_dev");
+        w.key("caller_dev"_key);
         dev_or_null(w, a.caller_dev);
-        w.key("caller_ino");
+        w.key("caller_ino"_key);
         value_or_null(w, a.caller_ino);
-        w.key("params");
+        w.key("params"_key);
         value_or_null(w, a.params);
         flags_json(w, a.flags, true);
         break;
     case EventKind::DeleteModule:
-        w.key("name");
+        w.key("name"_key);
         value_or_null(w, a.name);
         flags_json(w, a.flags, false);
         break;
@@ -410,22 +419,22 @@ void event_args_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     case EventKind::QueryModule:
     case EventKind::GetKernelSyms:
     case EventKind::ObsoleteSyscall:
-        w.key("nr");
+        w.key("nr"_key);
         value_or_null(w, a.syscall_nr);
-        w.key("raw").begin_array();
+        w.key("raw"_key).begin_array();
         for (const std::uint64_t arg : a.syscall_args)
             w.value(arg);
         w.end_array();
         break;
     case EventKind::RequestModule:
-        w.key("name");
+        w.key("name"_key);
         value_or_null(w, a.name);
-        w.key("wait");
+        w.key("wait"_key);
         value_or_null(w, a.wait);
         break;
     case EventKind::HiddenModule:
         // Not a call's arguments: when the module came live, from the kernel's table.
-        w.key("loaded");
+        w.key("loaded"_key);
         if (ev.loaded_ns)
             w.value(format_rfc3339(time.realtime_ns(*ev.loaded_ns)));
         else
@@ -444,13 +453,13 @@ void event_request_json(JsonWriter& w, const Event& ev) {
     }
     const RequestInfo& q = *ev.request;
     w.begin_object();
-    w.key("seq").value(q.seq);
-    w.key("name");
+    w.key("seq"_key).value(q.seq);
+    w.key("name"_key);
     value_or_null(w, q.name);
-    w.key("pid").value(q.tgid);
-    w.key("tid").value(q.tid);
-    w.key("comm").value(q.comm);
-    w.key("uid").value(q.uid);
+    w.key("pid"_key).value(q.tgid);
+    w.key("tid"_key).value(q.tid);
+    w.key("comm"_key).value(q.comm);
+    w.key("uid"_key).value(q.uid);
     w.end_object();
 }
 
@@ -461,12 +470,12 @@ void event_request_result_json(JsonWriter& w, const Event& ev) {
     }
     const RequestResult r = request_result(ev);
     w.begin_object();
-    w.key("by").value(r.errno_name ? "kernel" : "modprobe");
-    w.key("exit_status");
+    w.key("by"_key).value(r.errno_name ? "kernel" : "modprobe");
+    w.key("exit_status"_key);
     value_or_null(w, r.exit_status);
-    w.key("signal");
+    w.key("signal"_key);
     value_or_null(w, r.signal);
-    w.key("errno");
+    w.key("errno"_key);
     value_or_null(w, r.errno_name);
     w.end_object();
 }
@@ -496,18 +505,18 @@ void event_image_json(JsonWriter& w, const Event& ev) {
     }
     const ImageInfo& image = *ev.image;
     w.begin_object();
-    w.key("state");
+    w.key("state"_key);
     if (const std::string_view name = image_state_name(image.state); !name.empty())
         w.value(name);
     else
         w.value(static_cast<std::uint32_t>(image.state));
-    w.key("sha256");
+    w.key("sha256"_key);
     value_or_null(w, image.sha256);
-    w.key("bytes");
+    w.key("bytes"_key);
     value_or_null(w, image.len);
-    w.key("name");
+    w.key("name"_key);
     value_or_null(w, image.name);
-    w.key("capture");
+    w.key("capture"_key);
     if (const auto outcome = image_capture(ev))
         w.value(*outcome);
     else
@@ -522,17 +531,17 @@ void event_module_json(JsonWriter& w, const Event& ev) {
     }
     const EventModule& m = *ev.module;
     w.begin_object();
-    w.key("name").value(m.name);
-    w.key("sha256");
+    w.key("name"_key).value(m.name);
+    w.key("sha256"_key);
     value_or_null(w, image_sha256(ev));
-    w.key("captured");
+    w.key("captured"_key);
     value_or_null(w, captured_path(ev));
-    w.key("hidden");
+    w.key("hidden"_key);
     if (ev.hidden_from)
         w.value(*ev.hidden_from != 0);
     else
         w.null();
-    w.key("hidden_from");
+    w.key("hidden_from"_key);
     if (ev.hidden_from) {
         w.begin_array();
         for (const auto& name : hidden_flag_names(*ev.hidden_from))
@@ -541,21 +550,21 @@ void event_module_json(JsonWriter& w, const Event& ev) {
     } else {
         w.null();
     }
-    w.key("version");
+    w.key("version"_key);
     value_or_null(w, m.version);
-    w.key("srcversion");
+    w.key("srcversion"_key);
     value_or_null(w, m.srcversion);
-    w.key("taints");
+    w.key("taints"_key);
     value_or_null(w, m.taints);
-    w.key("signed");
+    w.key("signed"_key);
     value_or_null(w, m.sig_ok);
-    w.key("params");
+    w.key("params"_key);
     value_or_null(w, m.params);
-    w.key("text_size");
+    w.key("text_size"_key);
     value_or_null(w, m.text_size);
-    w.key("total_size");
+    w.key("total_size"_key);
     value_or_null(w, m.total_size);
-    w.key("init_ret");
+    w.key("init_ret"_key);
     value_or_null(w, m.init_ret);
     w.end_object();
 }
@@ -577,13 +586,20 @@ void event_truncated_json(JsonWriter& w, const Event& ev) {
 
 std::string event_to_json(const Event& ev, const TimeBase& time) {
     JsonWriter w(768);
+    write_event_json(w, ev, time);
+    return w.take();
+}
+
+void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     w.begin_object();
-    w.key("seq").value(ev.seq);
-    w.key("time").value(format_rfc3339(time.realtime_ns(ev.time_ns)));
-    w.key("event").value(event_kind_name(ev.kind));
+    w.key("seq"_key).value(ev.seq);
+    char stamp[32];
+    w.key("time"_key)
+        .value(std::string_view(stamp, rfc3339_chars(time.realtime_ns(ev.time_ns), stamp)));
+    w.key("event"_key).value(event_kind_name(ev.kind));
 
     const Task* t = ev.task ? &*ev.task : nullptr;
-    const auto id = [&](const char* key, auto Task::*field) {
+    const auto id = [&](JsonKey key, auto Task::*field) {
         w.key(key);
         if (t)
             w.value(t->*field);
@@ -591,30 +607,30 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
             w.null();
     };
     // The audit ids are null when unset.
-    const auto audit_id = [&](const char* key, std::uint32_t Task::*field) {
+    const auto audit_id = [&](JsonKey key, std::uint32_t Task::*field) {
         w.key(key);
         if (t && t->*field != audit_unset)
             w.value(t->*field);
         else
             w.null();
     };
-    id("pid", &Task::tgid);
-    id("tid", &Task::tid);
-    id("ppid", &Task::ppid);
-    id("uid", &Task::uid);
-    id("euid", &Task::euid);
-    id("gid", &Task::gid);
-    audit_id("loginuid", &Task::loginuid);
-    audit_id("sessionid", &Task::sessionid);
-    w.key("comm");
+    id("pid"_key, &Task::tgid);
+    id("tid"_key, &Task::tid);
+    id("ppid"_key, &Task::ppid);
+    id("uid"_key, &Task::uid);
+    id("euid"_key, &Task::euid);
+    id("gid"_key, &Task::gid);
+    audit_id("loginuid"_key, &Task::loginuid);
+    audit_id("sessionid"_key, &Task::sessionid);
+    w.key("comm"_key);
     if (t)
         w.value(t->comm);
     else
         w.null();
-    id("cgroup_id", &Task::cgroup_id);
-    id("pidns_ino", &Task::pidns_ino);
-    id("mntns_ino", &Task::mntns_ino);
-    w.key("abi");
+    id("cgroup_id"_key, &Task::cgroup_id);
+    id("pidns_ino"_key, &Task::pidns_ino);
+    id("mntns_ino"_key, &Task::mntns_ino);
+    w.key("abi"_key);
     if (t && t->abi) {
         if (const std::string_view abi = abi_name(*t->abi); !abi.empty())
             w.value(abi);
@@ -624,44 +640,43 @@ std::string event_to_json(const Event& ev, const TimeBase& time) {
         w.null();
     }
 
-    w.key("request");
+    w.key("request"_key);
     event_request_json(w, ev);
 
-    w.key("args");
+    w.key("args"_key);
     event_args_json(w, ev, time);
 
-    w.key("module");
+    w.key("module"_key);
     event_module_json(w, ev);
-    w.key("image");
+    w.key("image"_key);
     event_image_json(w, ev);
 
-    w.key("ret");
+    w.key("ret"_key);
     value_or_null(w, ev.ret);
-    w.key("errno");
+    w.key("errno"_key);
     if (const std::string e = event_errno(ev); !e.empty())
         w.value(e);
     else
         w.null();
-    w.key("outcome").value(outcome_name(ev.outcome));
-    w.key("request_result");
+    w.key("outcome"_key).value(outcome_name(ev.outcome));
+    w.key("request_result"_key);
     event_request_result_json(w, ev);
-    w.key("duration_ns");
+    w.key("duration_ns"_key);
     value_or_null(w, ev.duration_ns);
-    w.key("init_duration_ns");
+    w.key("init_duration_ns"_key);
     value_or_null(w, ev.init_duration_ns);
-    w.key("complete").value(ev.complete);
-    w.key("incomplete_reason");
+    w.key("complete"_key).value(ev.complete);
+    w.key("incomplete_reason"_key);
     if (ev.complete)
         w.null();
     else
         w.value(incomplete_reason_name(ev.incomplete_reason));
-    w.key("params_mismatch").value(ev.params_mismatch);
-    w.key("name_mismatch").value(ev.name_mismatch);
-    w.key("file_changed").value(ev.file_changed);
-    w.key("truncated");
+    w.key("params_mismatch"_key).value(ev.params_mismatch);
+    w.key("name_mismatch"_key).value(ev.name_mismatch);
+    w.key("file_changed"_key).value(ev.file_changed);
+    w.key("truncated"_key);
     event_truncated_json(w, ev);
     w.end_object();
-    return w.take();
 }
 
 std::string event_to_text(const Event& ev, bool colour, const TimeBase& time) {

@@ -54,6 +54,8 @@ std::string format_duration(std::uint64_t ns);
 // no init ran on the call's thread and, for delete_module, when the kernel's free of the module was
 // not seen (then only its name is known, the rest null).
 std::string event_to_json(const Event& event, const TimeBase& time);
+// The same object onto `w` (for a writer reused line after line: no allocation per event).
+void write_event_json(JsonWriter& w, const Event& event, const TimeBase& time);
 
 // Parts of event_to_json()'s object, for the formats that carry modtrace's own fields too
 // (ocsf.hpp): the "args" object, the "module" object or null, the "truncated" array, each

@@ -232,18 +232,6 @@ void JsonWriter::put_quoted(std::string_view s) {
     buf_[len_++] = '"';
 }
 
-void JsonWriter::separate() {
-    if (after_key_) {
-        after_key_ = false;
-        return;
-    }
-    if (depth_ != 0) {
-        if (has_member_ & 1U)
-            put(',');
-        has_member_ |= 1U;
-    }
-}
-
 void JsonWriter::open(char bracket) {
     separate();
     assert(depth_ < 64);
@@ -299,10 +287,7 @@ void JsonWriter::null() {
 
 std::string JsonWriter::take() {
     std::string s(buf_.get(), len_);
-    len_ = 0;
-    has_member_ = 0;
-    depth_ = 0;
-    after_key_ = false;
+    clear();
     return s;
 }
 

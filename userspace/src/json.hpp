@@ -5,11 +5,34 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace modtrace {
+
+// A key written in the code, `"name"_key`: checked when compiling to need no escape, so that
+// writing it is one copy of `"name":`.
+class JsonKey {
+public:
+    consteval JsonKey(const char* name, std::size_t size) : name_(name), size_(size) {
+        for (std::size_t i = 0; i < size; ++i) {
+            const auto c = static_cast<unsigned char>(name[i]);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+                throw "a JsonKey is printable ASCII without quotes or backslashes";
+        }
+    }
+    std::string_view name() const { return {name_, size_}; }
+
+private:
+    const char* name_;
+    std::size_t size_;
+};
+
+consteval JsonKey operator""_key(const char* name, std::size_t size) {
+    return JsonKey(name, size);
+}
 
 class JsonWriter {
 public:
@@ -23,6 +46,20 @@ public:
 
     // The key of the next member; inside an object only.
     JsonWriter& key(std::string_view name);
+    JsonWriter& key(JsonKey name) {
+        separate();
+        const std::string_view s = name.name();
+        reserve(s.size() + 3);
+        char* p = buf_.get() + len_;
+        *p++ = '"';
+        std::memcpy(p, s.data(), s.size());
+        p += s.size();
+        *p++ = '"';
+        *p++ = ':';
+        len_ += s.size() + 3;
+        after_key_ = true;
+        return *this;
+    }
 
     void value(std::string_view s);
     void value(const char* s) { value(std::string_view(s)); }
@@ -36,9 +73,26 @@ public:
     // The text so far; complete once every object and array is closed.
     std::string_view str() const { return {buf_.get(), len_}; }
     std::string take();
+    // Empty again, keeping the buffer: one writer can make line after line without allocating.
+    void clear() {
+        len_ = 0;
+        has_member_ = 0;
+        depth_ = 0;
+        after_key_ = false;
+    }
 
 private:
-    void separate();
+    void separate() {
+        if (after_key_) {
+            after_key_ = false;
+            return;
+        }
+        if (depth_ != 0) {
+            if (has_member_ & 1U)
+                put(',');
+            has_member_ |= 1U;
+        }
+    }
     void open(char bracket);
     void close(char bracket);
     // Room for `n` more bytes.

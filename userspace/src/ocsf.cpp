@@ -138,33 +138,33 @@ template <class T> void value_or_null(JsonWriter& w, bool present, const T& v) {
 // actor: the calling process (its thread as ptid, its parent, its real uid as its user), the
 // audit login uid as the user behind it and the audit session, when the kernel has them.
 void actor_json(JsonWriter& w, const Event& ev) {
-    w.key("actor").begin_object();
+    w.key("actor"_key).begin_object();
     if (!ev.task) {
         // Malformed input only: the actor is required, and nothing is known of it.
-        w.key("app_name").value("unknown");
+        w.key("app_name"_key).value("unknown");
         w.end_object();
         return;
     }
     const Task& t = *ev.task;
-    w.key("process").begin_object();
-    w.key("pid").value(t.tgid);
-    w.key("ptid").value(static_cast<std::int64_t>(t.tid));
-    w.key("name").value(t.comm);
-    w.key("parent_process").begin_object();
-    w.key("pid").value(t.ppid);
+    w.key("process"_key).begin_object();
+    w.key("pid"_key).value(t.tgid);
+    w.key("ptid"_key).value(static_cast<std::int64_t>(t.tid));
+    w.key("name"_key).value(t.comm);
+    w.key("parent_process"_key).begin_object();
+    w.key("pid"_key).value(t.ppid);
     w.end_object();
-    w.key("user").begin_object();
-    w.key("uid").value(std::to_string(t.uid));
+    w.key("user"_key).begin_object();
+    w.key("uid"_key).value(std::to_string(t.uid));
     w.end_object();
     w.end_object();
     if (t.loginuid != audit_unset) {
-        w.key("user").begin_object();
-        w.key("uid").value(std::to_string(t.loginuid));
+        w.key("user"_key).begin_object();
+        w.key("uid"_key).value(std::to_string(t.loginuid));
         w.end_object();
     }
     if (t.sessionid != audit_unset) {
-        w.key("session").begin_object();
-        w.key("uid").value(std::to_string(t.sessionid));
+        w.key("session"_key).begin_object();
+        w.key("uid"_key).value(std::to_string(t.sessionid));
         w.end_object();
     }
     w.end_object();
@@ -200,27 +200,27 @@ void driver_json(JsonWriter& w, const Event& ev) {
         type = "Memory Image";
     }
 
-    w.key("driver").begin_object();
-    w.key("file").begin_object();
-    w.key("name").value(name);
+    w.key("driver"_key).begin_object();
+    w.key("file"_key).begin_object();
+    w.key("name"_key).value(name);
     if (!path.empty())
-        w.key("path").value(path);
-    w.key("type_id").value(type_id);
-    w.key("type").value(type);
+        w.key("path"_key).value(path);
+    w.key("type_id"_key).value(type_id);
+    w.key("type"_key).value(type);
     if (deleted)
-        w.key("is_deleted").value(true);
+        w.key("is_deleted"_key).value(true);
     if (m && !m->name.empty())
-        w.key("internal_name").value(m->name);
+        w.key("internal_name"_key).value(m->name);
     if (m && m->version)
-        w.key("version").value(*m->version);
+        w.key("version"_key).value(*m->version);
     if (ev.kind == EventKind::InitModule && a.len)
-        w.key("size").value(static_cast<std::int64_t>(*a.len));
+        w.key("size"_key).value(static_cast<std::int64_t>(*a.len));
     if (const auto sha256 = image_sha256(ev)) {
-        w.key("hashes").begin_array();
+        w.key("hashes"_key).begin_array();
         w.begin_object();
-        w.key("algorithm_id").value(3);
-        w.key("algorithm").value("SHA-256");
-        w.key("value").value(*sha256);
+        w.key("algorithm_id"_key).value(3);
+        w.key("algorithm"_key).value("SHA-256");
+        w.key("value"_key).value(*sha256);
         w.end_object();
         w.end_array();
     }
@@ -229,58 +229,58 @@ void driver_json(JsonWriter& w, const Event& ev) {
 }
 
 void device_json(JsonWriter& w, const OcsfHost& host) {
-    w.key("device").begin_object();
+    w.key("device"_key).begin_object();
     if (!host.hostname.empty())
-        w.key("hostname").value(host.hostname);
+        w.key("hostname"_key).value(host.hostname);
     if (!host.machine_id.empty())
-        w.key("uid").value(host.machine_id);
+        w.key("uid"_key).value(host.machine_id);
     if (host.hostname.empty() && host.machine_id.empty())
-        w.key("name").value("unknown"); // the device must be named somehow
-    w.key("type_id").value(host.device_type_id);
-    w.key("type").value(ocsf_device_type_name(host.device_type_id));
-    w.key("os").begin_object();
-    w.key("name").value("Linux");
-    w.key("type_id").value(kOsLinux);
-    w.key("type").value("Linux");
+        w.key("name"_key).value("unknown"); // the device must be named somehow
+    w.key("type_id"_key).value(host.device_type_id);
+    w.key("type"_key).value(ocsf_device_type_name(host.device_type_id));
+    w.key("os"_key).begin_object();
+    w.key("name"_key).value("Linux");
+    w.key("type_id"_key).value(kOsLinux);
+    w.key("type"_key).value("Linux");
     if (!host.kernel_release.empty())
-        w.key("kernel_release").value(host.kernel_release);
+        w.key("kernel_release"_key).value(host.kernel_release);
     w.end_object();
     w.end_object();
 }
 
 void metadata_json(JsonWriter& w, const Event& ev, std::int64_t realtime_ns) {
-    w.key("metadata").begin_object();
-    w.key("version").value(kOcsfVersion);
-    w.key("product").begin_object();
-    w.key("name").value("modtrace");
-    w.key("vendor_name").value("modtrace");
-    w.key("version").value(MODTRACE_VERSION);
+    w.key("metadata"_key).begin_object();
+    w.key("version"_key).value(kOcsfVersion);
+    w.key("product"_key).begin_object();
+    w.key("name"_key).value("modtrace");
+    w.key("vendor_name"_key).value("modtrace");
+    w.key("version"_key).value(MODTRACE_VERSION);
     w.end_object();
-    w.key("log_name").value("modtrace");
-    w.key("event_code").value(event_kind_name(ev.kind));
-    w.key("original_time").value(format_rfc3339(realtime_ns));
+    w.key("log_name"_key).value("modtrace");
+    w.key("event_code"_key).value(event_kind_name(ev.kind));
+    w.key("original_time"_key).value(format_rfc3339(realtime_ns));
     // integer_t is 32 bits: a seq past it is in unmapped.seq only.
     if (ev.seq <= static_cast<std::uint64_t>(INT32_MAX))
-        w.key("sequence").value(ev.seq);
+        w.key("sequence"_key).value(ev.seq);
     w.end_object();
 }
 
 // What OCSF has no place for, under the keys and with the values --json gives them.
 void unmapped_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     const Task* t = ev.task ? &*ev.task : nullptr;
-    w.key("unmapped").begin_object();
-    w.key("seq").value(ev.seq);
-    w.key("euid");
+    w.key("unmapped"_key).begin_object();
+    w.key("seq"_key).value(ev.seq);
+    w.key("euid"_key);
     value_or_null(w, t, t ? t->euid : 0);
-    w.key("gid");
+    w.key("gid"_key);
     value_or_null(w, t, t ? t->gid : 0);
-    w.key("cgroup_id");
+    w.key("cgroup_id"_key);
     value_or_null(w, t, t ? t->cgroup_id : 0);
-    w.key("pidns_ino");
+    w.key("pidns_ino"_key);
     value_or_null(w, t, t ? t->pidns_ino : 0);
-    w.key("mntns_ino");
+    w.key("mntns_ino"_key);
     value_or_null(w, t, t ? t->mntns_ino : 0);
-    w.key("abi");
+    w.key("abi"_key);
     if (t && t->abi) {
         if (const std::string_view abi = abi_name(*t->abi); !abi.empty())
             w.value(abi);
@@ -289,33 +289,33 @@ void unmapped_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     } else {
         w.null();
     }
-    w.key("request");
+    w.key("request"_key);
     event_request_json(w, ev);
-    w.key("args");
+    w.key("args"_key);
     event_args_json(w, ev, time);
-    w.key("module");
+    w.key("module"_key);
     event_module_json(w, ev);
-    w.key("image");
+    w.key("image"_key);
     event_image_json(w, ev);
-    w.key("ret");
+    w.key("ret"_key);
     value_or_null(w, ev.ret.has_value(), ev.ret.value_or(0));
-    w.key("outcome").value(outcome_name(ev.outcome));
-    w.key("request_result");
+    w.key("outcome"_key).value(outcome_name(ev.outcome));
+    w.key("request_result"_key);
     event_request_result_json(w, ev);
-    w.key("duration_ns");
+    w.key("duration_ns"_key);
     value_or_null(w, ev.duration_ns.has_value(), ev.duration_ns.value_or(0));
-    w.key("init_duration_ns");
+    w.key("init_duration_ns"_key);
     value_or_null(w, ev.init_duration_ns.has_value(), ev.init_duration_ns.value_or(0));
-    w.key("complete").value(ev.complete);
-    w.key("incomplete_reason");
+    w.key("complete"_key).value(ev.complete);
+    w.key("incomplete_reason"_key);
     if (ev.complete)
         w.null();
     else
         w.value(incomplete_reason_name(ev.incomplete_reason));
-    w.key("params_mismatch").value(ev.params_mismatch);
-    w.key("name_mismatch").value(ev.name_mismatch);
-    w.key("file_changed").value(ev.file_changed);
-    w.key("truncated");
+    w.key("params_mismatch"_key).value(ev.params_mismatch);
+    w.key("name_mismatch"_key).value(ev.name_mismatch);
+    w.key("file_changed"_key).value(ev.file_changed);
+    w.key("truncated"_key);
     event_truncated_json(w, ev);
     w.end_object();
 }
@@ -441,25 +441,25 @@ std::string event_to_ocsf(const Event& ev, const TimeBase& time, const OcsfHost&
 
     JsonWriter w(1536);
     w.begin_object();
-    w.key("class_uid").value(kClassUid);
-    w.key("class_name").value("Kernel Extension Activity");
-    w.key("category_uid").value(kCategoryUid);
-    w.key("category_name").value("System Activity");
-    w.key("activity_id").value(activity.id);
-    w.key("activity_name").value(activity.name);
-    w.key("type_uid").value(static_cast<std::int64_t>(kClassUid) * 100 + activity.id);
-    w.key("type_name")
+    w.key("class_uid"_key).value(kClassUid);
+    w.key("class_name"_key).value("Kernel Extension Activity");
+    w.key("category_uid"_key).value(kCategoryUid);
+    w.key("category_name"_key).value("System Activity");
+    w.key("activity_id"_key).value(activity.id);
+    w.key("activity_name"_key).value(activity.name);
+    w.key("type_uid"_key).value(static_cast<std::int64_t>(kClassUid) * 100 + activity.id);
+    w.key("type_name"_key)
         .value("Kernel Extension Activity: " +
                std::string(activity.id == kActivityOther ? "Other" : activity.name));
-    w.key("time").value(floor_ms(realtime_ns));
-    w.key("severity_id").value(severity_id);
-    w.key("severity").value(severity_name);
-    w.key("status_id").value(status);
-    w.key("status").value(status_name(status));
+    w.key("time"_key).value(floor_ms(realtime_ns));
+    w.key("severity_id"_key).value(severity_id);
+    w.key("severity"_key).value(severity_name);
+    w.key("status_id"_key).value(status);
+    w.key("status"_key).value(status_name(status));
     if (const std::string e = event_errno(ev); !e.empty())
-        w.key("status_code").value(e);
-    w.key("status_detail").value(outcome_words(ev));
-    w.key("message").value(message(ev));
+        w.key("status_code"_key).value(e);
+    w.key("status_detail"_key).value(outcome_words(ev));
+    w.key("message"_key).value(message(ev));
     actor_json(w, ev);
     driver_json(w, ev);
     device_json(w, host);

@@ -12,10 +12,16 @@ std::optional<Record> RecordStream::take(Bytes message) {
     if (!header)
         return std::nullopt;
     if (header->type == family_id_) {
+        // The headers are read once, here; the decoder takes the message as read.
         auto genl = parse_genl_message(message);
-        if (genl && genl->command != MODTRACE_CMD_RECORD)
+        if (!genl) {
+            if (warn_)
+                warn_(Error{"skipping a malformed record: " + genl.error().message});
+            return std::nullopt;
+        }
+        if (genl->command != MODTRACE_CMD_RECORD)
             return std::nullopt; // a late answer to a request that timed out
-        auto record = decode_record(message);
+        auto record = decode_record(*genl);
         if (!record) {
             if (warn_)
                 warn_(Error{"skipping a malformed " + record.error().message});
