@@ -1481,11 +1481,24 @@ TEST(CorrelateHostile, RecordsWithoutSeqOrTask) {
 TEST(CorrelateHostile, HugeSeqJumpsDoNotLoop) {
     Correlator c;
     c.feed(finit_enter(1, 10, 100));
+    c.feed(finit_exit(UINT64_MAX - 2, 10, 200, 1, 0, 100));
     c.feed(finit_exit(UINT64_MAX - 1, 10, 200, 1, 0, 100));
-    c.feed(finit_exit(UINT64_MAX, 10, 200, 1, 0, 100));
     c.flush(IncompleteReason::ReaderStopped);
-    EXPECT_EQ(c.summary().seqs_missing, UINT64_MAX - 3);
+    EXPECT_EQ(c.summary().seqs_missing, UINT64_MAX - 4);
     EXPECT_EQ(c.drain().size(), 2U);
+}
+
+// The last u64 is a seq the kernel never gives: the next one would wrap to 0 and the record
+// would be counted nowhere.
+TEST(CorrelateHostile, TheLastSeqIsMalformed) {
+    Correlator c;
+    c.feed(finit_enter(UINT64_MAX, 10, 100));
+    c.feed(finit_enter(1, 11, 100));
+    c.flush(IncompleteReason::ReaderStopped);
+    const CorrelatorSummary& s = c.summary();
+    EXPECT_EQ(s.malformed, 1U);
+    EXPECT_EQ(s.records, s.joined + s.control + s.malformed + s.unknown + s.duplicates + s.late);
+    EXPECT_EQ(c.drain().size(), 1U);
 }
 
 // Module requests (__request_module()): entry and return make one request_module event; the

@@ -245,7 +245,9 @@ void Correlator::take(const Record& rec) {
         on_shutdown(rec);
         return;
     }
-    if (!rec.seq) {
+    // The kernel numbers records from 1 and never reaches the last u64, whose successor would
+    // wrap to 0: a record carrying it is malformed.
+    if (!rec.seq || *rec.seq == std::numeric_limits<std::uint64_t>::max()) {
         ++(known_type(rec.type) ? summary_.malformed : summary_.unknown);
         return;
     }
