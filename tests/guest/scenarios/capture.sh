@@ -7,7 +7,9 @@
 # the call, the same module twice (one file), an init that fails, an image
 # over the budget (not copied, counted, loaded all the same) and, on 6.12, a
 # compressed file the kernel decompressed (the file is what xzcat makes).
-# A second reader without --capture gets the same events, not_asked.
+# A second reader without --capture gets the same events, not_asked. A
+# capturing reader stopped while its socket is full loses a capture: the
+# kernel gives it up after 5 s, counts it, and the event says lost.
 . /lib/mt/lib.sh
 P=$MT_PAYLOADS
 J=$MT_RESULTS/capture.jsonl
@@ -159,5 +161,38 @@ wait "$reader2"
 mt_eq "the second reader exits 0 on SIGTERM" 0 $?
 mt_check_not "no other warning from the readers" sh -c \
 	"grep -v 'capture_max_bytes is 0' '$J.err' '$J2.err' | grep -q warning"
+
+# --- a capturing reader that stops reading ------------------------------------
+# Its socket filled while it is stopped (a flood of failing calls), the load
+# after it goes to the kernel's backlog for it and the capture's chunks wait:
+# 5 s later the capture is given up for that reader, counted, and freed. Once
+# it runs again it gets the load whole and says its image was lost (after
+# its own 5 s wait for chunks that will not come).
+D3=$MT_RESULTS/images-stopped J3=$MT_RESULTS/capture-stopped.jsonl
+if mt_reader_start "$J3" --json --capture "$D3"; then mt_ok "a capturing reader subscribes"; else mt_fail "a capturing reader subscribes" "readers did not rise"; fi
+reader3=$MT_READER
+kill -STOP "$reader3"
+mtload --quiet --repeat 5000 --expect ENOEXEC init --bad-image >flood.out
+mt_eq "a stopped reader: the flood made every call" 0 $?
+RUNS=$((RUNS + 1))
+mt_run_pid "pid.$RUNS" mtload --expect 0 finit "$CLEAN" >"out.$RUNS" 2>&1
+mt_eq "a stopped reader: the load after the flood (0)" 0 $?
+C=".pid == $(cat "pid.$RUNS") and .tid == $(sed -n 's/.* tid=\([0-9]*\)$/\1/p' "out.$RUNS" | tail -n 1)"
+sleep 7
+mt_check "a stopped reader: its capture given up, counted, freed" sh -c \
+	"modtrace --status --json | jq -e '.counters.capture_lost == 1 and .capture_held_bytes == 0'"
+kill -CONT "$reader3"
+mt_check "a stopped reader: the load's event arrives once it runs" mt_wait_json "$J3" "$C" 60
+mt_event "a stopped reader: the load whole, its image lost" "$J3" "$C" \
+	"mt_base + {event: \"finit_module\",
+	args: mt_finit_args(\$ENV.CLEAN; \"\"), \"module\": mt_module(\"mt_clean\"; \"\"; 0),
+	outcome: \"loaded\", init_duration_ns: \"<number>\"}
+	+ mt_hashed(\"mt_clean\"; \$ENV.CLEAN_SHA; \$ENV.CLEAN_SIZE)
+	| .image.capture = \"lost\" | .module.captured = null"
+mt_eq "a stopped reader: no file" 0 "$(ls -A "$D3" | wc -l)"
+mtload --quiet --expect 0 delete mt_clean
+kill "$reader3"
+wait "$reader3"
+mt_eq "the stopped reader exits 0 on SIGTERM" 0 $?
 mt_check "modtrace unloads" $RMMOD modtrace
 mt_done
