@@ -322,6 +322,26 @@ mt_reader_start() {
 	done
 }
 
+# mt_run WHAT EXPECT MTLOAD-ARGS...: mtload as a process of its own, which
+# must end with EXPECT; then C is the condition for its event (its pid and
+# the thread of its last call), which has arrived in each JSON file of
+# MT_RUN_JSON. Its output is out.N, its pid pid.N (N counts the runs).
+MT_RUNS=0
+mt_run() {
+	what=$1 expect=$2
+	shift 2
+	MT_RUNS=$((MT_RUNS + 1))
+	if mt_run_pid "pid.$MT_RUNS" mtload --expect "$expect" "$@" >"out.$MT_RUNS" 2>&1; then
+		mt_ok "$what: the call ($expect)"
+	else
+		mt_fail "$what: the call" "$(tr '\n' ' ' <"out.$MT_RUNS")"
+	fi
+	C=".pid == $(cat "pid.$MT_RUNS") and .tid == $(sed -n 's/.* tid=\([0-9]*\)$/\1/p' "out.$MT_RUNS" | tail -n 1)"
+	for _f in $MT_RUN_JSON; do
+		mt_check "$what: its event arrives in ${_f##*/}" mt_wait_json "$_f" "$C"
+	done
+}
+
 # mt_run_pid PIDFILE CMD...: run CMD as a process whose pid is written to
 # PIDFILE first (the shell execs it), so records can be matched to it.
 mt_run_pid() {

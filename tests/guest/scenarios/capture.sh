@@ -33,20 +33,8 @@ reader2=$MT_READER
 mt_check "the capture directory is made 0700" sh -c "[ \"\$(stat -c %a '$D')\" = 700 ]"
 mt_check "the reader warns that capture_max_bytes is 0" grep -q "capture_max_bytes is 0" "$J.err"
 
-RUNS=0
-run() {
-	what=$1 expect=$2
-	shift 2
-	RUNS=$((RUNS + 1))
-	if mt_run_pid "pid.$RUNS" mtload --expect "$expect" "$@" >"out.$RUNS" 2>&1; then
-		mt_ok "$what: the call ($expect)"
-	else
-		mt_fail "$what: the call" "$(tr '\n' ' ' <"out.$RUNS")"
-	fi
-	C=".pid == $(cat "pid.$RUNS") and .tid == $(sed -n 's/.* tid=\([0-9]*\)$/\1/p' "out.$RUNS" | tail -n 1)"
-	mt_check "$what: its event arrives" mt_wait_json "$J" "$C"
-	mt_check "$what: its event reaches the other reader" mt_wait_json "$J2" "$C"
-}
+# mt_run (lib.sh): its event in both readers' files.
+MT_RUN_JSON="$J $J2"
 
 # ev WHAT EXPECTED CAPTURE PATH: the capturing reader's event of condition C
 # is mt_base + EXPECTED with image.capture CAPTURE and module.captured PATH
@@ -58,7 +46,7 @@ ev() {
 }
 
 # --- capture off ------------------------------------------------------------
-run "capture off" 0 finit "$CLEAN"
+mt_run "capture off" 0 finit "$CLEAN"
 ev "capture off: the event says off, no file" '{event: "finit_module",
 	args: mt_finit_args($ENV.CLEAN; ""), "module": mt_module("mt_clean"; ""; 0),
 	outcome: "loaded", init_duration_ns: "<number>"}
@@ -80,7 +68,7 @@ captured() {
 	mt_eq "$3: mode 0600" 600 "$(stat -c %a "$D/$2.ko")"
 }
 
-run finit 0 finit "$CLEAN"
+mt_run finit 0 finit "$CLEAN"
 ev "finit_module: captured" '{event: "finit_module",
 	args: mt_finit_args($ENV.CLEAN; ""), "module": mt_module("mt_clean"; ""; 0),
 	outcome: "loaded", init_duration_ns: "<number>"}
@@ -88,7 +76,7 @@ ev "finit_module: captured" '{event: "finit_module",
 captured "$CLEAN" "$CLEAN_SHA" "finit_module"
 mtload --quiet --expect 0 delete mt_clean
 
-run "the same module again" 0 finit "$CLEAN"
+mt_run "the same module again" 0 finit "$CLEAN"
 ev "the same module again: the same file" '{event: "finit_module",
 	args: mt_finit_args($ENV.CLEAN; ""), "module": mt_module("mt_clean"; ""; 0),
 	outcome: "loaded", init_duration_ns: "<number>"}
@@ -100,7 +88,7 @@ mtload --quiet --expect 0 delete mt_clean
 cp "$P/mt_sleep.ko" /tmp/gone.ko
 exec 3</tmp/gone.ko
 rm /tmp/gone.ko
-run "init_module, file deleted" 0 init /proc/self/fd/3
+mt_run "init_module, file deleted" 0 init /proc/self/fd/3
 exec 3<&-
 mt_check_not "init_module, file deleted: the file is gone" test -e /tmp/gone.ko
 ev "init_module of a deleted file's bytes: captured" '{event: "init_module",
@@ -110,7 +98,7 @@ ev "init_module of a deleted file's bytes: captured" '{event: "init_module",
 captured "$P/mt_sleep.ko" "$SLEEP_SHA" "init_module of a deleted file"
 mtload --quiet --expect 0 delete mt_sleep
 
-run "an init that fails" ENODEV finit "$P/mt_fail.ko"
+mt_run "an init that fails" ENODEV finit "$P/mt_fail.ko"
 ev "an init that fails: captured all the same" '{event: "finit_module",
 	args: mt_finit_args($ENV.P + "/mt_fail.ko"; ""), "module": mt_module("mt_fail"; ""; -19),
 	ret: -19, errno: "ENODEV", outcome: "init_failed", init_duration_ns: "<number>"}
@@ -119,7 +107,7 @@ captured "$P/mt_fail.ko" "$FAIL_SHA" "an init that fails"
 
 # --- over the budget ----------------------------------------------------------
 echo $((LONG_SIZE - 1)) >$PARAM
-run "over the budget" 0 finit "$P/$LONG.ko"
+mt_run "over the budget" 0 finit "$P/$LONG.ko"
 ev "an image over the budget: over_budget, no file, loaded" '{event: "finit_module",
 	args: mt_finit_args($ENV.P + "/" + $ENV.LONG + ".ko"; ""), "module": mt_module($ENV.LONG; ""; 0),
 	outcome: "loaded", init_duration_ns: "<number>"}
@@ -139,7 +127,7 @@ case $MT_RELEASE in
 	xzcat /lib/mt/mt_clean.ko.xz >decompressed.ko
 	XZ_SHA=$(mt_sha256 decompressed.ko) XZ_SIZE=$(wc -c <decompressed.ko)
 	export XZ_SHA XZ_SIZE
-	run compressed 0 --flags 4 finit /lib/mt/mt_clean.ko.xz
+	mt_run compressed 0 --flags 4 finit /lib/mt/mt_clean.ko.xz
 	ev "compressed: the decompressed bytes are captured" '{event: "finit_module",
 		args: (mt_finit_args("/lib/mt/mt_clean.ko.xz"; "") + {flags: ["compressed_file"], flags_raw: 4}),
 		"module": mt_module("mt_clean"; ""; 0), outcome: "loaded", init_duration_ns: "<number>"}
@@ -174,10 +162,8 @@ reader3=$MT_READER
 kill -STOP "$reader3"
 mtload --quiet --repeat 5000 --expect ENOEXEC init --bad-image >flood.out
 mt_eq "a stopped reader: the flood made every call" 0 $?
-RUNS=$((RUNS + 1))
-mt_run_pid "pid.$RUNS" mtload --expect 0 finit "$CLEAN" >"out.$RUNS" 2>&1
-mt_eq "a stopped reader: the load after the flood (0)" 0 $?
-C=".pid == $(cat "pid.$RUNS") and .tid == $(sed -n 's/.* tid=\([0-9]*\)$/\1/p' "out.$RUNS" | tail -n 1)"
+MT_RUN_JSON=
+mt_run "a stopped reader: the load after the flood" 0 finit "$CLEAN"
 sleep 7
 mt_check "a stopped reader: its capture given up, counted, freed" sh -c \
 	"modtrace --status --json | jq -e '.counters.capture_lost == 1 and .capture_held_bytes == 0'"

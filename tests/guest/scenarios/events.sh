@@ -31,22 +31,8 @@ mt_check "modtrace loads" $MODPROBE modtrace
 if mt_reader_start "$J" --json; then mt_ok "the reader subscribes"; else mt_fail "the reader subscribes" "readers did not rise"; fi
 reader=$MT_READER
 
-# run WHAT EXPECT MTLOAD-ARGS...: the loader as a process of its own, which
-# must end with EXPECT; then C is the condition for its event: its pid and
-# the thread of its (last) call, and the event has arrived.
-RUNS=0
-run() {
-	what=$1 expect=$2
-	shift 2
-	RUNS=$((RUNS + 1))
-	if mt_run_pid "pid.$RUNS" mtload --expect "$expect" "$@" >"out.$RUNS" 2>&1; then
-		mt_ok "$what: the call ($expect)"
-	else
-		mt_fail "$what: the call" "$(tr '\n' ' ' <"out.$RUNS")"
-	fi
-	C=".pid == $(cat "pid.$RUNS") and .tid == $(sed -n 's/.* tid=\([0-9]*\)$/\1/p' "out.$RUNS" | tail -n 1)"
-	mt_check "$what: its event arrives" mt_wait_json "$J" "$C"
-}
+# mt_run (lib.sh): its event in $J.
+MT_RUN_JSON=$J
 
 # ev WHAT EXPECTED [MASK]: the event of condition C is mt_base + EXPECTED.
 ev() {
@@ -54,7 +40,7 @@ ev() {
 }
 
 # --- finit_module with parameters -----------------------------------------
-run finit 0 --params "$PARAMS" finit "$CLEAN"
+mt_run finit 0 --params "$PARAMS" finit "$CLEAN"
 ev "finit_module: loaded, every key as the call was" '{event: "finit_module",
 	args: mt_finit_args($ENV.CLEAN; $ENV.PARAMS), "module": mt_module("mt_clean"; $ENV.PARAMS; 0),
 	outcome: "loaded", init_duration_ns: "<number>"} + mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.SIZE)'
@@ -65,18 +51,18 @@ mt_json_has "finit_module: its parent, a duration" "$J" \
 	"select($C) | .ppid > 0 and .duration_ns > 0 and .init_duration_ns <= .duration_ns"
 
 # --- the same module again: rejected before init ---------------------------
-run eexist EEXIST finit "$CLEAN"
+mt_run eexist EEXIST finit "$CLEAN"
 ev "finit_module again: rejected, EEXIST, no init" '{event: "finit_module",
 	args: mt_finit_args($ENV.CLEAN; ""), ret: -17, errno: "EEXIST", outcome: "rejected"}
 	+ mt_refused($ENV.SIZE)'
 
 # --- delete_module ---------------------------------------------------------
-run delete 0 delete mt_clean
+mt_run delete 0 delete mt_clean
 ev "delete_module: unloaded, the kernel's name of the module" '{event: "delete_module",
 	args: mt_delete_args("mt_clean"), "module": mt_unloaded("mt_clean"), outcome: "unloaded"}'
 
 # --- init_module -----------------------------------------------------------
-run init 0 --params label=viainit init "$CLEAN"
+mt_run init 0 --params label=viainit init "$CLEAN"
 ev "init_module: image length, params, module" '{event: "init_module",
 	args: {len: ($ENV.SIZE | tonumber), params: "label=viainit"},
 	"module": mt_module("mt_clean"; "label=viainit"; 0), outcome: "loaded", init_duration_ns: "<number>"}
@@ -84,14 +70,14 @@ ev "init_module: image length, params, module" '{event: "init_module",
 mtload --quiet --expect 0 delete mt_clean
 
 # --- an init that fails ----------------------------------------------------
-run fail ENODEV finit "$P/mt_fail.ko"
+mt_run fail ENODEV finit "$P/mt_fail.ko"
 ev "an init that fails: init_failed, ENODEV" '{event: "finit_module",
 	args: mt_finit_args($ENV.P + "/mt_fail.ko"; ""), "module": mt_module("mt_fail"; ""; -19),
 	ret: -19, errno: "ENODEV", outcome: "init_failed", init_duration_ns: "<number>"}
 	+ mt_hashed("mt_fail"; $ENV.FAIL_SHA; $ENV.FAIL_SIZE)'
 
 # --- a parameter the kernel refuses, after laying the module out ------------
-run badparam EINVAL --params count=many finit "$CLEAN"
+mt_run badparam EINVAL --params count=many finit "$CLEAN"
 ev "a bad parameter value: rejected, EINVAL, no init, the image hashed" '{event: "finit_module",
 	args: mt_finit_args($ENV.CLEAN; "count=many"), ret: -22, errno: "EINVAL", outcome: "rejected"}
 	+ mt_hashed("mt_clean"; $ENV.CLEAN_SHA; $ENV.SIZE)'
@@ -100,7 +86,7 @@ ev "a bad parameter value: rejected, EINVAL, no init, the image hashed" '{event:
 mt_run_pid pid.s mtload --expect 0 --params delay_ms=1500 finit "$P/mt_sleep.ko" >out.s 2>&1 &
 sleeper=$!
 sleep 0.5
-run meanwhile 0 finit "$CLEAN"
+mt_run meanwhile 0 finit "$CLEAN"
 F=$C
 wait $sleeper
 mt_eq "the sleeping load worked" 0 $?
@@ -135,7 +121,7 @@ bad() {
 	EINVAL) value=22 ;;
 	ETXTBSY) value=26 ;;
 	esac
-	run "$bad_what" "$errno" "$@"
+	mt_run "$bad_what" "$errno" "$@"
 	ev "$bad_what: $errno" "$exp + {ret: -$value, errno: \"$errno\", outcome: \"rejected\"}"
 }
 bad "init_module of a non-ELF image" ENOEXEC '{event: "init_module", args: {len: 4096, params: ""}}
@@ -168,7 +154,7 @@ bad "finit_module on a pipe" EINVAL '{event: "finit_module", args: mt_finit_args
 	finit --pipe
 bad "finit_module on a read-write fd" ETXTBSY '{event: "finit_module", args: mt_finit_args($ENV.CLEAN; "")}' \
 	finit --rdwr "$CLEAN"
-run "delete_module of a module not loaded" ENOENT delete mt_nothere
+mt_run "delete_module of a module not loaded" ENOENT delete mt_nothere
 ev "delete_module of a module not loaded: unload_failed, ENOENT" '{event: "delete_module",
 	args: mt_delete_args("mt_nothere"), ret: -2, errno: "ENOENT", outcome: "unload_failed"}'
 # The obsolete calls: the number and raw arguments, no duration (one record).
@@ -177,14 +163,14 @@ for c in "create_module 174 1 2 3" "query_module 178" "get_kernel_syms 177"; do
 	set -- $c
 	name=$1 nr=$2
 	shift 2
-	run "$name" ENOSYS syscall "$name" "$@"
+	mt_run "$name" ENOSYS syscall "$name" "$@"
 	ev "$name: ENOSYS, its number and raw arguments" "{event: \"$name\",
 		args: {nr: $nr, raw: ([$(echo "$@" | tr ' ' ',')] + [0, 0, 0, 0, 0, 0])[0:6]},
 		ret: -38, errno: \"ENOSYS\", outcome: \"enosys\", duration_ns: null}"
 done
 
 # --- a compressed module the kernel decompresses (6.12), or refuses (6.1) ---
-run compressed 0,EOPNOTSUPP --flags 4 finit /lib/mt/mt_clean.ko.xz
+mt_run compressed 0,EOPNOTSUPP --flags 4 finit /lib/mt/mt_clean.ko.xz
 X='{event: "finit_module",
 	args: (mt_finit_args("/lib/mt/mt_clean.ko.xz"; "") + {flags: ["compressed_file"], flags_raw: 4})}'
 case $MT_RELEASE in
@@ -314,7 +300,7 @@ $RMMOD dummy
 # found in both.
 for h in list:module_list sysfs:sysfs; do
 	name=mthide_${h%%:*}
-	run "$name" 0 finit "$P/$name.ko"
+	mt_run "$name" 0 finit "$P/$name.ko"
 	ev "$name: loaded, hidden from ${h#*:}" "{event: \"finit_module\",
 		args: mt_finit_args(\"$P/$name.ko\"; \"\"),
 		\"module\": (mt_module(\"$name\"; \"\"; 0) + {hidden: true, hidden_from: [\"${h#*:}\"]}),
