@@ -328,17 +328,17 @@ mt_reader_start() {
 # MT_RUN_JSON. Its output is out.N, its pid pid.N (N counts the runs).
 MT_RUNS=0
 mt_run() {
-	what=$1 expect=$2
+	_run_what=$1 _run_expect=$2
 	shift 2
 	MT_RUNS=$((MT_RUNS + 1))
-	if mt_run_pid "pid.$MT_RUNS" mtload --expect "$expect" "$@" >"out.$MT_RUNS" 2>&1; then
-		mt_ok "$what: the call ($expect)"
+	if mt_run_pid "pid.$MT_RUNS" mtload --expect "$_run_expect" "$@" >"out.$MT_RUNS" 2>&1; then
+		mt_ok "$_run_what: the call ($_run_expect)"
 	else
-		mt_fail "$what: the call" "$(tr '\n' ' ' <"out.$MT_RUNS")"
+		mt_fail "$_run_what: the call" "$(tr '\n' ' ' <"out.$MT_RUNS")"
 	fi
 	C=".pid == $(cat "pid.$MT_RUNS") and .tid == $(sed -n 's/.* tid=\([0-9]*\)$/\1/p' "out.$MT_RUNS" | tail -n 1)"
 	for _f in $MT_RUN_JSON; do
-		mt_check "$what: its event arrives in ${_f##*/}" mt_wait_json "$_f" "$C"
+		mt_check "$_run_what: its event arrives in ${_f##*/}" mt_wait_json "$_f" "$C"
 	done
 }
 
