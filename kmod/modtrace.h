@@ -214,7 +214,9 @@ struct mt_record *modtrace_ring_reserve(u32 type, bool may_use_reserve,
 void modtrace_ring_count_lost(void);
 bool modtrace_ring_commit(struct mt_record *rec);
 struct mt_record *modtrace_ring_peek(void);
-void modtrace_ring_pop(void);
+unsigned int modtrace_ring_peek_batch(struct mt_record **recs,
+				      unsigned int max);
+void modtrace_ring_pop_batch(unsigned int n);
 void modtrace_ring_stats(struct mt_ring_stats *st);
 bool modtrace_ring_empty(void);
 

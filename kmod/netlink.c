@@ -6,11 +6,15 @@
  * Probes kick the worker through irq_work, which may be queued from any
  * context, NMI included; its callback queues the work item. The kick waits
  * for the next timer tick unless the buffer is filling up
- * (modtrace_kick()). The worker sends each record to every reader by
- * unicast and never blocks on a reader: a full socket drops the message,
- * and the loss is counted for that reader and reported with the next record
- * it does get. A record's message is built once and cloned for each reader;
- * one that has losses to hear of gets its own, with the LOSS nest.
+ * (modtrace_kick()). The worker takes the buffer's records in batches of
+ * up to MT_BATCH_RECORDS and sends each batch to every reader by unicast,
+ * its messages back to back in one datagram, and never blocks on a reader:
+ * a full socket drops the message, and the loss is counted for that reader
+ * and reported with the next record it does get. A batch is built once and
+ * cloned for each reader; one that has losses to hear of gets its own copy,
+ * the LOSS nest on its first record. A reader that holds loads back (below)
+ * or whose socket refuses the batch is sent its records one by one, each as
+ * its own message, so that it loses only what its socket refuses of them.
  *
  * Except the records of loads: a reader that falls behind a flood must
  * still see every load. Records a full socket refused that belong to a load
@@ -69,6 +73,7 @@
 
 #define MT_BACKLOG_MAX	256	/* held messages of loads, per reader */
 #define MT_KEPT_MAX	16	/* threads with a kept entry, per reader */
+#define MT_BATCH_RECORDS	32	/* records in one datagram at most */
 /* what all readers' backlogs and kept entries may hold together, bytes */
 #define MT_BACKLOG_BYTES_MAX	(8U << 20)
 
@@ -1024,33 +1029,18 @@ static int mt_unicast(struct mt_reader *r, struct sk_buff *skb)
 }
 
 /*
- * A copy of @msg, the message built once for every reader (NULL if that
- * failed), or else one built now.
- */
-static struct sk_buff *mt_msg_copy(struct sk_buff *msg, size_t size,
-				   mt_fill_fn fill, struct mt_record *rec)
-{
-	if (msg)
-		return skb_clone(msg, GFP_KERNEL);
-	return mt_build(size, fill, rec, NULL);
-}
-
-/*
- * Send one message to @r: a copy of @msg unless a loss notice must ride
- * along. A failure is left to the caller to count.
+ * Send one message to @r, with its pending losses riding along. A failure
+ * is left to the caller to count.
  */
 static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
-		       struct mt_record *rec, struct sk_buff *msg)
+		       struct mt_record *rec)
 {
 	struct mt_loss loss;
 	bool lossy = mt_pending_loss(r, &loss);
 	struct sk_buff *skb;
 	int err;
 
-	if (lossy)
-		skb = mt_build(size, fill, rec, &loss);
-	else
-		skb = mt_msg_copy(msg, size, fill, rec);
+	skb = mt_build(size, fill, rec, lossy ? &loss : NULL);
 	if (!skb)
 		return -ENOMEM;
 	err = mt_unicast(r, skb);
@@ -1069,7 +1059,7 @@ static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 static int mt_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 		   struct mt_record *rec)
 {
-	int err = mt_try_send(r, size, fill, rec, NULL);
+	int err = mt_try_send(r, size, fill, rec);
 
 	/* A loss notice or shutdown that did not go out is no lost record. */
 	if (err && rec && err != -ECONNREFUSED)
@@ -1270,12 +1260,9 @@ static bool mt_is_load(struct mt_reader *r, struct mt_record *rec,
 	}
 }
 
-/*
- * Send record @rec to reader @r (see the top of this file); @msg is its
- * message without a loss notice, or NULL.
- */
+/* Send record @rec to reader @r on its own (see the top of this file). */
 static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
-			  size_t size, struct sk_buff *msg)
+			  size_t size)
 {
 	bool load, entry;
 	struct sk_buff *skb, *copy;
@@ -1292,7 +1279,7 @@ static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
 		} else if (!load) {
 			mt_count_lost(r, -EAGAIN);
 		} else {
-			skb = mt_msg_copy(msg, size, mt_fill_record, rec);
+			skb = mt_build(size, mt_fill_record, rec, NULL);
 			if (skb)
 				mt_hold(r, skb);
 			else
@@ -1301,7 +1288,7 @@ static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
 		return 0;
 	}
 	if (!load) {
-		err = mt_try_send(r, size, mt_fill_record, rec, msg);
+		err = mt_try_send(r, size, mt_fill_record, rec);
 		if (err == -EAGAIN && entry)
 			mt_keep_entry(r, rec, size);
 		else if (err && err != -ECONNREFUSED)
@@ -1309,7 +1296,7 @@ static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
 		return err;
 	}
 	/* A load's message carries no loss notice: it may wait. */
-	skb = mt_msg_copy(msg, size, mt_fill_record, rec);
+	skb = mt_build(size, mt_fill_record, rec, NULL);
 	if (!skb) {
 		mt_count_lost(r, -ENOMEM);
 		return -ENOMEM;
@@ -1330,12 +1317,11 @@ static int mt_send_record(struct mt_reader *r, struct mt_record *rec,
 }
 
 /*
- * Send to every reader, forgetting those whose socket is gone; @msg is
- * record @rec's message without a loss notice, or NULL.
- * Return: whether some reader could not take the message.
+ * Send every reader that subscribed with @only_flags and has losses to hear
+ * of a loss notice, after its held loads; forget those whose socket is
+ * gone. Return: whether some reader could not take it.
  */
-static bool mt_send_all(size_t size, mt_fill_fn fill, struct mt_record *rec,
-			struct sk_buff *msg, u32 only_flags)
+static bool mt_send_notices(u32 only_flags)
 {
 	struct mt_reader *r, *tmp;
 	struct mt_loss loss;
@@ -1345,24 +1331,12 @@ static bool mt_send_all(size_t size, mt_fill_fn fill, struct mt_record *rec,
 	lockdep_assert_held(&mt_readers_lock);
 	list_for_each_entry_safe(r, tmp, &mt_readers, node) {
 		/* it gets this from the history, in its turn */
-		if (r->replaying)
+		if (r->replaying || !(r->flags & only_flags) ||
+		    !mt_pending_loss(r, &loss))
 			continue;
-		if (only_flags && (!(r->flags & only_flags) ||
-				   !mt_pending_loss(r, &loss)))
-			continue;
-		/* made before the reader subscribed: not its record */
-		if (rec && rec->seq < r->start_seq)
-			continue;
-		if (!rec && !skb_queue_empty(&r->backlog)) {
-			/* a notice or shutdown goes after the held loads */
-			err = mt_flush_backlog(r);
-			if (!err)
-				err = mt_send(r, size, fill, rec);
-		} else if (rec) {
-			err = mt_send_record(r, rec, size, msg);
-		} else {
-			err = mt_send(r, size, fill, rec);
-		}
+		err = mt_flush_backlog(r);
+		if (!err)
+			err = mt_send(r, NLMSG_GOODSIZE, mt_fill_loss, NULL);
 		if (err == -ECONNREFUSED) {
 			mt_counters.readers_gone++;
 			mt_remove_reader(r);
@@ -1374,19 +1348,156 @@ static bool mt_send_all(size_t size, mt_fill_fn fill, struct mt_record *rec,
 }
 
 /*
- * Keep @rec, whose message is @msg, in the history. The entry pushed out
+ * The records of one batch: their messages back to back in @skb, built
+ * once; a reader with nothing held or owed gets a clone in one datagram.
+ * Guarded by mt_readers_lock, as the worker's round is.
+ */
+static struct mt_batch {
+	unsigned int n;
+	struct mt_record *recs[MT_BATCH_RECORDS];
+	size_t sizes[MT_BATCH_RECORDS];	/* mt_record_msg_size() */
+	u32 offs[MT_BATCH_RECORDS];	/* of each message in @skb */
+	struct sk_buff *skb;		/* NULL: no memory for it */
+} mt_batch;
+
+static struct sk_buff *mt_build_batch(struct mt_batch *b)
+{
+	struct sk_buff *skb;
+	size_t total = 0;
+	unsigned int i;
+	void *hdr;
+
+	for (i = 0; i < b->n; i++)
+		total += nlmsg_total_size(genlmsg_total_size(b->sizes[i]));
+	skb = alloc_skb(total, GFP_KERNEL | __GFP_NOWARN);
+	if (!skb)
+		return NULL;
+	for (i = 0; i < b->n; i++) {
+		b->offs[i] = skb->len;
+		hdr = genlmsg_put(skb, 0, 0, &mt_family, 0,
+				  MODTRACE_CMD_RECORD);
+		/* mt_record_msg_size() and mt_put_record() disagree: a bug */
+		if (WARN_ON_ONCE(!hdr || mt_put_record(skb, b->recs[i], NULL))) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return skb;
+}
+
+static const struct nlmsghdr *mt_batch_msg(const struct mt_batch *b,
+					   unsigned int i)
+{
+	return b->skb ? (const struct nlmsghdr *)(b->skb->data + b->offs[i]) :
+			NULL;
+}
+
+/* The batch with @loss riding on its first record, for one reader. */
+static struct sk_buff *mt_batch_with_loss(const struct mt_batch *b,
+					  const struct mt_loss *loss)
+{
+	u32 rest = b->n > 1 ? b->offs[1] : b->skb->len;
+	struct sk_buff *first, *skb;
+
+	first = mt_build(b->sizes[0], mt_fill_record, b->recs[0], loss);
+	if (!first)
+		return NULL;
+	skb = alloc_skb(first->len + b->skb->len - rest,
+			GFP_KERNEL | __GFP_NOWARN);
+	if (skb) {
+		skb_put_data(skb, first->data, first->len);
+		skb_put_data(skb, b->skb->data + rest, b->skb->len - rest);
+	}
+	consume_skb(first);
+	return skb;
+}
+
+/*
+ * Send batch @b to @r: whole, in one datagram, when nothing of @r's waits
+ * and its socket takes it; else record by record, as mt_send_record()
+ * does with each, so that a socket that refuses the batch loses no more
+ * than it would have refused of its records.
+ */
+static int mt_send_batch(struct mt_reader *r, struct mt_batch *b)
+{
+	struct sk_buff *skb = NULL;
+	struct mt_loss loss;
+	bool lossy = false, entry;
+	unsigned int i;
+	int err = 0;
+
+	/* seqs grow through the batch: its first says for all */
+	if (b->skb && skb_queue_empty(&r->backlog) &&
+	    b->recs[0]->seq >= r->start_seq) {
+		lossy = mt_pending_loss(r, &loss);
+		if (lossy)
+			skb = mt_batch_with_loss(b, &loss);
+		else
+			skb = skb_clone(b->skb, GFP_KERNEL);
+	}
+	if (skb) {
+		err = mt_unicast(r, skb);
+		if (err == -ECONNREFUSED)
+			return err;
+	}
+	if (skb && !err) {
+		mt_counters.sent += b->n;
+		if (lossy) {
+			r->seen_buffer_full = loss.total_buffer_full;
+			r->seen_nmissed = loss.total_nmissed;
+			r->seen_busy = loss.total_busy;
+			r->socket_full = 0;
+			r->nomem = 0;
+			r->history = 0;
+		}
+		/* what it keeps of each thread's call, as if sent one by one */
+		for (i = 0; i < b->n; i++)
+			mt_is_load(r, b->recs[i], &entry);
+		return 0;
+	}
+	for (i = 0; i < b->n; i++) {
+		/* made before the reader subscribed: not its record */
+		if (b->recs[i]->seq < r->start_seq)
+			continue;
+		err = mt_send_record(r, b->recs[i], b->sizes[i]);
+		if (err == -ECONNREFUSED)
+			return err;
+	}
+	return 0;
+}
+
+/* Send @b to every live reader, forgetting those whose socket is gone. */
+static void mt_send_batch_all(struct mt_batch *b)
+{
+	struct mt_reader *r, *tmp;
+
+	lockdep_assert_held(&mt_readers_lock);
+	list_for_each_entry_safe(r, tmp, &mt_readers, node) {
+		/* it gets these from the history, in its turn */
+		if (r->replaying)
+			continue;
+		if (mt_send_batch(r, b) == -ECONNREFUSED) {
+			mt_counters.readers_gone++;
+			mt_remove_reader(r);
+		}
+	}
+}
+
+/*
+ * Keep @rec, whose message is @nlh, in the history. The entry pushed out
  * for it is lost to the replaying readers that had not been sent it
  * (counted for them if it was made after they subscribed; before, it is
  * counted when they reach the end).
  */
-static void mt_history_keep(struct mt_record *rec, struct sk_buff *msg)
+static void mt_history_keep(struct mt_record *rec,
+			    const struct nlmsghdr *nlh)
 {
 	struct mt_hist_entry *victim;
-	struct nlmsghdr *nlh;
 	struct mt_reader *r;
 
 	/* not held for want of memory: a replaying reader counts it lost */
-	if (!modtrace_history_records || !msg)
+	if (!modtrace_history_records || !nlh)
 		return;
 	victim = modtrace_history_victim();
 	if (victim) {
@@ -1403,7 +1514,6 @@ static void mt_history_keep(struct mt_record *rec, struct sk_buff *msg)
 		}
 		modtrace_history_evict(victim);
 	}
-	nlh = nlmsg_hdr(msg);
 	modtrace_history_add(rec, nlmsg_data(nlh) + GENL_HDRLEN,
 			     nlmsg_len(nlh) - GENL_HDRLEN);
 	/* a reader waiting for the next entry added: this one */
@@ -1653,10 +1763,11 @@ static void mt_captures_free(void)
  */
 static void mt_drain(unsigned int budget)
 {
+	struct mt_batch *b = &mt_batch;
 	struct mt_reader *r, *tmp;
 	struct mt_ring_stats st;
-	struct mt_record *rec;
 	bool retry = false, kept = false, ended;
+	unsigned int i;
 	int err;
 
 	mutex_lock(&mt_readers_lock);
@@ -1668,15 +1779,18 @@ static void mt_drain(unsigned int budget)
 	 */
 	modtrace_ring_stats(&st);
 	ended = !modtrace_probes_calls_open();
-	while (budget-- && (rec = modtrace_ring_peek())) {
-		size_t size = mt_record_msg_size(rec);
-		/* built once: the readers with no loss to hear of get clones */
-		struct sk_buff *msg = mt_build(size, mt_fill_record, rec, NULL);
-
-		mt_history_keep(rec, msg);
-		mt_send_all(size, mt_fill_record, rec, msg, 0);
-		consume_skb(msg);
-		modtrace_ring_pop();
+	while (budget &&
+	       (b->n = modtrace_ring_peek_batch(b->recs,
+						min(budget, MT_BATCH_RECORDS)))) {
+		for (i = 0; i < b->n; i++)
+			b->sizes[i] = mt_record_msg_size(b->recs[i]);
+		b->skb = mt_build_batch(b);
+		for (i = 0; i < b->n; i++)
+			mt_history_keep(b->recs[i], mt_batch_msg(b, i));
+		mt_send_batch_all(b);
+		consume_skb(b->skb);
+		modtrace_ring_pop_batch(b->n);
+		budget -= b->n;
 		cond_resched();
 	}
 	ended = ended && modtrace_ring_empty();
@@ -1700,8 +1814,7 @@ static void mt_drain(unsigned int budget)
 	}
 	mt_captures_take();
 	retry |= mt_captures_send();
-	retry |= mt_send_all(NLMSG_GOODSIZE, mt_fill_loss, NULL, NULL,
-			     MODTRACE_SUBSCRIBE_F_LOSS_NOTICE);
+	retry |= mt_send_notices(MODTRACE_SUBSCRIBE_F_LOSS_NOTICE);
 	if ((retry || kept) && !mt_stopping)
 		queue_delayed_work(mt_wq, &mt_retry_work,
 				   msecs_to_jiffies(retry ? MT_RETRY_MS :

@@ -211,15 +211,44 @@ struct mt_record *modtrace_ring_peek(void)
 	return mt_slot(idx);
 }
 
-/* Free the slot modtrace_ring_peek() returned. Worker only. */
-void modtrace_ring_pop(void)
+/*
+ * Up to @max of the oldest slots that are committed, in seq order, into
+ * @recs. Worker only. Return: how many.
+ */
+unsigned int modtrace_ring_peek_batch(struct mt_record **recs,
+				      unsigned int max)
 {
 	unsigned long flags;
+	unsigned int n;
+	u32 idx, used;
 
 	raw_spin_lock_irqsave(&mt_ring.lock, flags);
-	WRITE_ONCE(mt_ring.state[mt_ring.tail], MT_SLOT_FREE);
-	mt_ring.tail = (mt_ring.tail + 1) % modtrace_buffer_records;
-	WRITE_ONCE(mt_ring.used, mt_ring.used - 1);
+	idx = mt_ring.tail;
+	used = mt_ring.used;
+	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
+	for (n = 0; n < min(used, max); n++) {
+		/* Pairs with the release in modtrace_ring_commit(). */
+		if (smp_load_acquire(&mt_ring.state[idx]) != MT_SLOT_READY)
+			break;
+		recs[n] = mt_slot(idx);
+		idx = (idx + 1) % modtrace_buffer_records;
+	}
+	return n;
+}
+
+/* Free the @n oldest slots, which a peek returned. Worker only. */
+void modtrace_ring_pop_batch(unsigned int n)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&mt_ring.lock, flags);
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(mt_ring.state[(mt_ring.tail + i) %
+					 modtrace_buffer_records],
+			   MT_SLOT_FREE);
+	mt_ring.tail = (mt_ring.tail + n) % modtrace_buffer_records;
+	WRITE_ONCE(mt_ring.used, mt_ring.used - n);
 	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
 }
 

@@ -286,6 +286,25 @@ mt_raw_accounted() {
 		  (.nomem // 0)] | add // 0)' "$1"
 }
 
+# mt_flood_until_full CALLS THREADS MAX: floods of CALLS failing
+# init_module calls on each of THREADS threads, at most MAX of them, until
+# a stopped reader's socket refuses a record (the kernel's lost_socket_full
+# moves). How many records a socket holds depends on the kernel, on how
+# fast its worker keeps up and on how many records share a datagram.
+# Sets MT_FLOODS; fails if a flood failed or the counter never moved.
+mt_flood_until_full() {
+	mt_full_before=$(modtrace --status --json | jq .counters.lost_socket_full)
+	MT_FLOODS=0
+	while [ $MT_FLOODS -lt "$3" ]; do
+		mtload --quiet --threads "$2" --repeat "$1" --expect ENOEXEC \
+			init --bad-image >>flood.out || return 1
+		MT_FLOODS=$((MT_FLOODS + 1))
+		[ "$(modtrace --status --json | jq .counters.lost_socket_full)" = \
+			"$mt_full_before" ] || return 0
+	done
+	return 1
+}
+
 # mt_readers: how many readers the module has subscribed.
 mt_readers() {
 	modtrace --status --json 2>/dev/null | jq -r '.readers' 2>/dev/null
