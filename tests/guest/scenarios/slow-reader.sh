@@ -23,9 +23,8 @@ raw=$MT_READER
 # Floods of 2 threads of 5000 calls each until its socket refuses records
 # (one was enough while each record was a datagram of its own).
 kill -STOP "$reader" "$raw"
-mt_check "the floods made every call, until its socket was full" \
-	mt_flood_until_full 5000 2 8
-echo "figures: $MT_FLOODS floods of 2 x 5000 calls filled the stopped readers' sockets"
+mt_flood_until_full 5000 2 8
+mt_eq "the floods made every call, until its socket was full ($MT_FLOODS of 2 x 5000)" 0 $?
 sleep 3
 kill -CONT "$reader" "$raw"
 # It works through what its socket kept; what did not fit is lost, and said.
@@ -56,7 +55,8 @@ J2=$MT_RESULTS/stopped.jsonl
 if mt_reader_start "$J2" --json; then mt_ok "a second reader subscribes"; else mt_fail "a second reader subscribes" "readers did not rise"; fi
 stopped=$MT_READER
 kill -STOP "$stopped"
-mt_check "a flood fills its socket" mt_flood_until_full 5000 2 8
+mt_flood_until_full 5000 2 8
+mt_eq "floods fill its socket ($MT_FLOODS of 2 x 5000)" 0 $?
 mt_check "modtrace unloads under it" $RMMOD modtrace
 sleep 1
 kill -CONT "$stopped"
