@@ -70,10 +70,10 @@ struct mt_module_info {
 
 /*
  * One record. A probe fills it in its buffer slot and the worker turns it
- * into one message per reader. Each slot is followed by two string areas of
- * modtrace_string_max + 1 bytes: modtrace_rec_str() (the caller's
- * parameters, or mod->args) and modtrace_rec_path() (finit_module's file
- * path, resolved as the call returns to user space).
+ * into a message. Each slot is followed by one string area of
+ * modtrace_string_max + 1 bytes: modtrace_rec_str() on the entries (the
+ * caller's parameters, or mod->args), modtrace_rec_path() on the returns
+ * (finit_module's file path, resolved as the call returns to user space).
  */
 struct mt_record {
 	u64 seq;

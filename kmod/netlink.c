@@ -1865,7 +1865,12 @@ int modtrace_netlink_init(void)
 {
 	int err;
 
-	mt_wq = alloc_ordered_workqueue("modtrace", 0);
+	/*
+	 * High priority: under a flood the worker competes for a CPU with the
+	 * callers and the readers it feeds, and a worker that yields to them
+	 * lets the buffer fill while the readers' sockets have room.
+	 */
+	mt_wq = alloc_ordered_workqueue("modtrace", WQ_HIGHPRI);
 	if (!mt_wq)
 		return -ENOMEM;
 	err = netlink_register_notifier(&mt_netlink_nb);

@@ -37,6 +37,8 @@
 #include "modtrace.h"
 
 #define MT_NMI_SPIN_LIMIT	BIT(20)
+/* records waiting that have the worker started at once, at most */
+#define MT_RING_HURRY	256
 
 enum mt_slot_state {
 	MT_SLOT_FREE,
@@ -72,7 +74,7 @@ static size_t mt_str_size(void)
 
 int modtrace_ring_init(void)
 {
-	mt_ring.stride = ALIGN(sizeof(struct mt_record) + 2 * mt_str_size(),
+	mt_ring.stride = ALIGN(sizeof(struct mt_record) + mt_str_size(),
 			       sizeof(u64));
 	mt_ring.slots = vzalloc(array_size(modtrace_buffer_records, mt_ring.stride));
 	if (!mt_ring.slots)
@@ -104,9 +106,10 @@ char *modtrace_rec_str(struct mt_record *rec)
 	return (char *)(rec + 1);
 }
 
+/* The same area: no record has both a parameter string and a path. */
 char *modtrace_rec_path(struct mt_record *rec)
 {
-	return (char *)(rec + 1) + mt_str_size();
+	return modtrace_rec_str(rec);
 }
 
 /**
@@ -171,7 +174,6 @@ struct mt_record *modtrace_ring_reserve(u32 type, bool may_use_reserve,
 	rec->seq = *seq;
 	rec->type = type;
 	modtrace_rec_str(rec)[0] = '\0';
-	modtrace_rec_path(rec)[0] = '\0';
 	return rec;
 }
 
@@ -183,7 +185,8 @@ void modtrace_ring_count_lost(void)
 
 /*
  * Hand a filled slot to the consumer. Return: whether it is wanted at once
- * (a quarter of the buffer waits) rather than at its leisure.
+ * (a quarter of the buffer, or MT_RING_HURRY records, wait) rather than at
+ * its leisure.
  */
 bool modtrace_ring_commit(struct mt_record *rec)
 {
@@ -191,7 +194,8 @@ bool modtrace_ring_commit(struct mt_record *rec)
 
 	/* Pairs with the acquire in modtrace_ring_peek(): the contents come first. */
 	smp_store_release(&mt_ring.state[idx], MT_SLOT_READY);
-	return READ_ONCE(mt_ring.used) >= modtrace_buffer_records / 4;
+	return READ_ONCE(mt_ring.used) >= min(modtrace_buffer_records / 4,
+					      MT_RING_HURRY);
 }
 
 /* The oldest slot, if it is committed. Worker only. */
