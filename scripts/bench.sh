@@ -8,7 +8,8 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-usage: $MT_PROG [--kernel K] [--calls N] [--reps R] [--loads L] [--configs "C..."] [--table]
+usage: $MT_PROG [--kernel K] [--calls N] [--reps R] [--loads L] [--configs "C..."]
+                [--scale "CPUS..."] [--table]
 
 Boots K (default 6.1) with 2 GiB and runs tests/bench/guest.sh: for no
 monitor, modtrace without and with a reader, tracefs kprobe events, audit
@@ -22,12 +23,19 @@ build/bench/bench-K.json (all measurements, the table, the targets) and
 build/bench/reader.json. --configs picks configurations (none modtrace
 modtrace_nohistory modtrace_reader tracefs audit bpftrace: all by default;
 modtrace_nohistory is modtrace with history_records=0, so that the two
-probe-cost rows show what the history costs per call). --table measures
-nothing: it makes the table again from the last run's results for K.
+probe-cost rows show what the history costs per call). Then, for scale,
+one more boot for each of CPUS vCPUs (default "1 4"; "" for none), which
+measures the cost per failing call and the rate without loss of none,
+modtrace with its reader and tracefs, and the readers' CPU per event with
+one and three readers, as the main boot (2 vCPUs) does: ratios within each
+boot say how the costs grow with CPUs (more vCPUs than this machine's cores
+say nothing of absolute speed). --table measures nothing: it makes the
+table again from the last run's results for K.
 USAGE
 }
 
 kernel=6.1 calls=20000 reps=5 loads=40 configs="none modtrace modtrace_nohistory modtrace_reader tracefs audit bpftrace"
+scale="1 4"
 table_only=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -36,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--reps) reps=$2; shift 2 ;;
 	--loads) loads=$2; shift 2 ;;
 	--configs) configs=$2; shift 2 ;;
+	--scale) scale=$2; shift 2 ;;
 	--table) table_only=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) mt_say "unknown argument $1"; usage >&2; exit 2 ;;
@@ -61,9 +70,18 @@ else
 		--bin "$cmake_build/userspace/modtrace" --bin "$cmake_build/tests/mtload" \
 		--bin "$cmake_build/tests/mtstamp" --bin /usr/bin/bpftrace \
 		--bin /usr/sbin/auditd --bin /usr/sbin/auditctl --bin /usr/bin/perf \
-		"$MT_TOP/tests/bench/guest.sh" -- "$calls" "$reps" "$loads" $configs
+		"$MT_TOP/tests/bench/guest.sh" -- "$calls" "$reps" "$loads" all $configs
 	for f in "$out/guest-$kernel"/guest/profile-*.txt; do
 		[ -e "$f" ] && cp "$f" "$out/$(basename "$f" .txt)-$kernel.txt"
+	done
+	rm -rf "$out/guest-$kernel-cpus"*
+	for c in $scale; do
+		mt_say "scale: a guest of $c vCPUs (sections 1 and 3, the readers' CPU)"
+		"$MT_TOP/scripts/guest-run.sh" --kernel "$kernel" --cpus "$c" --memory 2048 \
+			--timeout 3000 --live --out "$out/guest-$kernel-cpus$c" \
+			--bin "$cmake_build/userspace/modtrace" --bin "$cmake_build/tests/mtload" \
+			--bin "$cmake_build/tests/mtstamp" \
+			"$MT_TOP/tests/bench/guest.sh" -- "$calls" "$reps" 0 scale none modtrace_reader tracefs
 	done
 
 	mt_say "the reader alone (Google Benchmark)"
@@ -73,10 +91,33 @@ else
 		--benchmark_format=json >"$out/replay.json"
 fi
 
+# Per boot, for scale: what modtrace with its reader and tracefs add per
+# failing call (medians over repetitions of the difference to none in the
+# same one), their rates without loss, and the readers' CPU per event.
+scale_summary() { # BENCH.JSONL
+	jq -s '
+	def median: map(select(. != null)) | sort | if length == 0 then null else .[(length / 2 | floor)] end;
+	[.[] | select(.section == "probe_cost")] as $m
+	| def at(c; r; k): $m | map(select(.config == c and .rep == r and .call == k)) | first | .ns_per_call // null;
+	  def added(c; k): [$m | map(.rep) | unique | .[] as $r | at(c; $r; k) as $a | at("none"; $r; k) as $b
+		| if $a == null or $b == null then null else $a - $b end] | median;
+	  def sus(c): map(select(.section == "sustained" and .config == c)) | first // {};
+	{cpus: (map(select(.section == "setup")) | first | .cpus),
+	 added_init_ns: {modtrace_reader: added("modtrace_reader"; "init_module"), tracefs: added("tracefs"; "init_module")},
+	 added_finit_ns: {modtrace_reader: added("modtrace_reader"; "finit_module"), tracefs: added("tracefs"; "finit_module")},
+	 calls_per_s: {modtrace_reader: sus("modtrace_reader").calls_per_s, tracefs: sus("tracefs").calls_per_s},
+	 readers: [.[] | select(.section == "readers") | {readers, events, lost, reader_cpu_ns_per_event}]}' "$1"
+}
+: >"$out/scale.jsonl"
+for f in "$raw" "$out/guest-$kernel-cpus"*/guest/bench.jsonl; do
+	[ -s "$f" ] && scale_summary "$f" >>"$out/scale.jsonl"
+done
+
 # Medians per configuration; what each monitor adds is the median over the
 # repetitions of its difference to no monitor in the same repetition. Then
 # the table.
-jq -s --slurpfile reader "$out/reader.json" --slurpfile replay "$out/replay.json" '
+jq -s --slurpfile reader "$out/reader.json" --slurpfile replay "$out/replay.json" \
+	--slurpfile scale "$out/scale.jsonl" '
 	def median: map(select(. != null)) | sort | if length == 0 then null else .[(length / 2 | floor)] end;
 	def minus(a; b): if a == null or b == null then null else a - b end;
 	def pct(a; b): if a == null or b == null or b == 0 then null else (a - b) * 100 / b end;
@@ -117,6 +158,7 @@ jq -s --slurpfile reader "$out/reader.json" --slurpfile replay "$out/replay.json
 	 sustained: [.[] | select(.section == "sustained")],
 	 sustained_steps: [.[] | select(.section == "sustained_step")],
 	 latency: (map(select(.section == "latency")) | first),
+	 scale: ($scale | sort_by(.cpus)),
 	 footprint: (map(select(.section == "footprint")) | first),
 	 reader: {records_per_s: ($reader[0].benchmarks | map(select(.name == "ReaderPipeline")) | first | .records_per_s),
 		stages_records_per_s: ($reader[0].benchmarks | map(select(.name | startswith("Stage/"))) | map({(.name): .records_per_s}) | add),
@@ -193,7 +235,7 @@ jq -r '
 	(.load_cost[] | "   \(.config | .+"                  " | .[0:16])  xfs \(if .big_ns then .big_ns / 1000 else null end | i) us, added \(if .added_big_ns then .added_big_ns / 1000 else null end | i) us (\(.added_big_pct | n)%)"),
 	"   (none from one repetition to the next: xfs \(.noise.none_big_spread_pct | n)%)",
 	"",
-	"3. highest rate of failing calls (both vCPUs) without loss",
+	"3. highest rate of failing calls (one caller per vCPU) without loss",
 	(.sustained[] | "   \(.config | .+"                  " | .[0:16])  \(.calls_per_s | i) calls/s\(if .flat_out then " (flat out: all the guest generates)" else "" end)\(if .reader_cpu_ns_per_event then ", reader CPU \(.reader_cpu_ns_per_event | i) ns/event" else "" end)"),
 	"",
 	"4. latency, syscall return to the reader'"'"'s line: p50 \(.latency.p50_ns / 1000 | n) us, p99 \(.latency.p99_ns / 1000 | n) us (\(.latency.events) events)",
@@ -204,6 +246,12 @@ jq -r '
 	"6. a burst with the defaults: \(.burst.calls // "-") failing finit_module calls from one thread (\(.burst.ns_per_call | i) ns each), one JSON reader: \(.burst.events | i) events printed, \(.burst.lost | i) records lost",
 	"",
 	"7. footprint: module \(.footprint.module_bytes / 1024 | n) KiB, buffers \(.footprint.buffer_bytes / 1024 | n) KiB (\(.footprint.buffer_records) records), reader idle RSS \(.footprint.reader_idle_rss_bytes / 1048576 | n) MiB",
+	"",
+	"8. scale: one boot per row, ratios within it (more vCPUs than the host'"'"'s 2 cores: how costs grow, not speed)",
+	"   vCPUs  added init ns (modtrace_reader, tracefs)  added finit ns  rate without loss calls/s (ratio)  reader CPU us/event: 1 reader, 3 readers",
+	(.scale[] | def r(a; b): if a == null or b == null or b == 0 then "-" else (a / b * 10 | round / 10 | tostring) end;
+		(.readers | map({(.readers | tostring): .reader_cpu_ns_per_event}) | add // {}) as $rc
+		| "   \(.cpus)      \(.added_init_ns.modtrace_reader | i), \(.added_init_ns.tracefs | i)                   \(.added_finit_ns.modtrace_reader | i), \(.added_finit_ns.tracefs | i)      \(.calls_per_s.modtrace_reader | i), \(.calls_per_s.tracefs | i) (\(r(.calls_per_s.modtrace_reader; .calls_per_s.tracefs)))         \(if $rc["1"] then $rc["1"] / 1000 else null end | n), \(if $rc["3"] then $rc["3"] / 1000 else null end | n)"),
 	"",
 	"targets",
 	(.targets[] | "   \(if .met then "met   " else "MISSED" end)  \(.target): \(.value | n) \(.unit)")

@@ -39,6 +39,8 @@ options:
   --modtrace-ko F  use this modtrace.ko (or .ko.xz), e.g. one DKMS installed,
                  instead of the one built from kmod/
   --memory MB    guest memory (default 1024)
+  --cpus N       guest vCPUs (default 2; more than the host's cores only say
+                 how costs grow with CPUs, not how fast anything is)
   --live         show the scenario's output on this terminal as it runs
   --shell        boot to an interactive shell instead (Ctrl-a x quits)
   --kvm          use KVM instead of TCG (also MODTRACE_KVM=1)
@@ -66,7 +68,7 @@ examples:
 USAGE
 }
 
-kernel=${MODTRACE_KERNEL:-6.1} out= timeout= memory=1024 live=0 shell=0
+kernel=${MODTRACE_KERNEL:-6.1} out= timeout= memory=1024 cpus=2 live=0 shell=0
 kvm=${MODTRACE_KVM:-0} bins=() modtrace_ko=
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -76,6 +78,7 @@ while [ $# -gt 0 ]; do
 	--bin) bins+=("$2"); shift 2 ;;
 	--modtrace-ko) modtrace_ko=$2; shift 2 ;;
 	--memory) memory=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
 	--live) live=1; shift ;;
 	--shell) shell=1; shift ;;
 	--kvm) kvm=1; shift ;;
@@ -85,6 +88,9 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
+case $cpus in
+'' | *[!0-9]* | 0*) mt_say "--cpus wants a number of vCPUs from 1, not '$cpus'"; usage >&2; exit 2 ;;
+esac
 # Scenarios that taint the kernel ('# mt-taints: WHY' in their leading
 # comment block: a forced unload turns lockdep off) run after the others.
 scenarios=() last=()
@@ -247,7 +253,7 @@ chmod +x "$root/init"
 rm -rf "$root"
 
 # --- the boot --------------------------------------------------------------
-qemu=(qemu-system-x86_64 -machine q35 -smp 2 -m "$memory" -display none -no-reboot -nic none
+qemu=(qemu-system-x86_64 -machine q35 -smp "$cpus" -m "$memory" -display none -no-reboot -nic none
 	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio"
 	-device virtio-serial-pci
 	-chardev "file,id=results,path=$out/results.tar"

@@ -2,20 +2,28 @@
 # The benchmark, inside one guest boot: each monitor in turn, measured the
 # same way, one JSON object per measurement in $MT_RESULTS/bench.jsonl
 # (scripts/bench.sh turns them into the table).
-#   usage: guest.sh [CALLS [REPS [LOADS [CONFIG...]]]]
+#   usage: guest.sh [CALLS [REPS [LOADS [SECTIONS [CONFIG...]]]]]
 # CALLS failing calls per probe-cost measurement (default 20000), REPS
 # repetitions of each (5), LOADS load/unload rounds per real-load
-# measurement (40).
+# measurement (40). SECTIONS "all" (the default) or "scale": only the cost
+# per failing call, the rate without loss and the readers' CPU, for a guest
+# booted with another number of vCPUs.
 . /lib/mt/lib.sh
 CALLS=${1:-20000}
 REPS=${2:-5}
 LOADS=${3:-40}
+SECTIONS=${4:-all}
 OUT=$MT_RESULTS/bench.jsonl
 T=/sys/kernel/tracing
 # Long enough that what a monitor can buffer does not decide whether it loses
 # (every monitor keeps its default buffer sizes; audit has Debian's -b 8192).
 STEP_SECONDS=10
-if [ $# -ge 3 ]; then shift 3; else set --; fi
+# The callers of the rate search: one per vCPU.
+THREADS=$(nproc)
+# What the readers' CPU per event is measured at: a rate every reader keeps
+# up with, calls/s.
+READERS_RATE=1000
+if [ $# -ge 4 ]; then shift 4; else set --; fi
 CONFIGS=${*:-none modtrace modtrace_nohistory modtrace_reader tracefs audit bpftrace}
 : >"$OUT"
 
@@ -193,7 +201,7 @@ load_cost() { # CONFIG REP
 }
 
 # One step of the search below: STEP_SECONDS of failing finit_module calls
-# from both vCPUs at TARGET calls/s in all (0: flat out). Sets achieved, lost
+# from every vCPU at TARGET calls/s in all (0: flat out). Sets achieved, lost
 # and, with a reader, extra (its events and CPU time per event).
 rate_step() { # CONFIG TARGET
 	# (lib.sh helpers use "before" and "n": these names are ours)
@@ -201,9 +209,9 @@ rate_step() { # CONFIG TARGET
 	events_before=$(line_count /tmp/reader.jsonl)
 	cpu_before=$(reader_cpu_ns)
 	if [ "$2" -eq 0 ]; then
-		mtload --quiet --time --threads 2 --seconds "$STEP_SECONDS" --expect EBADF finit --fd 999 >/tmp/m.out
+		mtload --quiet --time --threads "$THREADS" --seconds "$STEP_SECONDS" --expect EBADF finit --fd 999 >/tmp/m.out
 	else
-		mtload --quiet --time --threads 2 --seconds "$STEP_SECONDS" --rate $(($2 / 2 + 1)) --expect EBADF finit --fd 999 >/tmp/m.out
+		mtload --quiet --time --threads "$THREADS" --seconds "$STEP_SECONDS" --rate $(($2 / THREADS + 1)) --expect EBADF finit --fd 999 >/tmp/m.out
 	fi
 	achieved=$(sed -n 's/^timing calls=\([0-9]*\) elapsed_ns=\([0-9]*\)$/\1 \2/p' /tmp/m.out | awk '{ printf "%d", $1 * 1e9 / $2 }')
 	sleep 2
@@ -219,7 +227,7 @@ rate_step() { # CONFIG TARGET
 		'{section: "sustained_step", config: $c, calls_per_s: $rate, lost: $lost} + $x'
 }
 
-# The highest rate of failing finit_module calls from both vCPUs at which the
+# The highest rate of failing finit_module calls from every vCPU at which the
 # monitor loses nothing: flat out first, then half that until nothing is
 # lost, then halfway back up to the last rate that lost some.
 sustained() { # CONFIG
@@ -252,12 +260,46 @@ sustained() { # CONFIG
 		'{section: "sustained", config: $c, calls_per_s: $rate, flat_out: false} + $x'
 }
 
+cpu_ns() { # PID...: their utime + stime, in ns (USER_HZ 100)
+	for p in "$@"; do cat "/proc/$p/stat"; done | awk '{ s += $14 + $15 } END { print s * 10000000 }'
+}
+
 reader_cpu_ns() { # utime + stime of the reader, in ns (0 without one)
 	if [ -n "${READER:-}" ] && [ -r "/proc/$READER/stat" ]; then
-		awk '{ print ($14 + $15) * 10000000 }' "/proc/$READER/stat"
+		cpu_ns "$READER"
 	else
 		echo 0
 	fi
+}
+
+# The readers' CPU per event with one JSON reader attached and with three:
+# STEP_SECONDS of failing finit_module calls at READERS_RATE, which they all
+# keep up with. Each reader prints every event.
+readers_cpu() {
+	$MODPROBE modtrace
+	for nr in 1 3; do
+		pids=""
+		for i in $(seq $nr); do
+			mt_reader_start "/tmp/readers-$i.jsonl" --json
+			pids="$pids $MT_READER"
+		done
+		lost_before=$(lost_count modtrace_reader)
+		cpu_before=$(cpu_ns $pids)
+		mtload --quiet --time --threads "$THREADS" --seconds "$STEP_SECONDS" \
+			--rate $((READERS_RATE / THREADS + 1)) --expect EBADF finit --fd 999 >/tmp/m.out
+		sleep 2
+		mt_wait_quiet /tmp/readers-*.jsonl
+		cpu=$(($(cpu_ns $pids) - cpu_before))
+		events=$(cat /tmp/readers-*.jsonl | grep -c '"EBADF"')
+		emit --argjson nr "$nr" --argjson e "$events" --argjson cpu "$cpu" \
+			--argjson lost "$(($(lost_count modtrace_reader) - lost_before))" \
+			'{section: "readers", readers: $nr, events: $e, lost: $lost,
+			  reader_cpu_ns_per_event: (if $e > 0 then $cpu / $e else null end)}'
+		kill $pids
+		wait $pids
+		rm -f /tmp/readers-*.jsonl
+	done
+	$RMMOD modtrace
 }
 
 # From a failing call's return to the reader's line for it, 100 calls at 50/s.
@@ -348,8 +390,8 @@ esac
 modprobe xfs && rmmod xfs
 emit --argjson bytes "$(wc -c <"$BIG")" '{section: "big_module", module: "xfs", bytes: $bytes}'
 emit --arg k "$MT_RELEASE" --arg f "$MT_FLAVOUR" --argjson calls "$CALLS" --argjson reps "$REPS" \
-	--argjson loads "$LOADS" --argjson cpus "$(nproc)" \
-	'{section: "setup", kernel: $k, flavour: $f, calls: $calls, reps: $reps, loads: $loads, cpus: $cpus}'
+	--argjson loads "$LOADS" --argjson cpus "$(nproc)" --arg sections "$SECTIONS" \
+	'{section: "setup", kernel: $k, flavour: $f, calls: $calls, reps: $reps, loads: $loads, cpus: $cpus, sections: $sections}'
 # Sections 1 and 2 repetition by repetition, every configuration in each, the
 # order rotated from one repetition to the next: a drift in the emulator's
 # speed then spreads over all configurations instead of landing on one.
@@ -368,7 +410,7 @@ for rep in $(seq "$REPS"); do
 		# Loads first, while the monitor is idle: after the failing-call
 		# loops, a reader, auditd or trace_pipe would still be catching up.
 		sleep 2
-		load_cost "$c" "$rep"
+		[ "$SECTIONS" = scale ] || load_cost "$c" "$rep"
 		probe_cost "$c" "$rep"
 		stop_monitor "$c"
 	done
@@ -387,6 +429,12 @@ for c in $CONFIGS; do
 	sustained "$c"
 	stop_monitor "$c"
 done
+say "the readers' CPU with one reader and with three"
+readers_cpu
+if [ "$SECTIONS" = scale ]; then
+	mt_eq "every measurement written" 0 "$(jq -s '[.[] | select(.ns_per_call == null and .section == "probe_cost")] | length' "$OUT")"
+	mt_done
+fi
 for c in modtrace tracefs; do
 	case " $CONFIGS " in *" $c "*) say "profile: $c"; profile "$c" ;; esac
 done
