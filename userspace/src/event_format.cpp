@@ -598,38 +598,48 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
         .value(std::string_view(stamp, rfc3339_chars(time.realtime_ns(ev.time_ns), stamp)));
     w.key("event"_key).value(event_kind_name(ev.kind));
 
+    // Each key written where it is a constant (JsonWriter::key() inlines it there).
     const Task* t = ev.task ? &*ev.task : nullptr;
-    const auto id = [&](JsonKey key, auto Task::*field) {
-        w.key(key);
+    const auto id = [&](auto Task::*field) {
         if (t)
             w.value(t->*field);
         else
             w.null();
     };
     // The audit ids are null when unset.
-    const auto audit_id = [&](JsonKey key, std::uint32_t Task::*field) {
-        w.key(key);
+    const auto audit_id = [&](std::uint32_t Task::*field) {
         if (t && t->*field != audit_unset)
             w.value(t->*field);
         else
             w.null();
     };
-    id("pid"_key, &Task::tgid);
-    id("tid"_key, &Task::tid);
-    id("ppid"_key, &Task::ppid);
-    id("uid"_key, &Task::uid);
-    id("euid"_key, &Task::euid);
-    id("gid"_key, &Task::gid);
-    audit_id("loginuid"_key, &Task::loginuid);
-    audit_id("sessionid"_key, &Task::sessionid);
+    w.key("pid"_key);
+    id(&Task::tgid);
+    w.key("tid"_key);
+    id(&Task::tid);
+    w.key("ppid"_key);
+    id(&Task::ppid);
+    w.key("uid"_key);
+    id(&Task::uid);
+    w.key("euid"_key);
+    id(&Task::euid);
+    w.key("gid"_key);
+    id(&Task::gid);
+    w.key("loginuid"_key);
+    audit_id(&Task::loginuid);
+    w.key("sessionid"_key);
+    audit_id(&Task::sessionid);
     w.key("comm"_key);
     if (t)
         w.value(t->comm);
     else
         w.null();
-    id("cgroup_id"_key, &Task::cgroup_id);
-    id("pidns_ino"_key, &Task::pidns_ino);
-    id("mntns_ino"_key, &Task::mntns_ino);
+    w.key("cgroup_id"_key);
+    id(&Task::cgroup_id);
+    w.key("pidns_ino"_key);
+    id(&Task::pidns_ino);
+    w.key("mntns_ino"_key);
+    id(&Task::mntns_ino);
     w.key("abi"_key);
     if (t && t->abi) {
         if (const std::string_view abi = abi_name(*t->abi); !abi.empty())

@@ -87,6 +87,14 @@ std::size_t plain_run(std::string_view s, std::size_t i) {
         if (word_has_special(w))
             break;
     }
+    // Fewer than eight bytes left: if the last eight of the string are all plain, so is the
+    // rest (a special byte among them may also be one before `run`: the byte loop then tells).
+    if (s.size() - run < 8 && run != s.size() && s.size() >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + s.size() - 8, sizeof w);
+        if (!word_has_special(w))
+            return s.size() - i;
+    }
     while (run < s.size() && plain(static_cast<unsigned char>(s[run])))
         ++run;
     return run - i;
@@ -263,7 +271,15 @@ void JsonWriter::value(std::string_view s) {
 
 void JsonWriter::value(bool b) {
     separate();
-    put(b ? std::string_view("true") : std::string_view("false"));
+    // Constant sizes, so that each copy is a move or two rather than a call.
+    reserve(5);
+    if (b) {
+        std::memcpy(buf_.get() + len_, "true", 4);
+        len_ += 4;
+    } else {
+        std::memcpy(buf_.get() + len_, "false", 5);
+        len_ += 5;
+    }
 }
 
 void JsonWriter::value(std::int64_t n) {
@@ -276,13 +292,20 @@ void JsonWriter::value(std::int64_t n) {
 void JsonWriter::value(std::uint64_t n) {
     separate();
     reserve(24);
+    // Ids and flags are often one digit.
+    if (n < 10) {
+        buf_[len_++] = static_cast<char>('0' + n);
+        return;
+    }
     const auto res = std::to_chars(buf_.get() + len_, buf_.get() + len_ + 24, n);
     len_ = static_cast<std::size_t>(res.ptr - buf_.get());
 }
 
 void JsonWriter::null() {
     separate();
-    put("null");
+    reserve(4);
+    std::memcpy(buf_.get() + len_, "null", 4);
+    len_ += 4;
 }
 
 std::string JsonWriter::take() {
