@@ -6,6 +6,7 @@
 #include "protocol_names.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <string_view>
 #include <vector>
@@ -285,11 +286,20 @@ std::size_t rfc3339_chars(std::int64_t realtime_ns, char (&buf)[32]) {
     civil_from_days(days, y, m, d);
     // Every int64 of nanoseconds falls in the years 1677-2262: four digits always suffice.
     char* p = buf;
+    // Two digits at a time from a table: every event's time goes through here.
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930"
+        "31323334353637383940414243444546474849505152535455565758596061"
+        "62636465666768697071727374757677787980818283848586878889909192"
+        "93949596979899";
     const auto digits = [&p](std::uint64_t v, int width) {
-        for (int k = width - 1; k >= 0; --k) {
-            p[k] = static_cast<char>('0' + v % 10);
-            v /= 10;
+        int k = width;
+        for (; k >= 2; k -= 2) {
+            std::memcpy(p + k - 2, kPairs + 2 * (v % 100), 2);
+            v /= 100;
         }
+        if (k == 1)
+            p[0] = static_cast<char>('0' + v % 10);
         p += width;
     };
     const auto put = [&p](char c) { *p++ = c; };

@@ -87,17 +87,39 @@ std::size_t plain_run(std::string_view s, std::size_t i) {
         if (word_has_special(w))
             break;
     }
-    // Fewer than eight bytes left: if the last eight of the string are all plain, so is the
-    // rest (a special byte among them may also be one before `run`: the byte loop then tells).
-    if (s.size() - run < 8 && run != s.size() && s.size() >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, s.data() + s.size() - 8, sizeof w);
-        if (!word_has_special(w))
-            return s.size() - i;
-    }
     while (run < s.size() && plain(static_cast<unsigned char>(s[run])))
         ++run;
     return run - i;
+}
+
+// Whether every byte of `s` is plain: plain_run(s, 0) == s.size(), for the common case of a
+// whole string with nothing to escape, in as few word tests as its length allows.
+bool all_plain(std::string_view s) {
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    std::uint64_t w;
+    if (n >= 8) {
+        for (std::size_t k = 0; n - k > 8; k += 8) {
+            std::memcpy(&w, p + k, sizeof w);
+            if (word_has_special(w))
+                return false;
+        }
+        // The last eight bytes, overlapping the word before when the length is not a multiple.
+        std::memcpy(&w, p + n - 8, sizeof w);
+        return !word_has_special(w);
+    }
+    if (n >= 4) {
+        // The first four and the last four, overlapping when fewer than eight.
+        std::uint32_t head, tail;
+        std::memcpy(&head, p, sizeof head);
+        std::memcpy(&tail, p + n - 4, sizeof tail);
+        return !word_has_special(head | (std::uint64_t{tail} << 32));
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+        if (!plain(static_cast<unsigned char>(p[k])))
+            return false;
+    }
+    return true;
 }
 
 template <class Out>
@@ -227,7 +249,7 @@ struct JsonWriter::Onto {
 };
 
 void JsonWriter::put_quoted(std::string_view s) {
-    if (plain_run(s, 0) != s.size()) {
+    if (!all_plain(s)) {
         Onto onto{*this};
         quote_onto(onto, s);
         return;
