@@ -13,6 +13,7 @@ namespace {
 // Bounds for the bookkeeping that outlives a call.
 constexpr std::size_t max_loaders = 256;
 constexpr std::size_t max_given_up_ranges = 1024;
+constexpr std::size_t spare_limit = 64;
 
 constexpr std::int64_t enosys = 38;
 
@@ -138,6 +139,7 @@ struct Correlator::Call {
     std::uint64_t gaps_at_open = 0;   // Correlator::gaps_declared_ when it opened
     std::uint64_t losses_at_open = 0; // Correlator::losses_reported_ when it opened
     bool assume_lost = false;         // records of it may be lost where no seq shows it
+    bool noted = false;               // note_loader() has kept a Loader for it
 
     std::uint64_t last_seq = 0; // the highest seq of a record joined to it
 
@@ -389,9 +391,29 @@ Correlator::Call& Correlator::insert(std::unique_ptr<Call> call) {
         finish(open_.begin()->first, IncompleteReason::Evicted);
     }
     Call& c = *call;
-    open_[c.key] = std::move(call);
-    if (c.tid)
-        by_tid_[*c.tid] = c.key;
+    if (spare_open_.empty()) {
+        open_[c.key] = std::move(call);
+    } else {
+        auto node = std::move(spare_open_.back());
+        spare_open_.pop_back();
+        node.key() = c.key;
+        node.mapped() = std::move(call);
+        if (auto taken = open_.insert(std::move(node)); !taken.inserted)
+            taken.position->second = std::move(taken.node.mapped());
+    }
+    if (c.tid) {
+        if (const auto t = by_tid_.find(*c.tid); t != by_tid_.end()) {
+            t->second = c.key;
+        } else if (spare_tid_.empty()) {
+            by_tid_.emplace(*c.tid, c.key);
+        } else {
+            auto node = std::move(spare_tid_.back());
+            spare_tid_.pop_back();
+            node.key() = *c.tid;
+            node.mapped() = c.key;
+            by_tid_.insert(std::move(node));
+        }
+    }
     return c;
 }
 
@@ -801,12 +823,17 @@ void Correlator::finish(std::uint64_t key, IncompleteReason reason) {
     const auto it = open_.find(key);
     if (it == open_.end())
         return;
-    std::unique_ptr<Call> c = std::move(it->second);
-    open_.erase(it);
+    auto node = open_.extract(it);
+    std::unique_ptr<Call> c = std::move(node.mapped());
+    if (spare_open_.size() < spare_limit)
+        spare_open_.push_back(std::move(node));
     if (c->tid) {
         const auto t = by_tid_.find(*c->tid);
-        if (t != by_tid_.end() && t->second == key)
-            by_tid_.erase(t);
+        if (t != by_tid_.end() && t->second == key) {
+            auto tid_node = by_tid_.extract(t);
+            if (spare_tid_.size() < spare_limit)
+                spare_tid_.push_back(std::move(tid_node));
+        }
     }
     if (c->init_enter_seq)
         by_init_seq_.erase(*c->init_enter_seq);
@@ -938,17 +965,23 @@ void Correlator::decide(std::uint64_t closed_before) {
 }
 
 // Keep what a finit call that ran an init tells about itself, for link_waiter().
-void Correlator::note_loader(const Call& c) {
+void Correlator::note_loader(Call& c) {
     if (!c.has_init() || !c.tid || !c.init_seq ||
         (c.event.kind != EventKind::FinitModule && c.event.kind != EventKind::UnknownLoad))
         return;
-    auto l = std::find_if(loaders_.rbegin(), loaders_.rend(),
-                          [&](const Loader& x) { return x.key == c.key; });
-    Loader* loader = l == loaders_.rend() ? nullptr : &*l;
+    // Keys are unique until a SHUTDOWN, which clears loaders_: a call that has not noted itself
+    // yet has no loader to find among them.
+    Loader* loader = nullptr;
+    if (c.noted) {
+        auto l = std::find_if(loaders_.rbegin(), loaders_.rend(),
+                              [&](const Loader& x) { return x.key == c.key; });
+        loader = l == loaders_.rend() ? nullptr : &*l;
+    }
     if (!loader) {
         loaders_.emplace_back();
         loader = &loaders_.back();
         loader->key = c.key;
+        c.noted = true;
     }
     loader->seq = c.entry_seq.value_or(c.key);
     loader->tid = *c.tid;
