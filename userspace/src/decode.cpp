@@ -864,7 +864,8 @@ inline bool walk(Bytes bytes, std::uint64_t& seen, Take&& take) {
             if (!take(type, bytes.subspan(offset + NLA_HDRLEN, length - NLA_HDRLEN))) [[unlikely]]
                 return false;
         }
-        offset += std::min<std::size_t>(NLA_ALIGN(length), remaining);
+        // Past the end by the last attribute's padding at most, which ends the walk all the same.
+        offset += NLA_ALIGN(length);
     }
     return true;
 }
@@ -930,11 +931,14 @@ inline bool take_string(Bytes p, std::optional<std::string>& out) {
     return true;
 }
 
+// The nests' walks below are functions of their own (noinline), not parts of take_record()'s:
+// each then keeps its loop in registers, which measured faster than one walk with all inlined.
+
 template <std::uint16_t... Types> constexpr std::uint64_t bits() {
     return (bit(Types) | ...);
 }
 
-bool take_task(Bytes bytes, Task& t) {
+[[gnu::noinline]] bool take_task(Bytes bytes, Task& t) {
     std::uint64_t seen = 0;
     const bool ok = walk<named_mask(kTaskNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
         switch (type) {
@@ -981,7 +985,7 @@ bool take_task(Bytes bytes, Task& t) {
     return ok && (seen & required) == required;
 }
 
-bool take_loss(Bytes bytes, Loss& loss) {
+[[gnu::noinline]] bool take_loss(Bytes bytes, Loss& loss) {
     std::uint64_t seen = 0;
     return walk<named_mask(kLossNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
         switch (type) {
@@ -1002,7 +1006,7 @@ bool take_loss(Bytes bytes, Loss& loss) {
     });
 }
 
-bool take_file(Bytes bytes, FileInfo& file) {
+[[gnu::noinline]] bool take_file(Bytes bytes, FileInfo& file) {
     std::uint64_t seen = 0;
     return walk<named_mask(kFileNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
         switch (type) {
@@ -1017,7 +1021,7 @@ bool take_file(Bytes bytes, FileInfo& file) {
     });
 }
 
-bool take_request(Bytes bytes, RequestInfo& request) {
+[[gnu::noinline]] bool take_request(Bytes bytes, RequestInfo& request) {
     std::uint64_t seen = 0;
     const bool ok = walk<named_mask(kRequestNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
         switch (type) {
@@ -1042,7 +1046,7 @@ bool take_request(Bytes bytes, RequestInfo& request) {
     return ok && (seen & required) == required;
 }
 
-bool take_module(Bytes bytes, ModuleInfo& module) {
+[[gnu::noinline]] bool take_module(Bytes bytes, ModuleInfo& module) {
     std::uint64_t seen = 0;
     const bool ok = walk<named_mask(kModuleNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
         switch (type) {
