@@ -437,10 +437,10 @@ void Correlator::on_entry(const Record& rec) {
     // A thread makes one syscall at a time: whatever is still open on it has returned, and
     // that return was lost.
     close_open_on_tid(rec, IncompleteReason::MissingReturn);
-    fill_entry(insert(new_call(*rec.seq, rec)), rec);
+    fill_entry(insert(new_call(*rec.seq, rec)), rec, true);
 }
 
-void Correlator::fill_entry(Call& c, const Record& rec) {
+void Correlator::fill_entry(Call& c, const Record& rec, bool fresh) {
     c.has_entry = true;
     c.entry_seq = rec.seq;
     c.entry_flags = rec.flags;
@@ -448,9 +448,12 @@ void Correlator::fill_entry(Call& c, const Record& rec) {
     Event& ev = c.event;
     ev.kind = *syscall_kind(rec.type);
     ev.time_ns = rec.ts_ns;
-    ev.task = rec.task;
-    if (rec.request)
-        ev.request = rec.request;
+    // A call new_call() just made of this record has its task and request already.
+    if (!fresh) {
+        ev.task = rec.task;
+        if (rec.request)
+            ev.request = rec.request;
+    }
     EventArgs& a = ev.args;
     switch (rec.type) {
     case RecordType::InitModuleEnter:
@@ -499,7 +502,7 @@ void Correlator::on_late_entry(const Record& rec) {
         // init may have been lost without the seqs telling.
         c->assume_lost = true;
     }
-    fill_entry(*c, rec);
+    fill_entry(*c, rec, c != t);
     // The seq did arrive after all.
     --summary_.seqs_missing;
     for (auto it = given_up_.begin(); it != given_up_.end(); ++it) {

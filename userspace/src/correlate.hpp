@@ -159,7 +159,7 @@ private:
     void process(const Record& rec);
     void on_entry(const Record& rec);
     void on_late_entry(const Record& rec);
-    void fill_entry(Call& call, const Record& rec);
+    void fill_entry(Call& call, const Record& rec, bool fresh);
     void on_init_enter(const Record& rec);
     void on_init_exit(const Record& rec);
     void on_exit(const Record& rec);

@@ -54,8 +54,11 @@ void flags_json(JsonWriter& w, const std::optional<std::uint32_t>& flags, bool f
     w.key("flags"_key);
     if (flags) {
         w.begin_array();
-        for (const auto& n : finit ? finit_flag_names(*flags) : delete_flag_names(*flags))
-            w.value(n);
+        // No flags, the common case, name none.
+        if (*flags != 0) {
+            for (const auto& n : finit ? finit_flag_names(*flags) : delete_flag_names(*flags))
+                w.value(n);
+        }
         w.end_array();
     } else {
         w.null();
@@ -605,8 +608,8 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     w.key("seq"_key).value(ev.seq);
     char stamp[32];
     w.key("time"_key)
-        .value(std::string_view(stamp, rfc3339_chars(time.realtime_ns(ev.time_ns), stamp)));
-    w.key("event"_key).value(event_kind_name(ev.kind));
+        .plain_value(std::string_view(stamp, rfc3339_chars(time.realtime_ns(ev.time_ns), stamp)));
+    w.key("event"_key).plain_value(event_kind_name(ev.kind));
 
     // Each key written where it is a constant (JsonWriter::key() inlines it there).
     const Task* t = ev.task ? &*ev.task : nullptr;
@@ -653,7 +656,7 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     w.key("abi"_key);
     if (t && t->abi) {
         if (const std::string_view abi = abi_name(*t->abi); !abi.empty())
-            w.value(abi);
+            w.plain_value(abi);
         else
             w.value(*t->abi);
     } else {
@@ -678,7 +681,7 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
         w.value(e);
     else
         w.null();
-    w.key("outcome"_key).value(outcome_name(ev.outcome));
+    w.key("outcome"_key).plain_value(outcome_name(ev.outcome));
     w.key("request_result"_key);
     event_request_result_json(w, ev);
     w.key("duration_ns"_key);

@@ -291,6 +291,17 @@ void JsonWriter::value(std::string_view s) {
     put_quoted(s);
 }
 
+void JsonWriter::plain_value(std::string_view s) {
+    assert(all_plain(s));
+    separate();
+    reserve(s.size() + 2);
+    buf_[len_++] = '"';
+    if (!s.empty())
+        std::memcpy(buf_.get() + len_, s.data(), s.size());
+    len_ += s.size();
+    buf_[len_++] = '"';
+}
+
 void JsonWriter::value(bool b) {
     separate();
     // Constant sizes, so that each copy is a move or two rather than a call.

@@ -64,6 +64,9 @@ public:
     }
 
     void value(std::string_view s);
+    // A string of this reader's own making that needs no escape (a name from its tables, a
+    // timestamp): written without the scan value() makes of every byte.
+    void plain_value(std::string_view s);
     void value(const char* s) { value(std::string_view(s)); }
     void value(bool b);
     void value(std::int64_t n);
