@@ -122,6 +122,59 @@ bool all_plain(std::string_view s) {
     return true;
 }
 
+// `n` in decimal at `p`, where there is room for 20 digits; the end. std::to_chars() would do,
+// but every number of every event goes through here: the digits are counted from the bit
+// length, and written two at a time from a table.
+char* put_decimal(char* p, std::uint64_t n) {
+    if (n < 10) {
+        *p = static_cast<char>('0' + n);
+        return p + 1;
+    }
+    static constexpr std::uint64_t kPowers[] = {1ULL,
+                                                10ULL,
+                                                100ULL,
+                                                1000ULL,
+                                                10000ULL,
+                                                100000ULL,
+                                                1000000ULL,
+                                                10000000ULL,
+                                                100000000ULL,
+                                                1000000000ULL,
+                                                10000000000ULL,
+                                                100000000000ULL,
+                                                1000000000000ULL,
+                                                10000000000000ULL,
+                                                100000000000000ULL,
+                                                1000000000000000ULL,
+                                                10000000000000000ULL,
+                                                100000000000000000ULL,
+                                                1000000000000000000ULL,
+                                                10000000000000000000ULL};
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930"
+        "31323334353637383940414243444546474849505152535455565758596061"
+        "62636465666768697071727374757677787980818283848586878889909192"
+        "93949596979899";
+    // log10 from log2 (1233 / 4096 is just above log10(2)): `guess` digits or one more.
+    const int bits = 64 - __builtin_clzll(n);
+    const int guess = (bits * 1233) >> 12;
+    const int digits = guess + (n >= kPowers[guess] ? 1 : 0);
+    char* end = p + digits;
+    char* q = end;
+    while (n >= 100) {
+        q -= 2;
+        std::memcpy(q, kPairs + 2 * (n % 100), 2);
+        n /= 100;
+    }
+    if (n >= 10) {
+        q -= 2;
+        std::memcpy(q, kPairs + 2 * n, 2);
+    } else {
+        *--q = static_cast<char>('0' + n);
+    }
+    return end;
+}
+
 template <class Out>
 void append_hex_escape(Out& out, const char* prefix, unsigned value, int digits) {
     char buf[16];
@@ -264,31 +317,30 @@ void JsonWriter::put_quoted(std::string_view s) {
 
 void JsonWriter::open(char bracket) {
     separate();
-    assert(depth_ < 64);
     put(bracket);
-    has_member_ <<= 1;
     ++depth_;
+    comma_ = false;
 }
 
 void JsonWriter::close(char bracket) {
-    assert(depth_ != 0 && !after_key_);
-    has_member_ >>= 1;
+    assert(depth_ != 0);
     --depth_;
     put(bracket);
+    written();
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-    assert(!after_key_);
     separate();
     put_quoted(name);
     put(':');
-    after_key_ = true;
+    comma_ = false;
     return *this;
 }
 
 void JsonWriter::value(std::string_view s) {
     separate();
     put_quoted(s);
+    written();
 }
 
 void JsonWriter::plain_value(std::string_view s) {
@@ -300,6 +352,7 @@ void JsonWriter::plain_value(std::string_view s) {
         std::memcpy(buf_.get() + len_, s.data(), s.size());
     len_ += s.size();
     buf_[len_++] = '"';
+    written();
 }
 
 void JsonWriter::value(bool b) {
@@ -313,25 +366,27 @@ void JsonWriter::value(bool b) {
         std::memcpy(buf_.get() + len_, "false", 5);
         len_ += 5;
     }
+    written();
 }
 
 void JsonWriter::value(std::int64_t n) {
     separate();
     reserve(24);
-    const auto res = std::to_chars(buf_.get() + len_, buf_.get() + len_ + 24, n);
-    len_ = static_cast<std::size_t>(res.ptr - buf_.get());
+    char* p = buf_.get() + len_;
+    std::uint64_t magnitude = static_cast<std::uint64_t>(n);
+    if (n < 0) {
+        *p++ = '-';
+        magnitude = 0 - magnitude;
+    }
+    len_ = static_cast<std::size_t>(put_decimal(p, magnitude) - buf_.get());
+    written();
 }
 
 void JsonWriter::value(std::uint64_t n) {
     separate();
     reserve(24);
-    // Ids and flags are often one digit.
-    if (n < 10) {
-        buf_[len_++] = static_cast<char>('0' + n);
-        return;
-    }
-    const auto res = std::to_chars(buf_.get() + len_, buf_.get() + len_ + 24, n);
-    len_ = static_cast<std::size_t>(res.ptr - buf_.get());
+    len_ = static_cast<std::size_t>(put_decimal(buf_.get() + len_, n) - buf_.get());
+    written();
 }
 
 void JsonWriter::null() {
@@ -339,6 +394,7 @@ void JsonWriter::null() {
     reserve(4);
     std::memcpy(buf_.get() + len_, "null", 4);
     len_ += 4;
+    written();
 }
 
 std::string JsonWriter::take() {

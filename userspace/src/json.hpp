@@ -59,7 +59,7 @@ public:
         *p++ = '"';
         *p++ = ':';
         len_ += s.size() + 3;
-        after_key_ = true;
+        comma_ = false;
         return *this;
     }
 
@@ -81,23 +81,18 @@ public:
     // Empty again, keeping the buffer: one writer can make line after line without allocating.
     void clear() {
         len_ = 0;
-        has_member_ = 0;
         depth_ = 0;
-        after_key_ = false;
+        comma_ = false;
     }
 
 private:
+    // Before a key, a value or a container: the comma after the member or element before it.
     void separate() {
-        if (after_key_) {
-            after_key_ = false;
-            return;
-        }
-        if (depth_ != 0) {
-            if (has_member_ & 1U)
-                put(',');
-            has_member_ |= 1U;
-        }
+        if (comma_)
+            put(',');
     }
+    // After a value or a container: inside one, what comes next is another member or element.
+    void written() { comma_ = depth_ != 0; }
     void open(char bracket);
     void close(char bracket);
     // Room for `n` more bytes.
@@ -119,11 +114,10 @@ private:
     std::unique_ptr<char[]> buf_;
     std::size_t len_ = 0;
     std::size_t cap_ = 0;
-    // One bit per open container, innermost lowest: whether it has a member yet. Events nest
-    // a few levels deep; 64 is the limit.
-    std::uint64_t has_member_ = 0;
-    unsigned depth_ = 0;
-    bool after_key_ = false;
+    unsigned depth_ = 0; // containers open
+    // Whether what is written next needs a comma first: a member or an element came before it
+    // in the open container, and no key since.
+    bool comma_ = false;
 };
 
 // `s` as a JSON string literal, quotes included.
