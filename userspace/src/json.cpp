@@ -316,8 +316,9 @@ void JsonWriter::put_quoted(std::string_view s) {
 }
 
 void JsonWriter::open(char bracket) {
-    separate();
-    put(bracket);
+    char* p = token(1);
+    *p++ = bracket;
+    len_ = static_cast<std::size_t>(p - buf_.get());
     ++depth_;
     comma_ = false;
 }
@@ -338,63 +339,57 @@ JsonWriter& JsonWriter::key(std::string_view name) {
 }
 
 void JsonWriter::value(std::string_view s) {
-    separate();
-    put_quoted(s);
-    written();
+    if (!all_plain(s)) {
+        separate();
+        Onto onto{*this};
+        quote_onto(onto, s);
+        written();
+        return;
+    }
+    plain_value(s);
 }
 
 void JsonWriter::plain_value(std::string_view s) {
     assert(all_plain(s));
-    separate();
-    reserve(s.size() + 2);
-    buf_[len_++] = '"';
+    char* p = token(s.size() + 2);
+    *p++ = '"';
     if (!s.empty())
-        std::memcpy(buf_.get() + len_, s.data(), s.size());
-    len_ += s.size();
-    buf_[len_++] = '"';
-    written();
+        std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    token_end(p);
 }
 
 void JsonWriter::value(bool b) {
-    separate();
     // Constant sizes, so that each copy is a move or two rather than a call.
-    reserve(5);
+    char* p = token(5);
     if (b) {
-        std::memcpy(buf_.get() + len_, "true", 4);
-        len_ += 4;
+        std::memcpy(p, "true", 4);
+        token_end(p + 4);
     } else {
-        std::memcpy(buf_.get() + len_, "false", 5);
-        len_ += 5;
+        std::memcpy(p, "false", 5);
+        token_end(p + 5);
     }
-    written();
 }
 
 void JsonWriter::value(std::int64_t n) {
-    separate();
-    reserve(24);
-    char* p = buf_.get() + len_;
+    char* p = token(21);
     std::uint64_t magnitude = static_cast<std::uint64_t>(n);
     if (n < 0) {
         *p++ = '-';
         magnitude = 0 - magnitude;
     }
-    len_ = static_cast<std::size_t>(put_decimal(p, magnitude) - buf_.get());
-    written();
+    token_end(put_decimal(p, magnitude));
 }
 
 void JsonWriter::value(std::uint64_t n) {
-    separate();
-    reserve(24);
-    len_ = static_cast<std::size_t>(put_decimal(buf_.get() + len_, n) - buf_.get());
-    written();
+    token_end(put_decimal(token(20), n));
 }
 
 void JsonWriter::null() {
-    separate();
-    reserve(4);
-    std::memcpy(buf_.get() + len_, "null", 4);
-    len_ += 4;
-    written();
+    char* p = token(4);
+    std::memcpy(p, "null", 4);
+    token_end(p + 4);
 }
 
 std::string JsonWriter::take() {

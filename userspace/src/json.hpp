@@ -49,16 +49,14 @@ public:
     // Inlined wherever a key is written, so that its size is a constant there and the copy a
     // few moves rather than a call.
     [[gnu::always_inline]] JsonWriter& key(JsonKey name) {
-        separate();
         const std::string_view s = name.name();
-        reserve(s.size() + 3);
-        char* p = buf_.get() + len_;
+        char* p = token(s.size() + 3);
         *p++ = '"';
         std::memcpy(p, s.data(), s.size());
         p += s.size();
         *p++ = '"';
         *p++ = ':';
-        len_ += s.size() + 3;
+        len_ = static_cast<std::size_t>(p - buf_.get());
         comma_ = false;
         return *this;
     }
@@ -93,6 +91,19 @@ private:
     }
     // After a value or a container: inside one, what comes next is another member or element.
     void written() { comma_ = depth_ != 0; }
+    // Room for a comma and `n` bytes, the comma written if one is due (without a branch: it is
+    // always stored, and kept only then); where the `n` bytes go.
+    char* token(std::size_t n) {
+        reserve(n + 1);
+        char* p = buf_.get() + len_;
+        *p = ',';
+        return p + (comma_ ? 1 : 0);
+    }
+    // The token ends at `end`.
+    void token_end(char* end) {
+        len_ = static_cast<std::size_t>(end - buf_.get());
+        written();
+    }
     void open(char bracket);
     void close(char bracket);
     // Room for `n` more bytes.
