@@ -846,26 +846,30 @@ constexpr std::uint64_t bit(std::uint16_t type) {
 // take() that failed.
 template <std::uint64_t Named, class Take>
 inline bool walk(Bytes bytes, std::uint64_t& seen, Take&& take) {
-    std::size_t offset = 0;
-    while (offset < bytes.size()) {
-        const std::size_t remaining = bytes.size() - offset;
-        if (remaining < NLA_HDRLEN) [[unlikely]]
+    const std::uint8_t* at = bytes.data();
+    std::size_t left = bytes.size();
+    while (left != 0) {
+        if (left < NLA_HDRLEN) [[unlikely]]
             return false;
         std::uint16_t length, type;
-        std::memcpy(&length, bytes.data() + offset, sizeof length);
-        std::memcpy(&type, bytes.data() + offset + sizeof length, sizeof type);
-        if (length < NLA_HDRLEN || length > remaining) [[unlikely]]
+        std::memcpy(&length, at, sizeof length);
+        std::memcpy(&type, at + sizeof length, sizeof type);
+        if (length < NLA_HDRLEN || length > left) [[unlikely]]
             return false;
         type &= NLA_TYPE_MASK;
         if (type < 64 && (Named & bit(type))) {
             if (seen & bit(type)) [[unlikely]]
                 return false;
             seen |= bit(type);
-            if (!take(type, bytes.subspan(offset + NLA_HDRLEN, length - NLA_HDRLEN))) [[unlikely]]
+            if (!take(type, Bytes(at + NLA_HDRLEN, length - NLA_HDRLEN))) [[unlikely]]
                 return false;
         }
-        // Past the end by the last attribute's padding at most, which ends the walk all the same.
-        offset += NLA_ALIGN(length);
+        // The last attribute's padding may be cut off: the stream ends with it all the same.
+        const std::size_t step = NLA_ALIGN(length);
+        if (step >= left)
+            break;
+        at += step;
+        left -= step;
     }
     return true;
 }
