@@ -371,7 +371,9 @@ void Correlator::process(const Record& rec) {
 }
 
 std::unique_ptr<Correlator::Call> Correlator::new_call(std::uint64_t key, const Record& first) {
-    auto call = std::make_unique<Call>();
+    // Default-initialized: every member has its initializer, so the zeroing of all its bytes
+    // that make_unique's value-initialization does first would only be overwritten.
+    auto call = std::make_unique_for_overwrite<Call>();
     call->key = key;
     call->tid = tid_of(first);
     call->first_ts = first.ts_ns;

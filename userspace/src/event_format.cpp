@@ -5,6 +5,7 @@
 #include "names.hpp"
 #include "protocol_names.hpp"
 
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -277,24 +278,13 @@ std::size_t rfc3339_chars(std::int64_t realtime_ns, char (&buf)[32]) {
     std::int64_t secs = 0;
     std::int64_t frac = 0;
     split_ns(realtime_ns, secs, frac);
-    std::int64_t days = secs / 86400;
-    std::int64_t rem = secs % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        --days;
-    }
-    std::int64_t y = 0;
-    unsigned m = 0;
-    unsigned d = 0;
-    civil_from_days(days, y, m, d);
-    // Every int64 of nanoseconds falls in the years 1677-2262: four digits always suffice.
-    char* p = buf;
     // Two digits at a time from a table: every event's time goes through here.
     static constexpr char kPairs[] =
         "00010203040506070809101112131415161718192021222324252627282930"
         "31323334353637383940414243444546474849505152535455565758596061"
         "62636465666768697071727374757677787980818283848586878889909192"
         "93949596979899";
+    char* p = buf;
     const auto digits = [&p](std::uint64_t v, int width) {
         int k = width;
         for (; k >= 2; k -= 2) {
@@ -306,18 +296,41 @@ std::size_t rfc3339_chars(std::int64_t realtime_ns, char (&buf)[32]) {
         p += width;
     };
     const auto put = [&p](char c) { *p++ = c; };
-    digits(static_cast<std::uint64_t>(y), 4);
-    put('-');
-    digits(m, 2);
-    put('-');
-    digits(d, 2);
-    put('T');
-    digits(static_cast<std::uint64_t>(rem / 3600), 2);
-    put(':');
-    digits(static_cast<std::uint64_t>(rem / 60 % 60), 2);
-    put(':');
-    digits(static_cast<std::uint64_t>(rem % 60), 2);
-    put('.');
+    // The text up to the seconds' dot, kept from the last call on this thread: the events of a
+    // burst share their second. (No int64 of nanoseconds makes INT64_MIN seconds.)
+    constexpr std::size_t prefix = 20;
+    thread_local std::int64_t cached_secs = INT64_MIN;
+    thread_local char cached[prefix];
+    if (secs != cached_secs) {
+        std::int64_t days = secs / 86400;
+        std::int64_t rem = secs % 86400;
+        if (rem < 0) {
+            rem += 86400;
+            --days;
+        }
+        std::int64_t y = 0;
+        unsigned m = 0;
+        unsigned d = 0;
+        civil_from_days(days, y, m, d);
+        // Every int64 of nanoseconds falls in the years 1677-2262: four digits always suffice.
+        digits(static_cast<std::uint64_t>(y), 4);
+        put('-');
+        digits(m, 2);
+        put('-');
+        digits(d, 2);
+        put('T');
+        digits(static_cast<std::uint64_t>(rem / 3600), 2);
+        put(':');
+        digits(static_cast<std::uint64_t>(rem / 60 % 60), 2);
+        put(':');
+        digits(static_cast<std::uint64_t>(rem % 60), 2);
+        put('.');
+        std::memcpy(cached, buf, prefix);
+        cached_secs = secs;
+    } else {
+        std::memcpy(buf, cached, prefix);
+        p += prefix;
+    }
     digits(static_cast<std::uint64_t>(frac), 9);
     put('Z');
     return static_cast<std::size_t>(p - buf);
