@@ -161,16 +161,23 @@ char* put_decimal(char* p, std::uint64_t n) {
     const int digits = guess + (n >= kPowers[guess] ? 1 : 0);
     char* end = p + digits;
     char* q = end;
-    while (n >= 100) {
+    while (n > 0xffffffffU) {
         q -= 2;
         std::memcpy(q, kPairs + 2 * (n % 100), 2);
         n /= 100;
     }
-    if (n >= 10) {
+    // Most numbers (ids, inodes, counts) fit in 32 bits, whose divisions are cheaper.
+    auto m = static_cast<std::uint32_t>(n);
+    while (m >= 100) {
         q -= 2;
-        std::memcpy(q, kPairs + 2 * n, 2);
+        std::memcpy(q, kPairs + 2 * (m % 100), 2);
+        m /= 100;
+    }
+    if (m >= 10) {
+        q -= 2;
+        std::memcpy(q, kPairs + 2 * m, 2);
     } else {
-        *--q = static_cast<char>('0' + n);
+        *--q = static_cast<char>('0' + m);
     }
     return end;
 }
