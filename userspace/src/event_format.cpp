@@ -690,7 +690,13 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     w.key("ret"_key);
     value_or_null(w, ev.ret);
     w.key("errno"_key);
-    if (const std::string e = event_errno(ev); !e.empty())
+    // A name from the table, the common case, without a string made of it.
+    if (const std::string_view known = ev.ret && *ev.ret < 0 && *ev.ret != INT64_MIN
+                                           ? known_errno_name(-*ev.ret)
+                                           : std::string_view();
+        !known.empty())
+        w.plain_value(known);
+    else if (const std::string e = event_errno(ev); !e.empty())
         w.value(e);
     else
         w.null();
