@@ -3,7 +3,8 @@
 // headers here. Every message goes through the record, status and subscription decoders; every
 // record decoded goes through the raw JSON writer and the correlator.
 //
-// Checks beyond the sanitizers (a broken one aborts, which libFuzzer reports as a crash): a
+// Checks beyond the sanitizers (a broken one aborts, which libFuzzer reports as a crash): the
+// decoder's fast path accepts exactly what its careful one does, as the same record; a
 // decoded record's JSON, and a decoded status's, is strict JSON (json_check.hpp) on one line;
 // the status's text has no control byte but its newlines; and the correlator accounts for every
 // record fed: once flushed, records == joined + control + malformed + unknown + duplicates +
@@ -71,6 +72,13 @@ void decode_one(Bytes message, Correlator& correlator) {
             CHECK(c == '\n' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f));
     }
     (void)decode_subscription(*genl);
+    // The fast path accepts what the careful one does, as the same record.
+    Record fast;
+    const bool fast_ok = detail::decode_record_fast(*genl, fast);
+    const auto careful = detail::decode_record_careful(*genl);
+    CHECK(fast_ok == careful.has_value());
+    if (fast_ok)
+        CHECK(record_to_json(fast) == record_to_json(*careful));
     auto record = decode_record(*genl);
     if (!record)
         return;

@@ -13,6 +13,7 @@ namespace {
 // Bounds for the bookkeeping that outlives a call.
 constexpr std::size_t max_loaders = 256;
 constexpr std::size_t max_given_up_ranges = 1024;
+constexpr std::size_t spare_limit = 64;
 
 constexpr std::int64_t enosys = 38;
 
@@ -138,6 +139,7 @@ struct Correlator::Call {
     std::uint64_t gaps_at_open = 0;   // Correlator::gaps_declared_ when it opened
     std::uint64_t losses_at_open = 0; // Correlator::losses_reported_ when it opened
     bool assume_lost = false;         // records of it may be lost where no seq shows it
+    bool noted = false;               // note_loader() has kept a Loader for it
 
     std::uint64_t last_seq = 0; // the highest seq of a record joined to it
 
@@ -369,7 +371,9 @@ void Correlator::process(const Record& rec) {
 }
 
 std::unique_ptr<Correlator::Call> Correlator::new_call(std::uint64_t key, const Record& first) {
-    auto call = std::make_unique<Call>();
+    // Default-initialized: every member has its initializer, so the zeroing of all its bytes
+    // that make_unique's value-initialization does first would only be overwritten.
+    auto call = std::make_unique_for_overwrite<Call>();
     call->key = key;
     call->tid = tid_of(first);
     call->first_ts = first.ts_ns;
@@ -389,9 +393,29 @@ Correlator::Call& Correlator::insert(std::unique_ptr<Call> call) {
         finish(open_.begin()->first, IncompleteReason::Evicted);
     }
     Call& c = *call;
-    open_[c.key] = std::move(call);
-    if (c.tid)
-        by_tid_[*c.tid] = c.key;
+    if (spare_open_.empty()) {
+        open_[c.key] = std::move(call);
+    } else {
+        auto node = std::move(spare_open_.back());
+        spare_open_.pop_back();
+        node.key() = c.key;
+        node.mapped() = std::move(call);
+        if (auto taken = open_.insert(std::move(node)); !taken.inserted)
+            taken.position->second = std::move(taken.node.mapped());
+    }
+    if (c.tid) {
+        if (const auto t = by_tid_.find(*c.tid); t != by_tid_.end()) {
+            t->second = c.key;
+        } else if (spare_tid_.empty()) {
+            by_tid_.emplace(*c.tid, c.key);
+        } else {
+            auto node = std::move(spare_tid_.back());
+            spare_tid_.pop_back();
+            node.key() = *c.tid;
+            node.mapped() = c.key;
+            by_tid_.insert(std::move(node));
+        }
+    }
     return c;
 }
 
@@ -415,10 +439,10 @@ void Correlator::on_entry(const Record& rec) {
     // A thread makes one syscall at a time: whatever is still open on it has returned, and
     // that return was lost.
     close_open_on_tid(rec, IncompleteReason::MissingReturn);
-    fill_entry(insert(new_call(*rec.seq, rec)), rec);
+    fill_entry(insert(new_call(*rec.seq, rec)), rec, true);
 }
 
-void Correlator::fill_entry(Call& c, const Record& rec) {
+void Correlator::fill_entry(Call& c, const Record& rec, bool fresh) {
     c.has_entry = true;
     c.entry_seq = rec.seq;
     c.entry_flags = rec.flags;
@@ -426,9 +450,12 @@ void Correlator::fill_entry(Call& c, const Record& rec) {
     Event& ev = c.event;
     ev.kind = *syscall_kind(rec.type);
     ev.time_ns = rec.ts_ns;
-    ev.task = rec.task;
-    if (rec.request)
-        ev.request = rec.request;
+    // A call new_call() just made of this record has its task and request already.
+    if (!fresh) {
+        ev.task = rec.task;
+        if (rec.request)
+            ev.request = rec.request;
+    }
     EventArgs& a = ev.args;
     switch (rec.type) {
     case RecordType::InitModuleEnter:
@@ -477,7 +504,7 @@ void Correlator::on_late_entry(const Record& rec) {
         // init may have been lost without the seqs telling.
         c->assume_lost = true;
     }
-    fill_entry(*c, rec);
+    fill_entry(*c, rec, c != t);
     // The seq did arrive after all.
     --summary_.seqs_missing;
     for (auto it = given_up_.begin(); it != given_up_.end(); ++it) {
@@ -801,12 +828,17 @@ void Correlator::finish(std::uint64_t key, IncompleteReason reason) {
     const auto it = open_.find(key);
     if (it == open_.end())
         return;
-    std::unique_ptr<Call> c = std::move(it->second);
-    open_.erase(it);
+    auto node = open_.extract(it);
+    std::unique_ptr<Call> c = std::move(node.mapped());
+    if (spare_open_.size() < spare_limit)
+        spare_open_.push_back(std::move(node));
     if (c->tid) {
         const auto t = by_tid_.find(*c->tid);
-        if (t != by_tid_.end() && t->second == key)
-            by_tid_.erase(t);
+        if (t != by_tid_.end() && t->second == key) {
+            auto tid_node = by_tid_.extract(t);
+            if (spare_tid_.size() < spare_limit)
+                spare_tid_.push_back(std::move(tid_node));
+        }
     }
     if (c->init_enter_seq)
         by_init_seq_.erase(*c->init_enter_seq);
@@ -938,17 +970,23 @@ void Correlator::decide(std::uint64_t closed_before) {
 }
 
 // Keep what a finit call that ran an init tells about itself, for link_waiter().
-void Correlator::note_loader(const Call& c) {
+void Correlator::note_loader(Call& c) {
     if (!c.has_init() || !c.tid || !c.init_seq ||
         (c.event.kind != EventKind::FinitModule && c.event.kind != EventKind::UnknownLoad))
         return;
-    auto l = std::find_if(loaders_.rbegin(), loaders_.rend(),
-                          [&](const Loader& x) { return x.key == c.key; });
-    Loader* loader = l == loaders_.rend() ? nullptr : &*l;
+    // Keys are unique until a SHUTDOWN, which clears loaders_: a call that has not noted itself
+    // yet has no loader to find among them.
+    Loader* loader = nullptr;
+    if (c.noted) {
+        auto l = std::find_if(loaders_.rbegin(), loaders_.rend(),
+                              [&](const Loader& x) { return x.key == c.key; });
+        loader = l == loaders_.rend() ? nullptr : &*l;
+    }
     if (!loader) {
         loaders_.emplace_back();
         loader = &loaders_.back();
         loader->key = c.key;
+        c.noted = true;
     }
     loader->seq = c.entry_seq.value_or(c.key);
     loader->tid = *c.tid;

@@ -159,7 +159,7 @@ private:
     void process(const Record& rec);
     void on_entry(const Record& rec);
     void on_late_entry(const Record& rec);
-    void fill_entry(Call& call, const Record& rec);
+    void fill_entry(Call& call, const Record& rec, bool fresh);
     void on_init_enter(const Record& rec);
     void on_init_exit(const Record& rec);
     void on_exit(const Record& rec);
@@ -179,7 +179,7 @@ private:
     bool classify(Call& call, IncompleteReason reason, bool final);
     void decide(std::uint64_t closed_before);
     void emit(Event&& event);
-    void note_loader(const Call& call);
+    void note_loader(Call& call);
     void link_waiter(const Call& call, Event& event);
 
     CorrelatorConfig config_;
@@ -211,6 +211,11 @@ private:
     std::deque<Loader> loaders_;
     // Finished calls whose events wait for the next record, oldest first.
     std::deque<Held> held_;
+    // The nodes of open_ and by_tid_ that finished calls left, for the next calls to take: a
+    // call opened and closed then allocates no node. Bounded (spare_limit), so a burst of open
+    // calls leaves no more behind.
+    std::vector<decltype(open_)::node_type> spare_open_;
+    std::vector<decltype(by_tid_)::node_type> spare_tid_;
 };
 
 } // namespace modtrace

@@ -1,6 +1,9 @@
 // Decoding the kernel module's messages. The structure: a Nest indexes one attribute stream by
 // type (dropping unknown types and PAD, rejecting repeats), Fields reads typed values out of a
-// Nest with the first error sticking, and one small decoder per nest builds its struct.
+// Nest with the first error sticking, and one small decoder per nest builds its struct. Records,
+// which come by the million, first take a fast path (take_record()) that accepts the same
+// messages in one walk per stream and says nothing of what it declines: that the careful decoder
+// says.
 #include "decode.hpp"
 
 #include "protocol_names.hpp"
@@ -820,6 +823,435 @@ Result<Record> decode_record_attributes(const Nest& nest) {
     return r;
 }
 
+// The fast path. Every record the live reader receives goes through here: one walk per
+// attribute stream, each value written straight into the record, no Result and no error text.
+// It accepts exactly what the careful decoder above accepts and declines everything else,
+// without saying why: decode_record() then asks the careful decoder, whose errors name the
+// attribute (and the fuzzer holds the two to each other).
+
+// Bit `type` set for every type a table names: the types a walk takes, the rest it skips.
+template <std::size_t N>
+constexpr std::uint64_t named_mask(const std::array<std::string_view, N>& names) {
+    std::uint64_t mask = 0;
+    for (std::size_t type = 0; type < N; ++type) {
+        if (!names[type].empty())
+            mask |= std::uint64_t{1} << type;
+    }
+    return mask;
+}
+
+constexpr std::uint64_t bit(std::uint16_t type) {
+    return std::uint64_t{1} << type;
+}
+
+// Nest::parse()'s walk: take(type, payload) -> bool on each attribute of a type in `Named`,
+// which must not repeat; `seen` gets their types. False on a malformed stream, a repeat or a
+// take() that failed.
+template <std::uint64_t Named, class Take>
+inline bool walk(Bytes bytes, std::uint64_t& seen, Take&& take) {
+    const std::uint8_t* at = bytes.data();
+    std::size_t left = bytes.size();
+    while (left != 0) {
+        if (left < NLA_HDRLEN) [[unlikely]]
+            return false;
+        std::uint16_t length, type;
+        std::memcpy(&length, at, sizeof length);
+        std::memcpy(&type, at + sizeof length, sizeof type);
+        if (length < NLA_HDRLEN || length > left) [[unlikely]]
+            return false;
+        type &= NLA_TYPE_MASK;
+        if (type < 64 && (Named & bit(type))) {
+            if (seen & bit(type)) [[unlikely]]
+                return false;
+            seen |= bit(type);
+            if (!take(type, Bytes(at + NLA_HDRLEN, length - NLA_HDRLEN))) [[unlikely]]
+                return false;
+        }
+        // The last attribute's padding may be cut off: the stream ends with it all the same.
+        const std::size_t step = NLA_ALIGN(length);
+        if (step >= left)
+            break;
+        at += step;
+        left -= step;
+    }
+    return true;
+}
+
+template <class T> inline bool take_number(Bytes p, T& out) {
+    if (p.size() != sizeof(T)) [[unlikely]]
+        return false;
+    std::memcpy(&out, p.data(), sizeof out);
+    return true;
+}
+
+template <class T> inline bool take_number(Bytes p, std::optional<T>& out) {
+    T value;
+    if (!take_number(p, value))
+        return false;
+    out = value;
+    return true;
+}
+
+// read_enum()'s rule: any u32 but UNSPEC.
+template <class E> inline bool take_enum(Bytes p, E& out) {
+    std::uint32_t value;
+    if (!take_number(p, value) || value == 0) [[unlikely]]
+        return false;
+    out = static_cast<E>(value);
+    return true;
+}
+
+template <class E> inline bool take_enum(Bytes p, std::optional<E>& out) {
+    E value;
+    if (!take_enum(p, value))
+        return false;
+    out = value;
+    return true;
+}
+
+inline bool take_bool(Bytes p, std::optional<bool>& out) {
+    std::uint8_t value;
+    if (!take_number(p, value) || value > 1) [[unlikely]]
+        return false;
+    out = value == 1;
+    return true;
+}
+
+// The bytes before the first NUL, which must lie within the payload.
+inline const char* string_end(Bytes p) {
+    return static_cast<const char*>(std::memchr(p.data(), '\0', p.size()));
+}
+
+inline bool take_string(Bytes p, std::string& out) {
+    const char* nul = string_end(p);
+    if (!nul) [[unlikely]]
+        return false;
+    out.assign(reinterpret_cast<const char*>(p.data()), nul);
+    return true;
+}
+
+inline bool take_string(Bytes p, std::optional<std::string>& out) {
+    const char* nul = string_end(p);
+    if (!nul) [[unlikely]]
+        return false;
+    out.emplace(reinterpret_cast<const char*>(p.data()), nul);
+    return true;
+}
+
+// The nests' walks below are functions of their own (noinline), not parts of take_record()'s:
+// each then keeps its loop in registers, which measured faster than one walk with all inlined.
+
+template <std::uint16_t... Types> constexpr std::uint64_t bits() {
+    return (bit(Types) | ...);
+}
+
+[[gnu::noinline]] bool take_task(Bytes bytes, Task& t) {
+    std::uint64_t seen = 0;
+    const bool ok = walk<named_mask(kTaskNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
+        switch (type) {
+        case MODTRACE_TASK_ATTR_TGID:
+            return take_number(p, t.tgid);
+        case MODTRACE_TASK_ATTR_TID:
+            return take_number(p, t.tid);
+        case MODTRACE_TASK_ATTR_PPID:
+            return take_number(p, t.ppid);
+        case MODTRACE_TASK_ATTR_UID:
+            return take_number(p, t.uid);
+        case MODTRACE_TASK_ATTR_EUID:
+            return take_number(p, t.euid);
+        case MODTRACE_TASK_ATTR_GID:
+            return take_number(p, t.gid);
+        case MODTRACE_TASK_ATTR_LOGINUID:
+            return take_number(p, t.loginuid);
+        case MODTRACE_TASK_ATTR_SESSIONID:
+            return take_number(p, t.sessionid);
+        case MODTRACE_TASK_ATTR_COMM:
+            return take_string(p, t.comm);
+        case MODTRACE_TASK_ATTR_CGROUP_ID:
+            return take_number(p, t.cgroup_id);
+        case MODTRACE_TASK_ATTR_PIDNS_INO:
+            return take_number(p, t.pidns_ino);
+        case MODTRACE_TASK_ATTR_MNTNS_INO:
+            return take_number(p, t.mntns_ino);
+        case MODTRACE_TASK_ATTR_ABI: {
+            std::uint32_t abi;
+            if (!take_number(p, abi) || abi == 0)
+                return false;
+            t.abi = abi;
+            return true;
+        }
+        }
+        return true;
+    });
+    constexpr std::uint64_t required =
+        bits<MODTRACE_TASK_ATTR_TGID, MODTRACE_TASK_ATTR_TID, MODTRACE_TASK_ATTR_PPID,
+             MODTRACE_TASK_ATTR_UID, MODTRACE_TASK_ATTR_EUID, MODTRACE_TASK_ATTR_GID,
+             MODTRACE_TASK_ATTR_LOGINUID, MODTRACE_TASK_ATTR_SESSIONID, MODTRACE_TASK_ATTR_COMM,
+             MODTRACE_TASK_ATTR_CGROUP_ID, MODTRACE_TASK_ATTR_PIDNS_INO,
+             MODTRACE_TASK_ATTR_MNTNS_INO>();
+    return ok && (seen & required) == required;
+}
+
+[[gnu::noinline]] bool take_loss(Bytes bytes, Loss& loss) {
+    std::uint64_t seen = 0;
+    return walk<named_mask(kLossNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
+        switch (type) {
+        case MODTRACE_LOSS_ATTR_BUFFER_FULL:
+            return take_number(p, loss.buffer_full);
+        case MODTRACE_LOSS_ATTR_SOCKET_FULL:
+            return take_number(p, loss.socket_full);
+        case MODTRACE_LOSS_ATTR_NMISSED:
+            return take_number(p, loss.nmissed);
+        case MODTRACE_LOSS_ATTR_NOMEM:
+            return take_number(p, loss.nomem);
+        case MODTRACE_LOSS_ATTR_BUSY:
+            return take_number(p, loss.busy);
+        case MODTRACE_LOSS_ATTR_HISTORY:
+            return take_number(p, loss.history);
+        }
+        return true;
+    });
+}
+
+[[gnu::noinline]] bool take_file(Bytes bytes, FileInfo& file) {
+    std::uint64_t seen = 0;
+    return walk<named_mask(kFileNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
+        switch (type) {
+        case MODTRACE_FILE_ATTR_PATH:
+            return take_string(p, file.path);
+        case MODTRACE_FILE_ATTR_DEV:
+            return take_number(p, file.dev);
+        case MODTRACE_FILE_ATTR_INO:
+            return take_number(p, file.ino);
+        }
+        return true;
+    });
+}
+
+[[gnu::noinline]] bool take_request(Bytes bytes, RequestInfo& request) {
+    std::uint64_t seen = 0;
+    const bool ok = walk<named_mask(kRequestNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
+        switch (type) {
+        case MODTRACE_REQUEST_ATTR_SEQ:
+            return take_number(p, request.seq);
+        case MODTRACE_REQUEST_ATTR_NAME:
+            return take_string(p, request.name);
+        case MODTRACE_REQUEST_ATTR_TGID:
+            return take_number(p, request.tgid);
+        case MODTRACE_REQUEST_ATTR_TID:
+            return take_number(p, request.tid);
+        case MODTRACE_REQUEST_ATTR_COMM:
+            return take_string(p, request.comm);
+        case MODTRACE_REQUEST_ATTR_UID:
+            return take_number(p, request.uid);
+        }
+        return true;
+    });
+    constexpr std::uint64_t required =
+        bits<MODTRACE_REQUEST_ATTR_SEQ, MODTRACE_REQUEST_ATTR_TGID, MODTRACE_REQUEST_ATTR_TID,
+             MODTRACE_REQUEST_ATTR_COMM, MODTRACE_REQUEST_ATTR_UID>();
+    return ok && (seen & required) == required;
+}
+
+[[gnu::noinline]] bool take_module(Bytes bytes, ModuleInfo& module) {
+    std::uint64_t seen = 0;
+    const bool ok = walk<named_mask(kModuleNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
+        switch (type) {
+        case MODTRACE_MODULE_ATTR_NAME:
+            return take_string(p, module.name);
+        case MODTRACE_MODULE_ATTR_VERSION:
+            return take_string(p, module.version);
+        case MODTRACE_MODULE_ATTR_SRCVERSION:
+            return take_string(p, module.srcversion);
+        case MODTRACE_MODULE_ATTR_TAINTS:
+            return take_number(p, module.taints);
+        case MODTRACE_MODULE_ATTR_SIG_OK:
+            return take_bool(p, module.sig_ok);
+        case MODTRACE_MODULE_ATTR_ARGS:
+            return take_string(p, module.args);
+        case MODTRACE_MODULE_ATTR_TEXT_SIZE:
+            return take_number(p, module.text_size);
+        case MODTRACE_MODULE_ATTR_TOTAL_SIZE:
+            return take_number(p, module.total_size);
+        }
+        return true;
+    });
+    return ok && (seen & bit(MODTRACE_MODULE_ATTR_NAME));
+}
+
+// read_sha256()'s rule: exactly 32 bytes, kept as hex.
+bool take_sha256(Bytes p, std::string& hex) {
+    if (p.size() != 32)
+        return false;
+    static constexpr char kHex[] = "0123456789abcdef";
+    hex.resize(64);
+    for (std::size_t i = 0; i < 32; ++i) {
+        const auto b = static_cast<unsigned>(p[i]);
+        hex[2 * i] = kHex[b >> 4];
+        hex[2 * i + 1] = kHex[b & 15];
+    }
+    return true;
+}
+
+bool take_image(Bytes bytes, ImageInfo& image) {
+    std::uint64_t seen = 0;
+    const bool ok = walk<named_mask(kImageNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
+        switch (type) {
+        case MODTRACE_IMAGE_ATTR_STATE:
+            return take_enum(p, image.state);
+        case MODTRACE_IMAGE_ATTR_LEN:
+            return take_number(p, image.len);
+        case MODTRACE_IMAGE_ATTR_NAME:
+            return take_string(p, image.name);
+        case MODTRACE_IMAGE_ATTR_CAPTURE:
+            return take_enum(p, image.capture);
+        case MODTRACE_IMAGE_ATTR_SHA256:
+            return take_sha256(p, image.sha256.emplace());
+        }
+        return true;
+    });
+    return ok && (seen & bit(MODTRACE_IMAGE_ATTR_STATE)) &&
+           (image.state != ImageState::Hashed || image.sha256);
+}
+
+bool take_chunk(Bytes bytes, ImageChunk& chunk) {
+    std::uint64_t seen = 0;
+    Bytes data;
+    const bool ok = walk<named_mask(kImageNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
+        switch (type) {
+        case MODTRACE_IMAGE_ATTR_LEN:
+            return take_number(p, chunk.len);
+        case MODTRACE_IMAGE_ATTR_OFFSET:
+            return take_number(p, chunk.offset);
+        case MODTRACE_IMAGE_ATTR_SHA256:
+            return take_sha256(p, chunk.sha256);
+        case MODTRACE_IMAGE_ATTR_DATA:
+            data = p;
+            return true;
+        }
+        return true;
+    });
+    constexpr std::uint64_t required = bits<MODTRACE_IMAGE_ATTR_LEN, MODTRACE_IMAGE_ATTR_OFFSET,
+                                            MODTRACE_IMAGE_ATTR_SHA256, MODTRACE_IMAGE_ATTR_DATA>();
+    if (!ok || (seen & required) != required || chunk.offset > chunk.len ||
+        data.size() > chunk.len - chunk.offset)
+        return false;
+    chunk.data.assign(data.begin(), data.end());
+    return true;
+}
+
+// The arguments in order, without a gap.
+bool take_syscall_args(Bytes bytes, std::vector<std::uint64_t>& args) {
+    std::uint64_t seen = 0;
+    std::array<std::uint64_t, MODTRACE_SYSCALL_ARG_MAX + 1> values{};
+    const bool ok =
+        walk<named_mask(kSyscallArgNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
+            return type < MODTRACE_SYSCALL_ARG_0 || take_number(p, values[type]);
+        });
+    const std::uint64_t present = seen >> MODTRACE_SYSCALL_ARG_0;
+    // ARG_0 up to some ARG_n, all of them: the bits form one run from the lowest.
+    if (!ok || (present & (present + 1)) != 0)
+        return false;
+    for (std::uint16_t type = MODTRACE_SYSCALL_ARG_0; seen & bit(type); ++type)
+        args.push_back(values[type]);
+    return true;
+}
+
+// check_required() on the types a walk saw.
+bool has_required(std::uint64_t seen, RecordType type) {
+    if (record_type_name(type).empty())
+        return true;
+    const bool from_probe =
+        type != RecordType::Loss && type != RecordType::Shutdown && type != RecordType::ImageChunk;
+    if (from_probe) {
+        for (std::uint16_t attr : kProbeRecordAttributes) {
+            if (!(seen & bit(attr)) &&
+                !(type == RecordType::HiddenModule && attr == MODTRACE_ATTR_PROBE))
+                return false;
+        }
+    }
+    for (std::uint16_t attr : own_attributes(type)) {
+        if (!(seen & bit(attr)))
+            return false;
+    }
+    return true;
+}
+
+bool take_record(Bytes bytes, Record& r) {
+    std::uint64_t seen = 0;
+    Bytes image;
+    const bool ok = walk<named_mask(kTopNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
+        switch (type) {
+        case MODTRACE_ATTR_TYPE:
+            return take_enum(p, r.type);
+        case MODTRACE_ATTR_SEQ:
+            return take_number(p, r.seq);
+        case MODTRACE_ATTR_PROBE:
+            return take_enum(p, r.probe);
+        case MODTRACE_ATTR_TS:
+            return take_number(p, r.ts_ns);
+        case MODTRACE_ATTR_CPU:
+            return take_number(p, r.cpu);
+        case MODTRACE_ATTR_TASK:
+            return take_task(p, r.task.emplace());
+        case MODTRACE_ATTR_RECORD_FLAGS:
+            return take_number(p, r.flags);
+        case MODTRACE_ATTR_LOSS:
+            return take_loss(p, r.loss.emplace());
+        case MODTRACE_ATTR_IMAGE_LEN:
+            return take_number(p, r.image_len);
+        case MODTRACE_ATTR_PARAMS:
+            return take_string(p, r.params);
+        case MODTRACE_ATTR_FD:
+            return take_number(p, r.fd);
+        case MODTRACE_ATTR_FILE:
+            return take_file(p, r.file.emplace());
+        case MODTRACE_ATTR_FINIT_FLAGS:
+            return take_number(p, r.finit_flags);
+        case MODTRACE_ATTR_NAME:
+            return take_string(p, r.name);
+        case MODTRACE_ATTR_DELETE_FLAGS:
+            return take_number(p, r.delete_flags);
+        case MODTRACE_ATTR_SYSCALL_NR:
+            return take_number(p, r.syscall_nr);
+        case MODTRACE_ATTR_SYSCALL_ARGS:
+            return take_syscall_args(p, r.syscall_args);
+        case MODTRACE_ATTR_MODULE:
+            return take_module(p, r.module.emplace());
+        case MODTRACE_ATTR_ENTRY_SEQ:
+            return take_number(p, r.entry_seq);
+        case MODTRACE_ATTR_RET:
+            return take_number(p, r.ret);
+        case MODTRACE_ATTR_DURATION:
+            return take_number(p, r.duration_ns);
+        case MODTRACE_ATTR_NEXT_SEQ:
+            return take_number(p, r.next_seq);
+        case MODTRACE_ATTR_IMAGE:
+            // What it holds depends on TYPE, which may come later.
+            image = p;
+            return true;
+        case MODTRACE_ATTR_HIDDEN_FROM:
+            return take_number(p, r.hidden_from);
+        case MODTRACE_ATTR_REQUEST_WAIT:
+            return take_bool(p, r.request_wait);
+        case MODTRACE_ATTR_REQUEST:
+            return take_request(p, r.request.emplace());
+        case MODTRACE_ATTR_LOAD_TS:
+            return take_number(p, r.load_ts_ns);
+        }
+        // Named, but for other messages than records: indexed by the careful decoder, not read.
+        return true;
+    });
+    if (!ok || !(seen & bit(MODTRACE_ATTR_TYPE)))
+        return false;
+    if (seen & bit(MODTRACE_ATTR_IMAGE)) {
+        if (r.type == RecordType::ImageChunk ? !take_chunk(image, r.chunk.emplace())
+                                             : !take_image(image, r.image.emplace()))
+            return false;
+    }
+    return has_required(seen, r.type);
+}
+
 // How errors name a record: by its seq when that much can be read.
 std::string record_context(const Nest& nest) {
     if (const Attribute* seq = nest.find(MODTRACE_ATTR_SEQ)) {
@@ -843,7 +1275,13 @@ Error in(std::string_view context, const Error& error) {
 
 } // namespace
 
-Result<Record> decode_record(const GenlMessage& message) {
+namespace detail {
+
+bool decode_record_fast(const GenlMessage& message, Record& out) {
+    return message.command == MODTRACE_CMD_RECORD && take_record(message.attributes, out);
+}
+
+Result<Record> decode_record_careful(const GenlMessage& message) {
     if (auto ok = expect_command(message, MODTRACE_CMD_RECORD, "RECORD"); !ok)
         return in("record", ok.error());
     Nest nest("", kTopNames);
@@ -852,6 +1290,17 @@ Result<Record> decode_record(const GenlMessage& message) {
     auto record = decode_record_attributes(nest);
     if (!record)
         return in(record_context(nest), record.error());
+    return record;
+}
+
+} // namespace detail
+
+Result<Record> decode_record(const GenlMessage& message) {
+    Result<Record> record(std::in_place);
+    if (detail::decode_record_fast(message, *record)) [[likely]]
+        return record;
+    // Declined: the careful decoder says why (and, should it accept after all, decides).
+    record = detail::decode_record_careful(message);
     return record;
 }
 

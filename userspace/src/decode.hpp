@@ -112,6 +112,14 @@ Result<Record> decode_record(const GenlMessage& message);
 // The same from one whole netlink message (headers included), as split_datagram gives them.
 Result<Record> decode_record(Bytes message);
 
+// decode_record()'s two paths, apart for the fuzzer to hold them to each other. The fast one
+// fills `out` with a record it accepts and declines (false, `out` unspecified) anything else;
+// the careful one, asked only then, says why. Both accept the same messages, as the same record.
+namespace detail {
+bool decode_record_fast(const GenlMessage& message, Record& out);
+Result<Record> decode_record_careful(const GenlMessage& message);
+} // namespace detail
+
 Result<Status> decode_status(const GenlMessage& message);
 Result<Subscription> decode_subscription(const GenlMessage& message);
 

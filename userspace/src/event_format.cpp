@@ -5,7 +5,9 @@
 #include "names.hpp"
 #include "protocol_names.hpp"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <string_view>
 #include <vector>
@@ -53,8 +55,11 @@ void flags_json(JsonWriter& w, const std::optional<std::uint32_t>& flags, bool f
     w.key("flags"_key);
     if (flags) {
         w.begin_array();
-        for (const auto& n : finit ? finit_flag_names(*flags) : delete_flag_names(*flags))
-            w.value(n);
+        // No flags, the common case, name none.
+        if (*flags != 0) {
+            for (const auto& n : finit ? finit_flag_names(*flags) : delete_flag_names(*flags))
+                w.value(n);
+        }
         w.end_array();
     } else {
         w.null();
@@ -273,38 +278,59 @@ std::size_t rfc3339_chars(std::int64_t realtime_ns, char (&buf)[32]) {
     std::int64_t secs = 0;
     std::int64_t frac = 0;
     split_ns(realtime_ns, secs, frac);
-    std::int64_t days = secs / 86400;
-    std::int64_t rem = secs % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        --days;
-    }
-    std::int64_t y = 0;
-    unsigned m = 0;
-    unsigned d = 0;
-    civil_from_days(days, y, m, d);
-    // Every int64 of nanoseconds falls in the years 1677-2262: four digits always suffice.
+    // Two digits at a time from a table: every event's time goes through here.
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930"
+        "31323334353637383940414243444546474849505152535455565758596061"
+        "62636465666768697071727374757677787980818283848586878889909192"
+        "93949596979899";
     char* p = buf;
     const auto digits = [&p](std::uint64_t v, int width) {
-        for (int k = width - 1; k >= 0; --k) {
-            p[k] = static_cast<char>('0' + v % 10);
-            v /= 10;
+        int k = width;
+        for (; k >= 2; k -= 2) {
+            std::memcpy(p + k - 2, kPairs + 2 * (v % 100), 2);
+            v /= 100;
         }
+        if (k == 1)
+            p[0] = static_cast<char>('0' + v % 10);
         p += width;
     };
     const auto put = [&p](char c) { *p++ = c; };
-    digits(static_cast<std::uint64_t>(y), 4);
-    put('-');
-    digits(m, 2);
-    put('-');
-    digits(d, 2);
-    put('T');
-    digits(static_cast<std::uint64_t>(rem / 3600), 2);
-    put(':');
-    digits(static_cast<std::uint64_t>(rem / 60 % 60), 2);
-    put(':');
-    digits(static_cast<std::uint64_t>(rem % 60), 2);
-    put('.');
+    // The text up to the seconds' dot, kept from the last call on this thread: the events of a
+    // burst share their second. (No int64 of nanoseconds makes INT64_MIN seconds.)
+    constexpr std::size_t prefix = 20;
+    thread_local std::int64_t cached_secs = INT64_MIN;
+    thread_local char cached[prefix];
+    if (secs != cached_secs) {
+        std::int64_t days = secs / 86400;
+        std::int64_t rem = secs % 86400;
+        if (rem < 0) {
+            rem += 86400;
+            --days;
+        }
+        std::int64_t y = 0;
+        unsigned m = 0;
+        unsigned d = 0;
+        civil_from_days(days, y, m, d);
+        // Every int64 of nanoseconds falls in the years 1677-2262: four digits always suffice.
+        digits(static_cast<std::uint64_t>(y), 4);
+        put('-');
+        digits(m, 2);
+        put('-');
+        digits(d, 2);
+        put('T');
+        digits(static_cast<std::uint64_t>(rem / 3600), 2);
+        put(':');
+        digits(static_cast<std::uint64_t>(rem / 60 % 60), 2);
+        put(':');
+        digits(static_cast<std::uint64_t>(rem % 60), 2);
+        put('.');
+        std::memcpy(cached, buf, prefix);
+        cached_secs = secs;
+    } else {
+        std::memcpy(buf, cached, prefix);
+        p += prefix;
+    }
     digits(static_cast<std::uint64_t>(frac), 9);
     put('Z');
     return static_cast<std::size_t>(p - buf);
@@ -595,45 +621,55 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     w.key("seq"_key).value(ev.seq);
     char stamp[32];
     w.key("time"_key)
-        .value(std::string_view(stamp, rfc3339_chars(time.realtime_ns(ev.time_ns), stamp)));
-    w.key("event"_key).value(event_kind_name(ev.kind));
+        .plain_value(std::string_view(stamp, rfc3339_chars(time.realtime_ns(ev.time_ns), stamp)));
+    w.key("event"_key).plain_value(event_kind_name(ev.kind));
 
+    // Each key written where it is a constant (JsonWriter::key() inlines it there).
     const Task* t = ev.task ? &*ev.task : nullptr;
-    const auto id = [&](JsonKey key, auto Task::*field) {
-        w.key(key);
+    const auto id = [&](auto Task::*field) {
         if (t)
             w.value(t->*field);
         else
             w.null();
     };
     // The audit ids are null when unset.
-    const auto audit_id = [&](JsonKey key, std::uint32_t Task::*field) {
-        w.key(key);
+    const auto audit_id = [&](std::uint32_t Task::*field) {
         if (t && t->*field != audit_unset)
             w.value(t->*field);
         else
             w.null();
     };
-    id("pid"_key, &Task::tgid);
-    id("tid"_key, &Task::tid);
-    id("ppid"_key, &Task::ppid);
-    id("uid"_key, &Task::uid);
-    id("euid"_key, &Task::euid);
-    id("gid"_key, &Task::gid);
-    audit_id("loginuid"_key, &Task::loginuid);
-    audit_id("sessionid"_key, &Task::sessionid);
+    w.key("pid"_key);
+    id(&Task::tgid);
+    w.key("tid"_key);
+    id(&Task::tid);
+    w.key("ppid"_key);
+    id(&Task::ppid);
+    w.key("uid"_key);
+    id(&Task::uid);
+    w.key("euid"_key);
+    id(&Task::euid);
+    w.key("gid"_key);
+    id(&Task::gid);
+    w.key("loginuid"_key);
+    audit_id(&Task::loginuid);
+    w.key("sessionid"_key);
+    audit_id(&Task::sessionid);
     w.key("comm"_key);
     if (t)
         w.value(t->comm);
     else
         w.null();
-    id("cgroup_id"_key, &Task::cgroup_id);
-    id("pidns_ino"_key, &Task::pidns_ino);
-    id("mntns_ino"_key, &Task::mntns_ino);
+    w.key("cgroup_id"_key);
+    id(&Task::cgroup_id);
+    w.key("pidns_ino"_key);
+    id(&Task::pidns_ino);
+    w.key("mntns_ino"_key);
+    id(&Task::mntns_ino);
     w.key("abi"_key);
     if (t && t->abi) {
         if (const std::string_view abi = abi_name(*t->abi); !abi.empty())
-            w.value(abi);
+            w.plain_value(abi);
         else
             w.value(*t->abi);
     } else {
@@ -654,11 +690,17 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     w.key("ret"_key);
     value_or_null(w, ev.ret);
     w.key("errno"_key);
-    if (const std::string e = event_errno(ev); !e.empty())
+    // A name from the table, the common case, without a string made of it.
+    if (const std::string_view known = ev.ret && *ev.ret < 0 && *ev.ret != INT64_MIN
+                                           ? known_errno_name(-*ev.ret)
+                                           : std::string_view();
+        !known.empty())
+        w.plain_value(known);
+    else if (const std::string e = event_errno(ev); !e.empty())
         w.value(e);
     else
         w.null();
-    w.key("outcome"_key).value(outcome_name(ev.outcome));
+    w.key("outcome"_key).plain_value(outcome_name(ev.outcome));
     w.key("request_result"_key);
     event_request_result_json(w, ev);
     w.key("duration_ns"_key);

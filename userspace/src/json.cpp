@@ -92,6 +92,96 @@ std::size_t plain_run(std::string_view s, std::size_t i) {
     return run - i;
 }
 
+// Whether every byte of `s` is plain: plain_run(s, 0) == s.size(), for the common case of a
+// whole string with nothing to escape, in as few word tests as its length allows.
+bool all_plain(std::string_view s) {
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    std::uint64_t w;
+    if (n >= 8) {
+        for (std::size_t k = 0; n - k > 8; k += 8) {
+            std::memcpy(&w, p + k, sizeof w);
+            if (word_has_special(w))
+                return false;
+        }
+        // The last eight bytes, overlapping the word before when the length is not a multiple.
+        std::memcpy(&w, p + n - 8, sizeof w);
+        return !word_has_special(w);
+    }
+    if (n >= 4) {
+        // The first four and the last four, overlapping when fewer than eight.
+        std::uint32_t head, tail;
+        std::memcpy(&head, p, sizeof head);
+        std::memcpy(&tail, p + n - 4, sizeof tail);
+        return !word_has_special(head | (std::uint64_t{tail} << 32));
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+        if (!plain(static_cast<unsigned char>(p[k])))
+            return false;
+    }
+    return true;
+}
+
+// `n` in decimal at `p`, where there is room for 20 digits; the end. std::to_chars() would do,
+// but every number of every event goes through here: the digits are counted from the bit
+// length, and written two at a time from a table.
+char* put_decimal(char* p, std::uint64_t n) {
+    if (n < 10) {
+        *p = static_cast<char>('0' + n);
+        return p + 1;
+    }
+    static constexpr std::uint64_t kPowers[] = {1ULL,
+                                                10ULL,
+                                                100ULL,
+                                                1000ULL,
+                                                10000ULL,
+                                                100000ULL,
+                                                1000000ULL,
+                                                10000000ULL,
+                                                100000000ULL,
+                                                1000000000ULL,
+                                                10000000000ULL,
+                                                100000000000ULL,
+                                                1000000000000ULL,
+                                                10000000000000ULL,
+                                                100000000000000ULL,
+                                                1000000000000000ULL,
+                                                10000000000000000ULL,
+                                                100000000000000000ULL,
+                                                1000000000000000000ULL,
+                                                10000000000000000000ULL};
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930"
+        "31323334353637383940414243444546474849505152535455565758596061"
+        "62636465666768697071727374757677787980818283848586878889909192"
+        "93949596979899";
+    // log10 from log2 (1233 / 4096 is just above log10(2)): `guess` digits or one more.
+    const int bits = 64 - __builtin_clzll(n);
+    const int guess = (bits * 1233) >> 12;
+    const int digits = guess + (n >= kPowers[guess] ? 1 : 0);
+    char* end = p + digits;
+    char* q = end;
+    while (n > 0xffffffffU) {
+        q -= 2;
+        std::memcpy(q, kPairs + 2 * (n % 100), 2);
+        n /= 100;
+    }
+    // Most numbers (ids, inodes, counts) fit in 32 bits, whose divisions are cheaper.
+    auto m = static_cast<std::uint32_t>(n);
+    while (m >= 100) {
+        q -= 2;
+        std::memcpy(q, kPairs + 2 * (m % 100), 2);
+        m /= 100;
+    }
+    if (m >= 10) {
+        q -= 2;
+        std::memcpy(q, kPairs + 2 * m, 2);
+    } else {
+        *--q = static_cast<char>('0' + m);
+    }
+    return end;
+}
+
 template <class Out>
 void append_hex_escape(Out& out, const char* prefix, unsigned value, int digits) {
     char buf[16];
@@ -219,7 +309,7 @@ struct JsonWriter::Onto {
 };
 
 void JsonWriter::put_quoted(std::string_view s) {
-    if (plain_run(s, 0) != s.size()) {
+    if (!all_plain(s)) {
         Onto onto{*this};
         quote_onto(onto, s);
         return;
@@ -233,56 +323,80 @@ void JsonWriter::put_quoted(std::string_view s) {
 }
 
 void JsonWriter::open(char bracket) {
-    separate();
-    assert(depth_ < 64);
-    put(bracket);
-    has_member_ <<= 1;
+    char* p = token(1);
+    *p++ = bracket;
+    len_ = static_cast<std::size_t>(p - buf_.get());
     ++depth_;
+    comma_ = false;
 }
 
 void JsonWriter::close(char bracket) {
-    assert(depth_ != 0 && !after_key_);
-    has_member_ >>= 1;
+    assert(depth_ != 0);
     --depth_;
     put(bracket);
+    written();
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-    assert(!after_key_);
     separate();
     put_quoted(name);
     put(':');
-    after_key_ = true;
+    comma_ = false;
     return *this;
 }
 
 void JsonWriter::value(std::string_view s) {
-    separate();
-    put_quoted(s);
+    if (!all_plain(s)) {
+        separate();
+        Onto onto{*this};
+        quote_onto(onto, s);
+        written();
+        return;
+    }
+    plain_value(s);
+}
+
+void JsonWriter::plain_value(std::string_view s) {
+    assert(all_plain(s));
+    char* p = token(s.size() + 2);
+    *p++ = '"';
+    if (!s.empty())
+        std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    token_end(p);
 }
 
 void JsonWriter::value(bool b) {
-    separate();
-    put(b ? std::string_view("true") : std::string_view("false"));
+    // Constant sizes, so that each copy is a move or two rather than a call.
+    char* p = token(5);
+    if (b) {
+        std::memcpy(p, "true", 4);
+        token_end(p + 4);
+    } else {
+        std::memcpy(p, "false", 5);
+        token_end(p + 5);
+    }
 }
 
 void JsonWriter::value(std::int64_t n) {
-    separate();
-    reserve(24);
-    const auto res = std::to_chars(buf_.get() + len_, buf_.get() + len_ + 24, n);
-    len_ = static_cast<std::size_t>(res.ptr - buf_.get());
+    char* p = token(21);
+    std::uint64_t magnitude = static_cast<std::uint64_t>(n);
+    if (n < 0) {
+        *p++ = '-';
+        magnitude = 0 - magnitude;
+    }
+    token_end(put_decimal(p, magnitude));
 }
 
 void JsonWriter::value(std::uint64_t n) {
-    separate();
-    reserve(24);
-    const auto res = std::to_chars(buf_.get() + len_, buf_.get() + len_ + 24, n);
-    len_ = static_cast<std::size_t>(res.ptr - buf_.get());
+    token_end(put_decimal(token(20), n));
 }
 
 void JsonWriter::null() {
-    separate();
-    put("null");
+    char* p = token(4);
+    std::memcpy(p, "null", 4);
+    token_end(p + 4);
 }
 
 std::string JsonWriter::take() {

@@ -46,22 +46,25 @@ public:
 
     // The key of the next member; inside an object only.
     JsonWriter& key(std::string_view name);
-    JsonWriter& key(JsonKey name) {
-        separate();
+    // Inlined wherever a key is written, so that its size is a constant there and the copy a
+    // few moves rather than a call.
+    [[gnu::always_inline]] JsonWriter& key(JsonKey name) {
         const std::string_view s = name.name();
-        reserve(s.size() + 3);
-        char* p = buf_.get() + len_;
+        char* p = token(s.size() + 3);
         *p++ = '"';
         std::memcpy(p, s.data(), s.size());
         p += s.size();
         *p++ = '"';
         *p++ = ':';
-        len_ += s.size() + 3;
-        after_key_ = true;
+        len_ = static_cast<std::size_t>(p - buf_.get());
+        comma_ = false;
         return *this;
     }
 
     void value(std::string_view s);
+    // A string of this reader's own making that needs no escape (a name from its tables, a
+    // timestamp): written without the scan value() makes of every byte.
+    void plain_value(std::string_view s);
     void value(const char* s) { value(std::string_view(s)); }
     void value(bool b);
     void value(std::int64_t n);
@@ -76,22 +79,30 @@ public:
     // Empty again, keeping the buffer: one writer can make line after line without allocating.
     void clear() {
         len_ = 0;
-        has_member_ = 0;
         depth_ = 0;
-        after_key_ = false;
+        comma_ = false;
     }
 
 private:
+    // Before a key, a value or a container: the comma after the member or element before it.
     void separate() {
-        if (after_key_) {
-            after_key_ = false;
-            return;
-        }
-        if (depth_ != 0) {
-            if (has_member_ & 1U)
-                put(',');
-            has_member_ |= 1U;
-        }
+        if (comma_)
+            put(',');
+    }
+    // After a value or a container: inside one, what comes next is another member or element.
+    void written() { comma_ = depth_ != 0; }
+    // Room for a comma and `n` bytes, the comma written if one is due (without a branch: it is
+    // always stored, and kept only then); where the `n` bytes go.
+    char* token(std::size_t n) {
+        reserve(n + 1);
+        char* p = buf_.get() + len_;
+        *p = ',';
+        return p + (comma_ ? 1 : 0);
+    }
+    // The token ends at `end`.
+    void token_end(char* end) {
+        len_ = static_cast<std::size_t>(end - buf_.get());
+        written();
     }
     void open(char bracket);
     void close(char bracket);
@@ -114,11 +125,10 @@ private:
     std::unique_ptr<char[]> buf_;
     std::size_t len_ = 0;
     std::size_t cap_ = 0;
-    // One bit per open container, innermost lowest: whether it has a member yet. Events nest
-    // a few levels deep; 64 is the limit.
-    std::uint64_t has_member_ = 0;
-    unsigned depth_ = 0;
-    bool after_key_ = false;
+    unsigned depth_ = 0; // containers open
+    // Whether what is written next needs a comma first: a member or an element came before it
+    // in the open container, and no key since.
+    bool comma_ = false;
 };
 
 // `s` as a JSON string literal, quotes included.

@@ -200,13 +200,19 @@ std::vector<std::string> flag_names(std::uint32_t flags, std::initializer_list<F
 
 } // namespace
 
-std::string errno_name(std::int64_t value) {
+std::string_view known_errno_name(std::int64_t value) {
     // The first entry with a value is the canonical name, so a linear scan is also correct for
     // aliases; some 150 entries do not need anything faster.
     for (const auto& e : errno_table) {
         if (e.value == value)
-            return std::string(e.name);
+            return e.name;
     }
+    return {};
+}
+
+std::string errno_name(std::int64_t value) {
+    if (const std::string_view name = known_errno_name(value); !name.empty())
+        return std::string(name);
     return "E" + std::to_string(value);
 }
 

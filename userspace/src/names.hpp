@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace modtrace {
@@ -15,6 +16,8 @@ namespace modtrace {
 // ones a module's init may return and the syscall passes on (ENOTSUPP 524, EPROBE_DEFER 517).
 // Anything else, zero and negative numbers included: "E<num>".
 std::string errno_name(std::int64_t value);
+// The same for a value the table names, without a string made; "" for any other.
+std::string_view known_errno_name(std::int64_t value);
 
 // The errno value of a name ("EWOULDBLOCK" and "EAGAIN" both give 11), or none.
 std::optional<std::int64_t> errno_value(const std::string& name);

@@ -170,6 +170,10 @@ struct ImageChunk {
 };
 
 struct Record {
+    // Provided, so that a Record made in place (the decoder's) is not zeroed whole before the
+    // members' own initializers run: every member has one.
+    Record() {}
+
     RecordType type{};
     std::optional<std::uint64_t> seq; // absent on LOSS and SHUTDOWN
     std::optional<Probe> probe;       // absent on LOSS, SHUTDOWN and HIDDEN_MODULE

@@ -19,6 +19,10 @@ struct Error {
 template <class T> class [[nodiscard]] Result {
 public:
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
+    // A value made in place, for a caller that fills it there.
+    template <class... Args>
+    explicit Result(std::in_place_t, Args&&... args)
+        : state_(std::in_place_index<0>, std::forward<Args>(args)...) {}
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
 
     bool has_value() const { return state_.index() == 0; }
