@@ -280,7 +280,7 @@ readers_cpu() {
 	for nr in 1 3; do
 		pids=""
 		for i in $(seq $nr); do
-			mt_reader_start "/tmp/readers-$i.jsonl" --json
+			mt_reader_start "/tmp/readers-$nr-$i.jsonl" --json
 			pids="$pids $MT_READER"
 		done
 		lost_before=$(lost_count modtrace_reader)
@@ -288,16 +288,15 @@ readers_cpu() {
 		mtload --quiet --time --threads "$THREADS" --seconds "$STEP_SECONDS" \
 			--rate $((READERS_RATE / THREADS + 1)) --expect EBADF finit --fd 999 >/tmp/m.out
 		sleep 2
-		mt_wait_quiet /tmp/readers-*.jsonl
+		mt_wait_quiet /tmp/readers-$nr-*.jsonl
 		cpu=$(($(cpu_ns $pids) - cpu_before))
-		events=$(cat /tmp/readers-*.jsonl | grep -c '"EBADF"')
+		events=$(cat /tmp/readers-$nr-*.jsonl | grep -c '"EBADF"')
 		emit --argjson nr "$nr" --argjson e "$events" --argjson cpu "$cpu" \
 			--argjson lost "$(($(lost_count modtrace_reader) - lost_before))" \
 			'{section: "readers", readers: $nr, events: $e, lost: $lost,
 			  reader_cpu_ns_per_event: (if $e > 0 then $cpu / $e else null end)}'
 		kill $pids
 		wait $pids
-		rm -f /tmp/readers-*.jsonl
 	done
 	$RMMOD modtrace
 }
