@@ -1028,6 +1028,17 @@ static int mt_unicast(struct mt_reader *r, struct sk_buff *skb)
 	return genlmsg_unicast(&init_net, skb, r->portid);
 }
 
+/* @r was sent a message with @loss, from mt_pending_loss(), riding along. */
+static void mt_loss_told(struct mt_reader *r, const struct mt_loss *loss)
+{
+	r->seen_buffer_full = loss->total_buffer_full;
+	r->seen_nmissed = loss->total_nmissed;
+	r->seen_busy = loss->total_busy;
+	r->socket_full = 0;
+	r->nomem = 0;
+	r->history = 0;
+}
+
 /*
  * Send one message to @r, with its pending losses riding along. A failure
  * is left to the caller to count.
@@ -1047,12 +1058,7 @@ static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 	if (err)
 		return err;
 	mt_counters.sent++;
-	r->seen_buffer_full = loss.total_buffer_full;
-	r->seen_nmissed = loss.total_nmissed;
-	r->seen_busy = loss.total_busy;
-	r->socket_full = 0;
-	r->nomem = 0;
-	r->history = 0;
+	mt_loss_told(r, &loss);
 	return 0;
 }
 
@@ -1443,14 +1449,8 @@ static int mt_send_batch(struct mt_reader *r, struct mt_batch *b)
 	}
 	if (skb && !err) {
 		mt_counters.sent += b->n;
-		if (lossy) {
-			r->seen_buffer_full = loss.total_buffer_full;
-			r->seen_nmissed = loss.total_nmissed;
-			r->seen_busy = loss.total_busy;
-			r->socket_full = 0;
-			r->nomem = 0;
-			r->history = 0;
-		}
+		if (lossy)
+			mt_loss_told(r, &loss);
 		/* what it keeps of each thread's call, as if sent one by one */
 		for (i = 0; i < b->n; i++)
 			mt_is_load(r, b->recs[i], &entry);

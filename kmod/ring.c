@@ -198,23 +198,6 @@ bool modtrace_ring_commit(struct mt_record *rec)
 					      MT_RING_HURRY);
 }
 
-/* The oldest slot, if it is committed. Worker only. */
-struct mt_record *modtrace_ring_peek(void)
-{
-	unsigned long flags;
-	u32 idx, used;
-
-	raw_spin_lock_irqsave(&mt_ring.lock, flags);
-	idx = mt_ring.tail;
-	used = mt_ring.used;
-	raw_spin_unlock_irqrestore(&mt_ring.lock, flags);
-
-	/* Pairs with the release in modtrace_ring_commit(). */
-	if (!used || smp_load_acquire(&mt_ring.state[idx]) != MT_SLOT_READY)
-		return NULL;
-	return mt_slot(idx);
-}
-
 /*
  * Up to @max of the oldest slots that are committed, in seq order, into
  * @recs. Worker only. Return: how many.
@@ -238,6 +221,14 @@ unsigned int modtrace_ring_peek_batch(struct mt_record **recs,
 		idx = (idx + 1) % modtrace_buffer_records;
 	}
 	return n;
+}
+
+/* The oldest slot, if it is committed. Worker only. */
+struct mt_record *modtrace_ring_peek(void)
+{
+	struct mt_record *rec;
+
+	return modtrace_ring_peek_batch(&rec, 1) ? rec : NULL;
 }
 
 /* Free the @n oldest slots, which a peek returned. Worker only. */
