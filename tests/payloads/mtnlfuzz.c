@@ -18,6 +18,10 @@
  *                 ENOENT, EPROTONOSUPPORT) or the core's, and a well-formed
  *                 GET_STATUS still succeeds at the end.
  *
+ * Two other modes serve the guest scenarios: --idle-readers subscribes
+ * sockets that never read, --count-datagrams a reader that counts how the
+ * records come (several to a datagram, in seq order).
+ *
  * Static, glibc only, for the lab guest:
  *   cc -O2 -Wall -Wextra -Werror -static -I kmod/uapi mtnlfuzz.c -o mtnlfuzz
  */
@@ -29,6 +33,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -392,9 +397,117 @@ static int idle_readers(unsigned long n)
 		pause();
 }
 
+static volatile sig_atomic_t counting = 1;
+
+static void stop_counting(int sig)
+{
+	(void)sig;
+	counting = 0;
+}
+
+/* The SEQ of a RECORD message, or 0 if it has none. */
+static uint64_t record_seq(const struct nlmsghdr *nlh)
+{
+	const unsigned char *p = (const unsigned char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+	long left = (long)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	uint64_t seq;
+
+	while (left >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > left)
+			return 0;
+		if ((a->nla_type & NLA_TYPE_MASK) == MODTRACE_ATTR_SEQ &&
+		    a->nla_len == NLA_HDRLEN + sizeof(seq)) {
+			memcpy(&seq, p + NLA_HDRLEN, sizeof(seq));
+			return seq;
+		}
+		left -= NLA_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a->nla_len);
+	}
+	return 0;
+}
+
+/*
+ * A reader that counts: subscribe, then until SIGTERM or SIGINT count the
+ * datagrams received, the records in them, the most in one, and the
+ * datagrams whose records are not in rising seq order; print that and exit.
+ */
+static int count_datagrams(void)
+{
+	static unsigned char buf[1 << 20];
+	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+	unsigned long datagrams = 0, records = 0, most = 0, unordered = 0,
+		      overruns = 0;
+	struct sigaction sa = { .sa_handler = stop_counting };
+	int rcvbuf = 16 << 20;
+	uint16_t family;
+	struct msg m;
+	struct nlmsghdr *h;
+	int err;
+
+	nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl_fd < 0 ||
+	    bind(nl_fd, (struct sockaddr *)&local, sizeof(local)) != 0)
+		die("socket: %s", strerror(errno));
+	/* room for a flood: a record refused is not counted here */
+	setsockopt(nl_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	family = resolve_family();
+	h = msg_start(&m, family, NLM_F_REQUEST | NLM_F_ACK,
+		      MODTRACE_CMD_SUBSCRIBE, MODTRACE_GENL_VERSION);
+	h->nlmsg_len = (uint32_t)m.len;
+	send_msg(&m);
+	err = answer(h->nlmsg_seq, 2000);
+	if (err != 0)
+		die("subscribe: %s", err < 0 ? "no answer" : err_name(err));
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	printf("subscribed\n");
+	fflush(stdout);
+	while (counting) {
+		struct nlmsghdr *nlh;
+		unsigned long n_rec = 0;
+		uint64_t last = 0, seq;
+		bool ordered = true;
+		ssize_t n = recv(nl_fd, buf, sizeof(buf), 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			overruns++;
+			continue;
+		}
+		if (n < 0)
+			die("recv: %s", strerror(errno));
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (size_t)n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_type != family)
+				continue;
+			seq = record_seq(nlh);
+			if (!seq)
+				continue;
+			ordered = ordered && seq > last;
+			last = seq;
+			n_rec++;
+		}
+		if (!n_rec)
+			continue;
+		datagrams++;
+		records += n_rec;
+		if (n_rec > most)
+			most = n_rec;
+		if (!ordered)
+			unordered++;
+	}
+	printf("datagrams=%lu records=%lu most=%lu unordered=%lu overruns=%lu\n",
+	       datagrams, records, most, unordered, overruns);
+	return 0;
+}
+
 static const char usage_text[] =
 	"Usage: mtnlfuzz [--count N] [--seed S] [--user UID]\n"
 	"       mtnlfuzz --idle-readers N\n"
+	"       mtnlfuzz --count-datagrams\n"
 	"Send N (default 20000) random and malformed generic netlink messages to\n"
 	"the modtrace family and check each answer (see the top of mtnlfuzz.c).\n"
 	"  --seed S    start the generator at S (default: from the clock; printed)\n"
@@ -402,6 +515,9 @@ static const char usage_text[] =
 	"              socket: every message modtrace receives must get EPERM\n"
 	"  --idle-readers N  instead, subscribe N sockets that never read, and\n"
 	"              keep them until killed\n"
+	"  --count-datagrams  instead, subscribe one socket and, until SIGTERM,\n"
+	"              count the datagrams and records it receives: prints\n"
+	"              'datagrams=<n> records=<n> most=<n> unordered=<n> overruns=<n>'\n"
 	"Output: 'summary user=<uid> seed=<s> <class>: sent=<n> <answer>=<n> ...'\n"
 	"for the classes family and core. Exit: 0 all answers acceptable,\n"
 	"1 some not (each printed), 2 usage or setup error.\n";
@@ -424,6 +540,8 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 0;
 		}
+		if (!strcmp(opt, "--count-datagrams"))
+			return count_datagrams();
 		if (i + 1 >= (unsigned long)argc)
 			die("%s: missing value (try --help)", opt);
 		if (!strcmp(opt, "--count"))

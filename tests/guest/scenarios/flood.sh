@@ -2,6 +2,7 @@
 # while real loads happen: every successful load still comes out as a
 # complete event, and every record is either delivered or counted lost, to
 # the record (the kernel's count of records equals what the calls made).
+# The records come several to a datagram, each datagram's in seq order.
 #   usage: flood.sh [SECONDS]
 # Without SECONDS each loader thread makes 2500 calls (10000 in all: what a
 # reader keeps up with on every lab kernel; 1500 on a kernel with
@@ -26,6 +27,14 @@ if mt_reader_start "$R" --raw; then mt_ok "raw reader subscribes"; else mt_fail 
 raw=$MT_READER
 if mt_reader_start "$J" --json; then mt_ok "event reader subscribes"; else mt_fail "event reader subscribes" "readers did not rise"; fi
 events=$MT_READER
+# A third reader counts how the records come: several to a datagram.
+mtnlfuzz --count-datagrams >datagrams.out &
+counter=$!
+n=0
+until grep -q '^subscribed' datagrams.out 2>/dev/null || [ $n -ge 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
 
 # Two loaders, two threads each: non-ELF images and a closed fd; real loads
 # and unloads of mt_clean meanwhile, one after the other until the flood
@@ -53,6 +62,16 @@ mt_eq "every unload worked" $LOADS $unloads
 mt_wait_quiet "$R" "$J"
 kill "$raw" "$events"
 wait "$raw" "$events"
+sleep 1
+kill -TERM $counter
+wait $counter
+read -r dgrams recs most unordered <<EOF
+$(sed -n 's/^datagrams=\([0-9]*\) records=\([0-9]*\) most=\([0-9]*\) unordered=\([0-9]*\).*/\1 \2 \3 \4/p' datagrams.out)
+EOF
+mt_check "records share datagrams ($recs records in $dgrams datagrams, at most $most in one)" \
+	test "${recs:-0}" -gt "${dgrams:-0}"
+mt_check "at most 32 records in one datagram" test "${most:-33}" -le 32
+mt_eq "each datagram's records in seq order" 0 "${unordered:-none}"
 modtrace --status --json >status.json
 
 # Each failing call makes an entry and a return record; each load four
