@@ -18,10 +18,10 @@
 
 #include "modtrace.h"
 
-unsigned int modtrace_buffer_records = 2048;
+unsigned int modtrace_buffer_records = 4096;
 module_param_named(buffer_records, modtrace_buffer_records, uint, 0444);
 MODULE_PARM_DESC(buffer_records,
-		 "records the buffer between probes and readers holds (16-65536, default 2048)");
+		 "records the buffer between probes and readers holds (16-65536, default 4096)");
 
 unsigned int modtrace_reserved_records = 64;
 module_param_named(reserved_records, modtrace_reserved_records, uint, 0444);

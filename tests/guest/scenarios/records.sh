@@ -29,7 +29,7 @@ for p in init_module:__do_sys_init_module finit_module:$finit \
 	mt_eq "probe ${p%%:*} attached to ${p#*:}" "${p#*:}" \
 		"$(jq -r "[.probes[] | select(.probe == \"${p%%:*}\") | .points[].symbol] | join(\",\")" status.json)"
 done
-mt_eq "parameters in sysfs" "2048 64 1024" \
+mt_eq "parameters in sysfs" "4096 64 1024" \
 	"$(mt_param modtrace buffer_records) $(mt_param modtrace reserved_records) $(mt_param modtrace string_max)"
 
 if mt_reader_start "$R" --raw; then mt_ok "reader 1 subscribes"; else mt_fail "reader 1 subscribes" "readers did not rise"; fi
