@@ -381,6 +381,31 @@ TEST(Watch, HiddenChecksAreAskedForEveryInterval) {
     EXPECT_EQ(err.str().find("hidden-module"), std::string::npos) << err.str();
 }
 
+// In a burst (records at hand throughout), the clock is looked at for the check every 64
+// records, not at each one: 200 records, each step longer than the interval, 3 checks.
+TEST(Watch, HiddenChecksDuringABurstComeEvery64Records) {
+    std::vector<Step> steps;
+    for (std::uint64_t i = 0; i < 100; ++i) {
+        steps.push_back(delete_enter(2 * i + 1, 300, 1000 + 10 * i));
+        steps.push_back(delete_exit(2 * i + 2, 300, 1005 + 10 * i, 2 * i + 1, 0, 5));
+    }
+    ScriptedSource source(std::move(steps));
+    source.at_hand_until = 1000; // never empty
+    source.on_next = [](std::size_t) { usleep(1100); };
+    std::ostringstream out;
+    std::ostringstream err;
+    WatchConfig config = json_config();
+    int asked = 0;
+    config.hidden_check = [&]() -> Result<void> {
+        ++asked;
+        return {};
+    };
+    config.hidden_check_every = std::chrono::milliseconds(1);
+    const WatchResult result = watch_events(source, out, err, config);
+    EXPECT_EQ(asked, 3);
+    EXPECT_EQ(result.printed, 100U);
+}
+
 TEST(Watch, AKernelModuleWithoutTheCheckIsAskedOnce) {
     ScriptedSource source({SourceIdle{}, SourceIdle{}, SourceIdle{}, SourceIdle{}});
     source.on_next = [](std::size_t) { usleep(3000); };
