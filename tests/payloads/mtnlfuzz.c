@@ -20,7 +20,7 @@
  *
  * Two other modes serve the guest scenarios: --idle-readers subscribes
  * sockets that never read, --count-datagrams a reader that counts how the
- * records come (several to a datagram, in seq order).
+ * records come (several to a datagram, in seq order but for DEFERRED).
  *
  * Static, glibc only, for the lab guest:
  *   cc -O2 -Wall -Wextra -Werror -static -I kmod/uapi mtnlfuzz.c -o mtnlfuzz
@@ -405,33 +405,37 @@ static void stop_counting(int sig)
 	counting = 0;
 }
 
-/* The SEQ of a RECORD message, or 0 if it has none. */
-static uint64_t record_seq(const struct nlmsghdr *nlh)
+/* The SEQ of a RECORD message, or 0 if it has none; its RECORD_FLAGS. */
+static uint64_t record_seq(const struct nlmsghdr *nlh, uint32_t *flags)
 {
 	const unsigned char *p = (const unsigned char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
 	long left = (long)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
-	uint64_t seq;
+	uint64_t seq = 0;
 
+	*flags = 0;
 	while (left >= NLA_HDRLEN) {
 		const struct nlattr *a = (const struct nlattr *)p;
+		int type = a->nla_type & NLA_TYPE_MASK;
 
 		if (a->nla_len < NLA_HDRLEN || a->nla_len > left)
 			return 0;
-		if ((a->nla_type & NLA_TYPE_MASK) == MODTRACE_ATTR_SEQ &&
-		    a->nla_len == NLA_HDRLEN + sizeof(seq)) {
+		if (type == MODTRACE_ATTR_SEQ &&
+		    a->nla_len == NLA_HDRLEN + sizeof(seq))
 			memcpy(&seq, p + NLA_HDRLEN, sizeof(seq));
-			return seq;
-		}
+		if (type == MODTRACE_ATTR_RECORD_FLAGS &&
+		    a->nla_len == NLA_HDRLEN + sizeof(*flags))
+			memcpy(flags, p + NLA_HDRLEN, sizeof(*flags));
 		left -= NLA_ALIGN(a->nla_len);
 		p += NLA_ALIGN(a->nla_len);
 	}
-	return 0;
+	return seq;
 }
 
 /*
  * A reader that counts: subscribe, then until SIGTERM or SIGINT count the
  * datagrams received, the records in them, the most in one, and the
- * datagrams whose records are not in rising seq order; print that and exit.
+ * datagrams whose records are not in rising seq order (DEFERRED ones, sent
+ * late, left out); print that and exit.
  */
 static int count_datagrams(void)
 {
@@ -469,6 +473,7 @@ static int count_datagrams(void)
 		unsigned long n_rec = 0;
 		uint64_t last = 0, seq;
 		bool ordered = true;
+		uint32_t flags;
 		ssize_t n = recv(nl_fd, buf, sizeof(buf), 0);
 
 		if (n < 0 && errno == EINTR)
@@ -483,12 +488,15 @@ static int count_datagrams(void)
 		     nlh = NLMSG_NEXT(nlh, n)) {
 			if (nlh->nlmsg_type != family)
 				continue;
-			seq = record_seq(nlh);
+			seq = record_seq(nlh, &flags);
 			if (!seq)
+				continue;
+			n_rec++;
+			/* the one exception to seq order, sent late */
+			if (flags & MODTRACE_RECORD_F_DEFERRED)
 				continue;
 			ordered = ordered && seq > last;
 			last = seq;
-			n_rec++;
 		}
 		if (!n_rec)
 			continue;
