@@ -362,35 +362,45 @@ static bool acceptable(enum class_id cls, int err, bool privileged)
 }
 
 /*
- * Readers that subscribe and never read: @n sockets with the default
- * receive buffer, each subscribed, kept open until the process is killed.
+ * Open nl_fd (with a receive buffer of @rcvbuf bytes if not 0) and
+ * subscribe it; @i numbers it in errors. Return: the family id.
  */
-static int idle_readers(unsigned long n)
+static uint16_t open_subscribed(unsigned long i, int rcvbuf)
 {
 	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
-	unsigned long i;
+	struct nlmsghdr *h;
 	uint16_t family;
 	struct msg m;
 	int err;
 
-	for (i = 0; i < n; i++) {
-		struct nlmsghdr *h;
+	nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl_fd < 0 ||
+	    bind(nl_fd, (struct sockaddr *)&local, sizeof(local)) != 0)
+		die("socket %lu: %s", i, strerror(errno));
+	if (rcvbuf)
+		setsockopt(nl_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+			   sizeof(rcvbuf));
+	family = resolve_family();
+	h = msg_start(&m, family, NLM_F_REQUEST | NLM_F_ACK,
+		      MODTRACE_CMD_SUBSCRIBE, MODTRACE_GENL_VERSION);
+	h->nlmsg_len = (uint32_t)m.len;
+	send_msg(&m);
+	err = answer(h->nlmsg_seq, 2000);
+	if (err != 0)
+		die("subscribe %lu: %s", i, err < 0 ? "no answer" : err_name(err));
+	return family;
+}
 
-		nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-			       NETLINK_GENERIC);
-		if (nl_fd < 0 ||
-		    bind(nl_fd, (struct sockaddr *)&local, sizeof(local)) != 0)
-			die("socket %lu: %s", i, strerror(errno));
-		family = resolve_family();
-		h = msg_start(&m, family, NLM_F_REQUEST | NLM_F_ACK,
-			      MODTRACE_CMD_SUBSCRIBE, MODTRACE_GENL_VERSION);
-		h->nlmsg_len = (uint32_t)m.len;
-		send_msg(&m);
-		err = answer(h->nlmsg_seq, 2000);
-		if (err != 0)
-			die("subscribe %lu: %s", i,
-			    err < 0 ? "no answer" : err_name(err));
-	}
+/*
+ * Readers that subscribe and never read: @n sockets with the default
+ * receive buffer, each subscribed, kept open until the process is killed.
+ */
+static void __attribute__((noreturn)) idle_readers(unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		open_subscribed(i, 0);
 	printf("subscribed %lu idle readers\n", n);
 	fflush(stdout);
 	for (;;)
@@ -440,30 +450,12 @@ static uint64_t record_seq(const struct nlmsghdr *nlh, uint32_t *flags)
 static int count_datagrams(void)
 {
 	static unsigned char buf[1 << 20];
-	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
 	unsigned long datagrams = 0, records = 0, most = 0, unordered = 0,
 		      overruns = 0;
 	struct sigaction sa = { .sa_handler = stop_counting };
-	int rcvbuf = 16 << 20;
-	uint16_t family;
-	struct msg m;
-	struct nlmsghdr *h;
-	int err;
-
-	nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (nl_fd < 0 ||
-	    bind(nl_fd, (struct sockaddr *)&local, sizeof(local)) != 0)
-		die("socket: %s", strerror(errno));
 	/* room for a flood: a record refused is not counted here */
-	setsockopt(nl_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
-	family = resolve_family();
-	h = msg_start(&m, family, NLM_F_REQUEST | NLM_F_ACK,
-		      MODTRACE_CMD_SUBSCRIBE, MODTRACE_GENL_VERSION);
-	h->nlmsg_len = (uint32_t)m.len;
-	send_msg(&m);
-	err = answer(h->nlmsg_seq, 2000);
-	if (err != 0)
-		die("subscribe: %s", err < 0 ? "no answer" : err_name(err));
+	uint16_t family = open_subscribed(0, 16 << 20);
+
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	printf("subscribed\n");
@@ -559,7 +551,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(opt, "--user"))
 			uid = (uid_t)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(opt, "--idle-readers"))
-			return idle_readers(strtoul(argv[++i], NULL, 0));
+			idle_readers(strtoul(argv[++i], NULL, 0));
 		else
 			die("unknown option %s (try --help)", opt);
 	}
