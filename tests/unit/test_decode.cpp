@@ -680,6 +680,103 @@ TEST(DecodeRecord, TaskNeedsEveryFieldButAbi) {
     EXPECT_EQ(error_of(b), "record seq 12: missing attribute TASK.PPID");
 }
 
+// The task nest as the kernel lays it out is read by offsets, anything else by a walk: every
+// variant here must give the same task, and a bad value in either layout the same refusal.
+TEST(DecodeRecord, TaskAsTheKernelLaysItOutAndOtherwiseDecodeAlike) {
+    struct Variant {
+        const char* what;
+        std::string comm;
+        bool abi;
+        bool pad;     // a PAD before CGROUP_ID, as a kernel without efficient unaligned access puts
+        bool swapped; // PPID before TID
+        bool extra;   // an attribute of a type this reader does not know, at the end
+    };
+    const Variant variants[] = {
+        {"the kernel's layout", "modprobe", true, false, false, false},
+        {"without ABI", "modprobe", false, false, false, false},
+        {"a comm of 15 characters", "abcdefghijklmno", true, false, false, false},
+        {"an empty comm", "", true, false, false, false},
+        {"a PAD", "modprobe", true, true, false, false},
+        {"another order", "modprobe", true, false, true, false},
+        {"an unknown attribute", "modprobe", true, false, false, true},
+    };
+    for (const auto& v : variants) {
+        MessageBuilder b;
+        b.u32(MODTRACE_ATTR_TYPE, u(RecordType::DeleteModuleEnter))
+            .u64(MODTRACE_ATTR_SEQ, 12)
+            .u32(MODTRACE_ATTR_PROBE, MODTRACE_PROBE_DELETE_MODULE)
+            .u64(MODTRACE_ATTR_TS, 1)
+            .u32(MODTRACE_ATTR_CPU, 0)
+            .str(MODTRACE_ATTR_NAME, "dummy")
+            .u32(MODTRACE_ATTR_DELETE_FLAGS, 0)
+            .begin(MODTRACE_ATTR_TASK)
+            .u32(MODTRACE_TASK_ATTR_TGID, 100);
+        if (v.swapped)
+            b.u32(MODTRACE_TASK_ATTR_PPID, 1).u32(MODTRACE_TASK_ATTR_TID, 101);
+        else
+            b.u32(MODTRACE_TASK_ATTR_TID, 101).u32(MODTRACE_TASK_ATTR_PPID, 1);
+        b.u32(MODTRACE_TASK_ATTR_UID, 1000)
+            .u32(MODTRACE_TASK_ATTR_EUID, 0)
+            .u32(MODTRACE_TASK_ATTR_GID, 1001)
+            .u32(MODTRACE_TASK_ATTR_LOGINUID, 4294967295U)
+            .u32(MODTRACE_TASK_ATTR_SESSIONID, 3)
+            .str(MODTRACE_TASK_ATTR_COMM, v.comm);
+        if (v.pad)
+            b.raw(MODTRACE_TASK_ATTR_PAD, ByteVector{});
+        b.u64(MODTRACE_TASK_ATTR_CGROUP_ID, 0x1234567890ULL)
+            .u32(MODTRACE_TASK_ATTR_PIDNS_INO, 4026531836U)
+            .u32(MODTRACE_TASK_ATTR_MNTNS_INO, 4026531841U);
+        if (v.abi)
+            b.u32(MODTRACE_TASK_ATTR_ABI, MODTRACE_ABI_X32);
+        if (v.extra)
+            b.u32(MODTRACE_TASK_ATTR_MAX + 1, 7);
+        b.end();
+        auto r = decode(b);
+        ASSERT_TRUE(r) << v.what << ": " << r.error().message;
+        ASSERT_TRUE(r->task) << v.what;
+        const auto& t = *r->task;
+        EXPECT_EQ(t.tgid, 100U) << v.what;
+        EXPECT_EQ(t.tid, 101U) << v.what;
+        EXPECT_EQ(t.ppid, 1U) << v.what;
+        EXPECT_EQ(t.uid, 1000U) << v.what;
+        EXPECT_EQ(t.euid, 0U) << v.what;
+        EXPECT_EQ(t.gid, 1001U) << v.what;
+        EXPECT_EQ(t.loginuid, 4294967295U) << v.what;
+        EXPECT_EQ(t.sessionid, 3U) << v.what;
+        EXPECT_EQ(t.comm, v.comm) << v.what;
+        EXPECT_EQ(t.cgroup_id, 0x1234567890ULL) << v.what;
+        EXPECT_EQ(t.pidns_ino, 4026531836U) << v.what;
+        EXPECT_EQ(t.mntns_ino, 4026531841U) << v.what;
+        EXPECT_EQ(t.abi, v.abi ? std::optional<std::uint32_t>(MODTRACE_ABI_X32) : std::nullopt)
+            << v.what;
+    }
+    // ABI 0 (UNSPEC) and a comm without its NUL are refused in the kernel's layout as well.
+    for (const bool zero_abi : {true, false}) {
+        MessageBuilder b;
+        b.u32(MODTRACE_ATTR_TYPE, u(RecordType::DeleteModuleEnter))
+            .u64(MODTRACE_ATTR_SEQ, 12)
+            .u32(MODTRACE_ATTR_PROBE, MODTRACE_PROBE_DELETE_MODULE)
+            .u64(MODTRACE_ATTR_TS, 1)
+            .u32(MODTRACE_ATTR_CPU, 0)
+            .str(MODTRACE_ATTR_NAME, "dummy")
+            .u32(MODTRACE_ATTR_DELETE_FLAGS, 0)
+            .begin(MODTRACE_ATTR_TASK);
+        for (std::uint16_t type = MODTRACE_TASK_ATTR_TGID; type <= MODTRACE_TASK_ATTR_SESSIONID;
+             ++type)
+            b.u32(type, 5);
+        if (zero_abi)
+            b.str(MODTRACE_TASK_ATTR_COMM, "sh");
+        else
+            b.raw(MODTRACE_TASK_ATTR_COMM, ByteVector{'s', 'h'});
+        b.u64(MODTRACE_TASK_ATTR_CGROUP_ID, 1)
+            .u32(MODTRACE_TASK_ATTR_PIDNS_INO, 2)
+            .u32(MODTRACE_TASK_ATTR_MNTNS_INO, 3)
+            .u32(MODTRACE_TASK_ATTR_ABI, zero_abi ? 0 : MODTRACE_ABI_X86_64)
+            .end();
+        EXPECT_FALSE(decode(b)) << (zero_abi ? "ABI 0" : "comm without NUL");
+    }
+}
+
 TEST(DecodeRecord, ModuleNeedsAName) {
     MessageBuilder b = minimal(RecordType::DoInitEnter, MODTRACE_ATTR_MODULE);
     b.begin(MODTRACE_ATTR_MODULE).str(MODTRACE_MODULE_ATTR_VERSION, "1.0").end();

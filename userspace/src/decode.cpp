@@ -9,6 +9,7 @@
 #include "protocol_names.hpp"
 
 #include <array>
+#include <bit>
 #include <cstring>
 #include <span>
 #include <string_view>
@@ -945,7 +946,84 @@ template <std::uint16_t... Types> constexpr std::uint64_t bits() {
     return (bit(Types) | ...);
 }
 
+// An attribute's header as it lies in memory: nla_len, then nla_type, host order.
+constexpr std::uint32_t header_word(std::uint16_t length, std::uint16_t type) {
+    return std::bit_cast<std::uint32_t>(std::array<std::uint16_t, 2>{length, type});
+}
+
+inline std::uint32_t word_at(const std::uint8_t* at) {
+    std::uint32_t word;
+    std::memcpy(&word, at, sizeof word);
+    return word;
+}
+
+// The task nest as the kernel lays it out (mt_put_task()): TGID to SESSIONID as u32s in type
+// order, COMM, the u64 CGROUP_ID without a pad in front (a 64-bit kernel with efficient unaligned
+// access adds none), PIDNS_INO, MNTNS_INO, and ABI where known. Each header is compared with the
+// one that layout puts there and the values are read at their offsets: true and `t` filled if the
+// nest is exactly that, false and `t` untouched otherwise (take_task() then walks it). Whatever
+// this takes, the walk takes too, with the same result.
+bool take_task_as_laid_out(Bytes bytes, Task& t) {
+    constexpr std::size_t kWords = 8; // TGID .. SESSIONID
+    constexpr std::size_t kWordsEnd = kWords * (NLA_HDRLEN + 4);
+    constexpr std::size_t kAfterComm = (NLA_HDRLEN + 8) + 2 * (NLA_HDRLEN + 4);
+    constexpr std::size_t kAbi = NLA_HDRLEN + 4;
+    const std::uint8_t* at = bytes.data();
+    const std::size_t size = bytes.size();
+    if (size < kWordsEnd + NLA_HDRLEN)
+        return false;
+    std::array<std::uint32_t, kWords> words;
+    for (std::size_t i = 0; i < kWords; ++i) {
+        const std::uint8_t* attr = at + i * (NLA_HDRLEN + 4);
+        if (word_at(attr) !=
+            header_word(NLA_HDRLEN + 4, static_cast<std::uint16_t>(MODTRACE_TASK_ATTR_TGID + i)))
+            return false;
+        words[i] = word_at(attr + NLA_HDRLEN);
+    }
+    const std::uint8_t* comm = at + kWordsEnd;
+    std::uint16_t comm_length, comm_type;
+    std::memcpy(&comm_length, comm, sizeof comm_length);
+    std::memcpy(&comm_type, comm + sizeof comm_length, sizeof comm_type);
+    if (comm_type != MODTRACE_TASK_ATTR_COMM || comm_length <= NLA_HDRLEN)
+        return false;
+    const std::size_t rest = kWordsEnd + NLA_ALIGN(comm_length);
+    const bool has_abi = size == rest + kAfterComm + kAbi;
+    if (!has_abi && size != rest + kAfterComm)
+        return false;
+    const auto* name = reinterpret_cast<const char*>(comm + NLA_HDRLEN);
+    const auto* nul = static_cast<const char*>(std::memchr(name, '\0', comm_length - NLA_HDRLEN));
+    const std::uint8_t* tail = at + rest;
+    if (!nul || word_at(tail) != header_word(NLA_HDRLEN + 8, MODTRACE_TASK_ATTR_CGROUP_ID) ||
+        word_at(tail + 12) != header_word(NLA_HDRLEN + 4, MODTRACE_TASK_ATTR_PIDNS_INO) ||
+        word_at(tail + 20) != header_word(NLA_HDRLEN + 4, MODTRACE_TASK_ATTR_MNTNS_INO))
+        return false;
+    std::uint32_t abi = 0;
+    if (has_abi) {
+        if (word_at(tail + 28) != header_word(NLA_HDRLEN + 4, MODTRACE_TASK_ATTR_ABI))
+            return false;
+        abi = word_at(tail + 28 + NLA_HDRLEN);
+        if (abi == 0)
+            return false;
+        t.abi = abi;
+    }
+    t.tgid = words[0];
+    t.tid = words[1];
+    t.ppid = words[2];
+    t.uid = words[3];
+    t.euid = words[4];
+    t.gid = words[5];
+    t.loginuid = words[6];
+    t.sessionid = words[7];
+    t.comm.assign(name, nul);
+    std::memcpy(&t.cgroup_id, tail + NLA_HDRLEN, sizeof t.cgroup_id);
+    t.pidns_ino = word_at(tail + 12 + NLA_HDRLEN);
+    t.mntns_ino = word_at(tail + 20 + NLA_HDRLEN);
+    return true;
+}
+
 [[gnu::noinline]] bool take_task(Bytes bytes, Task& t) {
+    if (take_task_as_laid_out(bytes, t))
+        return true;
     std::uint64_t seen = 0;
     const bool ok = walk<named_mask(kTaskNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
         switch (type) {
@@ -1177,10 +1255,28 @@ bool has_required(std::uint64_t seen, RecordType type) {
     return true;
 }
 
+// The head of a probe's record as the kernel lays it out (mt_put_record()): TYPE, SEQ, PROBE, TS
+// and CPU, the u64s without a pad in front. True and the five taken if the record starts with
+// exactly that; false otherwise, and take_record() walks the record from its start.
+constexpr std::size_t kHeadSize = 3 * (NLA_HDRLEN + 4) + 2 * (NLA_HDRLEN + 8);
+
+bool take_head_as_laid_out(Bytes bytes, Record& r) {
+    const std::uint8_t* at = bytes.data();
+    return bytes.size() >= kHeadSize &&
+           word_at(at) == header_word(NLA_HDRLEN + 4, MODTRACE_ATTR_TYPE) &&
+           word_at(at + 8) == header_word(NLA_HDRLEN + 8, MODTRACE_ATTR_SEQ) &&
+           word_at(at + 20) == header_word(NLA_HDRLEN + 4, MODTRACE_ATTR_PROBE) &&
+           word_at(at + 28) == header_word(NLA_HDRLEN + 8, MODTRACE_ATTR_TS) &&
+           word_at(at + 40) == header_word(NLA_HDRLEN + 4, MODTRACE_ATTR_CPU) &&
+           take_enum(Bytes(at + 4, 4), r.type) && take_number(Bytes(at + 12, 8), r.seq) &&
+           take_enum(Bytes(at + 24, 4), r.probe) && take_number(Bytes(at + 32, 8), r.ts_ns) &&
+           take_number(Bytes(at + 44, 4), r.cpu);
+}
+
 bool take_record(Bytes bytes, Record& r) {
     std::uint64_t seen = 0;
     Bytes image;
-    const bool ok = walk<named_mask(kTopNames)>(bytes, seen, [&](std::uint16_t type, Bytes p) {
+    const auto take = [&](std::uint16_t type, Bytes p) {
         switch (type) {
         case MODTRACE_ATTR_TYPE:
             return take_enum(p, r.type);
@@ -1241,7 +1337,14 @@ bool take_record(Bytes bytes, Record& r) {
         }
         // Named, but for other messages than records: indexed by the careful decoder, not read.
         return true;
-    });
+    };
+    std::size_t head = 0;
+    if (take_head_as_laid_out(bytes, r)) {
+        head = kHeadSize;
+        seen = bits<MODTRACE_ATTR_TYPE, MODTRACE_ATTR_SEQ, MODTRACE_ATTR_PROBE, MODTRACE_ATTR_TS,
+                    MODTRACE_ATTR_CPU>();
+    }
+    const bool ok = walk<named_mask(kTopNames)>(bytes.subspan(head), seen, take);
     if (!ok || !(seen & bit(MODTRACE_ATTR_TYPE)))
         return false;
     if (seen & bit(MODTRACE_ATTR_IMAGE)) {
