@@ -129,16 +129,20 @@ FUZZ_BUILD := $(BUILD)/fuzz
 FUZZERS := fuzz_decode fuzz_correlate
 
 # Built with clang, ASan and UBSan in a tree of their own; each corpus grows
-# from run to run. Any crash or sanitizer report fails the target.
+# from run to run, fuzz_decode's from records laid out as the kernel writes
+# them (tests/fuzz/seeds.py). Any crash or sanitizer report fails the target.
 fuzz:
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DMODTRACE_FUZZ=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZERS) >/dev/null
 	@for f in $(FUZZERS); do \
-		mkdir -p $(FUZZ_BUILD)/corpus/$$f; \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$f $(FUZZ_BUILD)/seeds/$$f; \
+		[ $$f != fuzz_decode ] || python3 tests/fuzz/seeds.py kmod/uapi/modtrace.h \
+			$(FUZZ_BUILD)/seeds/$$f || exit 1; \
 		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
 		$(FUZZ_BUILD)/tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
 			-artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus/$$f \
+			$(FUZZ_BUILD)/seeds/$$f \
 			>$(FUZZ_BUILD)/$$f.log 2>&1 || { tail -n 40 $(FUZZ_BUILD)/$$f.log; exit 1; }; \
 		grep -h '^#[0-9]*.*DONE' $(FUZZ_BUILD)/$$f.log || true; \
 	done
