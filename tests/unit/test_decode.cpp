@@ -665,18 +665,23 @@ TEST(DecodeRecord, MissingRequiredAttributeNamesRecordAndType) {
               "record: missing attribute TYPE");
 }
 
-TEST(DecodeRecord, TaskNeedsEveryFieldButAbi) {
+// A delete_module entry, its head laid out as the kernel does, up to an open task nest.
+MessageBuilder delete_record_with_task() {
     MessageBuilder b;
     b.u32(MODTRACE_ATTR_TYPE, u(RecordType::DeleteModuleEnter))
         .u64(MODTRACE_ATTR_SEQ, 12)
         .u32(MODTRACE_ATTR_PROBE, MODTRACE_PROBE_DELETE_MODULE)
         .u64(MODTRACE_ATTR_TS, 1)
         .u32(MODTRACE_ATTR_CPU, 0)
+        .str(MODTRACE_ATTR_NAME, "dummy")
         .u32(MODTRACE_ATTR_DELETE_FLAGS, 0)
-        .begin(MODTRACE_ATTR_TASK)
-        .u32(MODTRACE_TASK_ATTR_TGID, 1)
-        .u32(MODTRACE_TASK_ATTR_TID, 1)
-        .end();
+        .begin(MODTRACE_ATTR_TASK);
+    return b;
+}
+
+TEST(DecodeRecord, TaskNeedsEveryFieldButAbi) {
+    MessageBuilder b = delete_record_with_task();
+    b.u32(MODTRACE_TASK_ATTR_TGID, 1).u32(MODTRACE_TASK_ATTR_TID, 1).end();
     EXPECT_EQ(error_of(b), "record seq 12: missing attribute TASK.PPID");
 }
 
@@ -701,16 +706,8 @@ TEST(DecodeRecord, TaskAsTheKernelLaysItOutAndOtherwiseDecodeAlike) {
         {"an unknown attribute", "modprobe", true, false, false, true},
     };
     for (const auto& v : variants) {
-        MessageBuilder b;
-        b.u32(MODTRACE_ATTR_TYPE, u(RecordType::DeleteModuleEnter))
-            .u64(MODTRACE_ATTR_SEQ, 12)
-            .u32(MODTRACE_ATTR_PROBE, MODTRACE_PROBE_DELETE_MODULE)
-            .u64(MODTRACE_ATTR_TS, 1)
-            .u32(MODTRACE_ATTR_CPU, 0)
-            .str(MODTRACE_ATTR_NAME, "dummy")
-            .u32(MODTRACE_ATTR_DELETE_FLAGS, 0)
-            .begin(MODTRACE_ATTR_TASK)
-            .u32(MODTRACE_TASK_ATTR_TGID, 100);
+        MessageBuilder b = delete_record_with_task();
+        b.u32(MODTRACE_TASK_ATTR_TGID, 100);
         if (v.swapped)
             b.u32(MODTRACE_TASK_ATTR_PPID, 1).u32(MODTRACE_TASK_ATTR_TID, 101);
         else
@@ -752,15 +749,7 @@ TEST(DecodeRecord, TaskAsTheKernelLaysItOutAndOtherwiseDecodeAlike) {
     }
     // ABI 0 (UNSPEC) and a comm without its NUL are refused in the kernel's layout as well.
     for (const bool zero_abi : {true, false}) {
-        MessageBuilder b;
-        b.u32(MODTRACE_ATTR_TYPE, u(RecordType::DeleteModuleEnter))
-            .u64(MODTRACE_ATTR_SEQ, 12)
-            .u32(MODTRACE_ATTR_PROBE, MODTRACE_PROBE_DELETE_MODULE)
-            .u64(MODTRACE_ATTR_TS, 1)
-            .u32(MODTRACE_ATTR_CPU, 0)
-            .str(MODTRACE_ATTR_NAME, "dummy")
-            .u32(MODTRACE_ATTR_DELETE_FLAGS, 0)
-            .begin(MODTRACE_ATTR_TASK);
+        MessageBuilder b = delete_record_with_task();
         for (std::uint16_t type = MODTRACE_TASK_ATTR_TGID; type <= MODTRACE_TASK_ATTR_SESSIONID;
              ++type)
             b.u32(type, 5);
