@@ -957,67 +957,103 @@ inline std::uint32_t word_at(const std::uint8_t* at) {
     return word;
 }
 
+// Reads attributes in the order a writer is known to put them: each step compares the next
+// header with the one expected (its length and type, as one word) and steps past the payload and
+// its padding. The walk's rules hold for what it takes (the header, the payload's size); the
+// checks of a value are the caller's. A caller that first checks the least size its layout can
+// have (attribute_size below), with the steps unrolled, lets the compiler drop their own bounds
+// checks.
+class LaidOut {
+public:
+    explicit LaidOut(Bytes bytes) : at_(bytes.data()), left_(bytes.size()) {}
+
+    // The next attribute, if it is a `type` holding exactly a T: its value.
+    template <class T> bool take(std::uint16_t type, T& out) {
+        constexpr std::uint16_t length = NLA_HDRLEN + sizeof(T);
+        if (left_ < NLA_ALIGN(length) || word_at(at_) != header_word(length, type))
+            return false;
+        std::memcpy(&out, at_ + NLA_HDRLEN, sizeof out);
+        step(NLA_ALIGN(length));
+        return true;
+    }
+
+    // The next attribute, if it is a `type` with a payload of any non-zero size: that payload.
+    bool take_payload(std::uint16_t type, Bytes& out) {
+        std::uint16_t length, found;
+        if (left_ < NLA_HDRLEN)
+            return false;
+        std::memcpy(&length, at_, sizeof length);
+        std::memcpy(&found, at_ + sizeof length, sizeof found);
+        const std::size_t size = NLA_ALIGN(length);
+        if (found != type || length <= NLA_HDRLEN || left_ < size)
+            return false;
+        out = Bytes(at_ + NLA_HDRLEN, length - NLA_HDRLEN);
+        step(size);
+        return true;
+    }
+
+    bool at_end() const { return left_ == 0; }
+    std::size_t taken(Bytes from) const { return from.size() - left_; }
+
+private:
+    void step(std::size_t size) {
+        at_ += size;
+        left_ -= size;
+    }
+
+    const std::uint8_t* at_;
+    std::size_t left_;
+};
+
+// What an attribute holding a T takes in a stream: header, value and padding.
+template <class T> constexpr std::size_t attribute_size = NLA_ALIGN(NLA_HDRLEN + sizeof(T));
+
 // The task nest as the kernel lays it out (mt_put_task()): TGID to SESSIONID as u32s in type
 // order, COMM, the u64 CGROUP_ID without a pad in front (a 64-bit kernel with efficient unaligned
-// access adds none), PIDNS_INO, MNTNS_INO, and ABI where known. Each header is compared with the
-// one that layout puts there and the values are read at their offsets: true and `t` filled if the
-// nest is exactly that, false and `t` untouched otherwise (take_task() then walks it). Whatever
-// this takes, the walk takes too, with the same result.
+// access adds none), PIDNS_INO, MNTNS_INO, and ABI where known. True and `t` filled if the nest is
+// exactly that, false and `t` untouched otherwise (take_task() then walks it). Whatever this
+// takes, the walk takes too, with the same result.
 bool take_task_as_laid_out(Bytes bytes, Task& t) {
-    constexpr std::size_t kWords = 8; // TGID .. SESSIONID
-    constexpr std::size_t kWordsEnd = kWords * (NLA_HDRLEN + 4);
-    constexpr std::size_t kAfterComm = (NLA_HDRLEN + 8) + 2 * (NLA_HDRLEN + 4);
-    constexpr std::size_t kAbi = NLA_HDRLEN + 4;
-    const std::uint8_t* at = bytes.data();
-    const std::size_t size = bytes.size();
-    if (size < kWordsEnd + NLA_HDRLEN)
+    std::array<std::uint32_t, 8> ids; // TGID .. SESSIONID
+    constexpr std::size_t kLeast = ids.size() * attribute_size<std::uint32_t> +
+                                   attribute_size<char> + attribute_size<std::uint64_t> +
+                                   2 * attribute_size<std::uint32_t>;
+    if (bytes.size() < kLeast)
         return false;
-    std::array<std::uint32_t, kWords> words;
-    for (std::size_t i = 0; i < kWords; ++i) {
-        const std::uint8_t* attr = at + i * (NLA_HDRLEN + 4);
-        if (word_at(attr) !=
-            header_word(NLA_HDRLEN + 4, static_cast<std::uint16_t>(MODTRACE_TASK_ATTR_TGID + i)))
+    LaidOut in(bytes);
+#pragma GCC unroll 8
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (!in.take(static_cast<std::uint16_t>(MODTRACE_TASK_ATTR_TGID + i), ids[i]))
             return false;
-        words[i] = word_at(attr + NLA_HDRLEN);
     }
-    const std::uint8_t* comm = at + kWordsEnd;
-    std::uint16_t comm_length, comm_type;
-    std::memcpy(&comm_length, comm, sizeof comm_length);
-    std::memcpy(&comm_type, comm + sizeof comm_length, sizeof comm_type);
-    if (comm_type != MODTRACE_TASK_ATTR_COMM || comm_length <= NLA_HDRLEN)
+    Bytes comm;
+    std::uint64_t cgroup_id;
+    std::uint32_t pidns_ino, mntns_ino, abi = 0;
+    if (!in.take_payload(MODTRACE_TASK_ATTR_COMM, comm) ||
+        !in.take(MODTRACE_TASK_ATTR_CGROUP_ID, cgroup_id) ||
+        !in.take(MODTRACE_TASK_ATTR_PIDNS_INO, pidns_ino) ||
+        !in.take(MODTRACE_TASK_ATTR_MNTNS_INO, mntns_ino))
         return false;
-    const std::size_t rest = kWordsEnd + NLA_ALIGN(comm_length);
-    const bool has_abi = size == rest + kAfterComm + kAbi;
-    if (!has_abi && size != rest + kAfterComm)
+    if (!in.at_end() && (!in.take(MODTRACE_TASK_ATTR_ABI, abi) || abi == 0))
         return false;
-    const auto* name = reinterpret_cast<const char*>(comm + NLA_HDRLEN);
-    const auto* nul = static_cast<const char*>(std::memchr(name, '\0', comm_length - NLA_HDRLEN));
-    const std::uint8_t* tail = at + rest;
-    if (!nul || word_at(tail) != header_word(NLA_HDRLEN + 8, MODTRACE_TASK_ATTR_CGROUP_ID) ||
-        word_at(tail + 12) != header_word(NLA_HDRLEN + 4, MODTRACE_TASK_ATTR_PIDNS_INO) ||
-        word_at(tail + 20) != header_word(NLA_HDRLEN + 4, MODTRACE_TASK_ATTR_MNTNS_INO))
+    const auto* name = reinterpret_cast<const char*>(comm.data());
+    const auto* nul = static_cast<const char*>(std::memchr(name, '\0', comm.size()));
+    if (!in.at_end() || !nul)
         return false;
-    std::uint32_t abi = 0;
-    if (has_abi) {
-        if (word_at(tail + 28) != header_word(NLA_HDRLEN + 4, MODTRACE_TASK_ATTR_ABI))
-            return false;
-        abi = word_at(tail + 28 + NLA_HDRLEN);
-        if (abi == 0)
-            return false;
-        t.abi = abi;
-    }
-    t.tgid = words[0];
-    t.tid = words[1];
-    t.ppid = words[2];
-    t.uid = words[3];
-    t.euid = words[4];
-    t.gid = words[5];
-    t.loginuid = words[6];
-    t.sessionid = words[7];
+    t.tgid = ids[0];
+    t.tid = ids[1];
+    t.ppid = ids[2];
+    t.uid = ids[3];
+    t.euid = ids[4];
+    t.gid = ids[5];
+    t.loginuid = ids[6];
+    t.sessionid = ids[7];
     t.comm.assign(name, nul);
-    std::memcpy(&t.cgroup_id, tail + NLA_HDRLEN, sizeof t.cgroup_id);
-    t.pidns_ino = word_at(tail + 12 + NLA_HDRLEN);
-    t.mntns_ino = word_at(tail + 20 + NLA_HDRLEN);
+    t.cgroup_id = cgroup_id;
+    t.pidns_ino = pidns_ino;
+    t.mntns_ino = mntns_ino;
+    if (abi != 0)
+        t.abi = abi;
     return true;
 }
 
@@ -1256,21 +1292,27 @@ bool has_required(std::uint64_t seen, RecordType type) {
 }
 
 // The head of a probe's record as the kernel lays it out (mt_put_record()): TYPE, SEQ, PROBE, TS
-// and CPU, the u64s without a pad in front. True and the five taken if the record starts with
-// exactly that; false otherwise, and take_record() walks the record from its start.
-constexpr std::size_t kHeadSize = 3 * (NLA_HDRLEN + 4) + 2 * (NLA_HDRLEN + 8);
-
-bool take_head_as_laid_out(Bytes bytes, Record& r) {
-    const std::uint8_t* at = bytes.data();
-    return bytes.size() >= kHeadSize &&
-           word_at(at) == header_word(NLA_HDRLEN + 4, MODTRACE_ATTR_TYPE) &&
-           word_at(at + 8) == header_word(NLA_HDRLEN + 8, MODTRACE_ATTR_SEQ) &&
-           word_at(at + 20) == header_word(NLA_HDRLEN + 4, MODTRACE_ATTR_PROBE) &&
-           word_at(at + 28) == header_word(NLA_HDRLEN + 8, MODTRACE_ATTR_TS) &&
-           word_at(at + 40) == header_word(NLA_HDRLEN + 4, MODTRACE_ATTR_CPU) &&
-           take_enum(Bytes(at + 4, 4), r.type) && take_number(Bytes(at + 12, 8), r.seq) &&
-           take_enum(Bytes(at + 24, 4), r.probe) && take_number(Bytes(at + 32, 8), r.ts_ns) &&
-           take_number(Bytes(at + 44, 4), r.cpu);
+// and CPU, the u64s without a pad in front. If the record starts with exactly that: the five
+// taken and how many bytes they filled. Otherwise 0, `r` untouched, and take_record() walks the
+// record from its start.
+std::size_t take_head_as_laid_out(Bytes bytes, Record& r) {
+    constexpr std::size_t kSize =
+        3 * attribute_size<std::uint32_t> + 2 * attribute_size<std::uint64_t>;
+    if (bytes.size() < kSize)
+        return 0;
+    LaidOut in(bytes);
+    std::uint32_t type, probe, cpu;
+    std::uint64_t seq, ts_ns;
+    if (!in.take(MODTRACE_ATTR_TYPE, type) || !in.take(MODTRACE_ATTR_SEQ, seq) ||
+        !in.take(MODTRACE_ATTR_PROBE, probe) || !in.take(MODTRACE_ATTR_TS, ts_ns) ||
+        !in.take(MODTRACE_ATTR_CPU, cpu) || type == 0 || probe == 0) // read_enum()'s rule
+        return 0;
+    r.type = static_cast<RecordType>(type);
+    r.seq = seq;
+    r.probe = static_cast<Probe>(probe);
+    r.ts_ns = ts_ns;
+    r.cpu = cpu;
+    return in.taken(bytes);
 }
 
 bool take_record(Bytes bytes, Record& r) {
@@ -1338,9 +1380,8 @@ bool take_record(Bytes bytes, Record& r) {
         // Named, but for other messages than records: indexed by the careful decoder, not read.
         return true;
     };
-    std::size_t head = 0;
-    if (take_head_as_laid_out(bytes, r)) {
-        head = kHeadSize;
+    const std::size_t head = take_head_as_laid_out(bytes, r);
+    if (head != 0) {
         seen = bits<MODTRACE_ATTR_TYPE, MODTRACE_ATTR_SEQ, MODTRACE_ATTR_PROBE, MODTRACE_ATTR_TS,
                     MODTRACE_ATTR_CPU>();
     }
