@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
+#include <new>
+#include <type_traits>
 #include <utility>
 
 namespace modtrace {
@@ -371,9 +374,15 @@ void Correlator::process(const Record& rec) {
 }
 
 std::unique_ptr<Correlator::Call> Correlator::new_call(std::uint64_t key, const Record& first) {
-    // Default-initialized: every member has its initializer, so the zeroing of all its bytes
-    // that make_unique's value-initialization does first would only be overwritten.
-    auto call = std::make_unique_for_overwrite<Call>();
+    std::unique_ptr<Call> call;
+    if (spare_calls_.empty()) {
+        // Default-initialized: every member has its initializer, so the zeroing of all its
+        // bytes that make_unique's value-initialization does first would only be overwritten.
+        call = std::make_unique_for_overwrite<Call>();
+    } else {
+        call = std::move(spare_calls_.back());
+        spare_calls_.pop_back();
+    }
     call->key = key;
     call->tid = tid_of(first);
     call->first_ts = first.ts_ns;
@@ -898,6 +907,18 @@ void Correlator::close(std::unique_ptr<Call> c, IncompleteReason reason) {
         return;
     }
     emit(std::move(ev));
+    recycle(std::move(c));
+}
+
+// A call whose event has gone: made new again in the same memory, for new_call() to take, so
+// that a call opened and closed allocates nothing.
+void Correlator::recycle(std::unique_ptr<Call> call) {
+    static_assert(std::is_nothrow_default_constructible_v<Call>);
+    if (spare_calls_.size() >= spare_limit)
+        return;
+    std::destroy_at(call.get());
+    ::new (static_cast<void*>(call.get())) Call; // default-initialized, as in new_call()
+    spare_calls_.push_back(std::move(call));
 }
 
 // The call's outcome and completeness from what was seen. False (only when not `final`) when

@@ -176,6 +176,7 @@ private:
     void close_open_on_tid(const Record& rec, IncompleteReason reason);
     void finish(std::uint64_t key, IncompleteReason reason);
     void close(std::unique_ptr<Call> call, IncompleteReason reason);
+    void recycle(std::unique_ptr<Call> call);
     bool classify(Call& call, IncompleteReason reason, bool final);
     void decide(std::uint64_t closed_before);
     void emit(Event&& event);
@@ -216,6 +217,8 @@ private:
     // calls leaves no more behind.
     std::vector<decltype(open_)::node_type> spare_open_;
     std::vector<decltype(by_tid_)::node_type> spare_tid_;
+    // Likewise the calls themselves (recycle()).
+    std::vector<std::unique_ptr<Call>> spare_calls_;
 };
 
 } // namespace modtrace
