@@ -766,6 +766,104 @@ TEST(DecodeRecord, TaskAsTheKernelLaysItOutAndOtherwiseDecodeAlike) {
     }
 }
 
+// A record's start as the kernel lays it out (head, task, flags, a return's ENTRY_SEQ, RET and
+// DURATION) is taken in that order and the rest walked: every variant here must give the same
+// record, and a repeat of what that start took, or a bad value in it, the same refusal.
+TEST(DecodeRecord, ReturnAsTheKernelLaysItOutAndOtherwiseDecodeAlike) {
+    enum class Order { Kernel, RetFirst, FlagsFirst, FileFirst, TaskLast };
+    enum class Flaw { None, RepeatedRet, ShortRet, RepeatedTask };
+    const auto build = [](Order order, Flaw flaw) {
+        MessageBuilder b;
+        b.u32(MODTRACE_ATTR_TYPE, u(RecordType::FinitModuleExit))
+            .u64(MODTRACE_ATTR_SEQ, 21)
+            .u32(MODTRACE_ATTR_PROBE, MODTRACE_PROBE_FINIT_MODULE)
+            .u64(MODTRACE_ATTR_TS, 5000)
+            .u32(MODTRACE_ATTR_CPU, 1);
+        const auto task = [&b] {
+            b.begin(MODTRACE_ATTR_TASK);
+            for (std::uint16_t type = MODTRACE_TASK_ATTR_TGID; type <= MODTRACE_TASK_ATTR_SESSIONID;
+                 ++type)
+                b.u32(type, 40 + type);
+            b.str(MODTRACE_TASK_ATTR_COMM, "insmod")
+                .u64(MODTRACE_TASK_ATTR_CGROUP_ID, 9)
+                .u32(MODTRACE_TASK_ATTR_PIDNS_INO, 10)
+                .u32(MODTRACE_TASK_ATTR_MNTNS_INO, 11)
+                .end();
+        };
+        const auto flags = [&b] { b.u32(MODTRACE_ATTR_RECORD_FLAGS, 0x10); };
+        const auto file = [&b] {
+            b.begin(MODTRACE_ATTR_FILE)
+                .str(MODTRACE_FILE_ATTR_PATH, "/m.ko")
+                .u32(MODTRACE_FILE_ATTR_DEV, 0x801)
+                .u64(MODTRACE_FILE_ATTR_INO, 77)
+                .end();
+        };
+        const auto ret = [&b, flaw] {
+            if (flaw == Flaw::ShortRet)
+                b.s32(MODTRACE_ATTR_RET, -2);
+            else
+                b.s64(MODTRACE_ATTR_RET, -2);
+        };
+        if (order == Order::FlagsFirst)
+            flags();
+        if (order != Order::TaskLast)
+            task();
+        if (order != Order::FlagsFirst)
+            flags();
+        if (order == Order::FileFirst)
+            file();
+        if (order == Order::RetFirst)
+            ret();
+        b.u64(MODTRACE_ATTR_ENTRY_SEQ, 20);
+        if (order != Order::RetFirst)
+            ret();
+        b.u64(MODTRACE_ATTR_DURATION, 300);
+        if (order != Order::FileFirst)
+            file();
+        if (order == Order::TaskLast || flaw == Flaw::RepeatedTask)
+            task();
+        if (flaw == Flaw::RepeatedRet)
+            b.s64(MODTRACE_ATTR_RET, -2);
+        return b;
+    };
+    const std::pair<Order, const char*> orders[] = {
+        {Order::Kernel, "the kernel's layout"},
+        {Order::RetFirst, "RET before ENTRY_SEQ"},
+        {Order::FlagsFirst, "RECORD_FLAGS before TASK"},
+        {Order::FileFirst, "FILE before ENTRY_SEQ"},
+        {Order::TaskLast, "TASK last"},
+    };
+    for (const auto& [order, what] : orders) {
+        auto r = decode(build(order, Flaw::None));
+        ASSERT_TRUE(r) << what << ": " << r.error().message;
+        EXPECT_EQ(r->type, RecordType::FinitModuleExit) << what;
+        EXPECT_EQ(r->seq, 21U) << what;
+        EXPECT_EQ(r->probe, Probe::FinitModule) << what;
+        EXPECT_EQ(r->ts_ns, 5000U) << what;
+        EXPECT_EQ(r->cpu, 1U) << what;
+        ASSERT_TRUE(r->task) << what;
+        EXPECT_EQ(r->task->tgid, 40U + MODTRACE_TASK_ATTR_TGID) << what;
+        EXPECT_EQ(r->task->sessionid, 40U + MODTRACE_TASK_ATTR_SESSIONID) << what;
+        EXPECT_EQ(r->task->comm, "insmod") << what;
+        EXPECT_EQ(r->task->mntns_ino, 11U) << what;
+        EXPECT_EQ(r->flags, 0x10U) << what;
+        EXPECT_EQ(r->entry_seq, 20U) << what;
+        EXPECT_EQ(r->ret, -2) << what;
+        EXPECT_EQ(r->duration_ns, 300U) << what;
+        ASSERT_TRUE(r->file) << what;
+        EXPECT_EQ(r->file->path, "/m.ko") << what;
+        EXPECT_EQ(r->file->ino, 77U) << what;
+    }
+    for (const Order order : {Order::Kernel, Order::RetFirst}) {
+        EXPECT_EQ(error_of(build(order, Flaw::RepeatedRet)),
+                  "record: attribute RET appears more than once");
+        EXPECT_EQ(error_of(build(order, Flaw::ShortRet)),
+                  "record seq 21: attribute RET has 4 bytes, expected 8");
+    }
+    EXPECT_EQ(error_of(build(Order::Kernel, Flaw::RepeatedTask)),
+              "record: attribute TASK appears more than once");
+}
+
 TEST(DecodeRecord, ModuleNeedsAName) {
     MessageBuilder b = minimal(RecordType::DoInitEnter, MODTRACE_ATTR_MODULE);
     b.begin(MODTRACE_ATTR_MODULE).str(MODTRACE_MODULE_ATTR_VERSION, "1.0").end();

@@ -978,6 +978,7 @@ public:
     }
 
     // The next attribute, if it is a `type` with a payload of any non-zero size: that payload.
+    // The type's flags are let through, as the walk lets them (a nest has NLA_F_NESTED).
     bool take_payload(std::uint16_t type, Bytes& out) {
         std::uint16_t length, found;
         if (left_ < NLA_HDRLEN)
@@ -985,7 +986,7 @@ public:
         std::memcpy(&length, at_, sizeof length);
         std::memcpy(&found, at_ + sizeof length, sizeof found);
         const std::size_t size = NLA_ALIGN(length);
-        if (found != type || length <= NLA_HDRLEN || left_ < size)
+        if ((found & NLA_TYPE_MASK) != type || length <= NLA_HDRLEN || left_ < size)
             return false;
         out = Bytes(at_ + NLA_HDRLEN, length - NLA_HDRLEN);
         step(size);
@@ -1291,28 +1292,57 @@ bool has_required(std::uint64_t seen, RecordType type) {
     return true;
 }
 
-// The head of a probe's record as the kernel lays it out (mt_put_record()): TYPE, SEQ, PROBE, TS
-// and CPU, the u64s without a pad in front. If the record starts with exactly that: the five
-// taken and how many bytes they filled. Otherwise 0, `r` untouched, and take_record() walks the
-// record from its start.
-std::size_t take_head_as_laid_out(Bytes bytes, Record& r) {
-    constexpr std::size_t kSize =
+// The start of a probe's record as the kernel lays it out (mt_put_record()): TYPE, SEQ, PROBE,
+// TS and CPU (the u64s without a pad in front), TASK, RECORD_FLAGS, and on a return ENTRY_SEQ,
+// RET and DURATION. As far as the record follows that order, its attributes are taken here, `seen`
+// gets their types and `taken` their size, and take_record() walks the rest; a record that does
+// not start with the five is walked from its start, and `r` is untouched. False if a value taken
+// here is one the walk refuses.
+bool take_laid_out(Bytes bytes, Record& r, std::uint64_t& seen, std::size_t& taken) {
+    constexpr std::size_t kHead =
         3 * attribute_size<std::uint32_t> + 2 * attribute_size<std::uint64_t>;
-    if (bytes.size() < kSize)
-        return 0;
+    taken = 0;
+    if (bytes.size() < kHead)
+        return true;
     LaidOut in(bytes);
     std::uint32_t type, probe, cpu;
     std::uint64_t seq, ts_ns;
     if (!in.take(MODTRACE_ATTR_TYPE, type) || !in.take(MODTRACE_ATTR_SEQ, seq) ||
         !in.take(MODTRACE_ATTR_PROBE, probe) || !in.take(MODTRACE_ATTR_TS, ts_ns) ||
         !in.take(MODTRACE_ATTR_CPU, cpu) || type == 0 || probe == 0) // read_enum()'s rule
-        return 0;
+        return true;
     r.type = static_cast<RecordType>(type);
     r.seq = seq;
     r.probe = static_cast<Probe>(probe);
     r.ts_ns = ts_ns;
     r.cpu = cpu;
-    return in.taken(bytes);
+    seen = bits<MODTRACE_ATTR_TYPE, MODTRACE_ATTR_SEQ, MODTRACE_ATTR_PROBE, MODTRACE_ATTR_TS,
+                MODTRACE_ATTR_CPU>();
+    taken = in.taken(bytes);
+
+    Bytes task;
+    if (!in.take_payload(MODTRACE_ATTR_TASK, task))
+        return true;
+    if (!take_task(task, r.task.emplace()))
+        return false;
+    seen |= bit(MODTRACE_ATTR_TASK);
+    taken = in.taken(bytes);
+    if (!in.take(MODTRACE_ATTR_RECORD_FLAGS, r.flags))
+        return true;
+    seen |= bit(MODTRACE_ATTR_RECORD_FLAGS);
+    taken = in.taken(bytes);
+
+    std::uint64_t entry_seq, duration_ns;
+    std::int64_t ret;
+    if (!in.take(MODTRACE_ATTR_ENTRY_SEQ, entry_seq) || !in.take(MODTRACE_ATTR_RET, ret) ||
+        !in.take(MODTRACE_ATTR_DURATION, duration_ns))
+        return true;
+    r.entry_seq = entry_seq;
+    r.ret = ret;
+    r.duration_ns = duration_ns;
+    seen |= bits<MODTRACE_ATTR_ENTRY_SEQ, MODTRACE_ATTR_RET, MODTRACE_ATTR_DURATION>();
+    taken = in.taken(bytes);
+    return true;
 }
 
 bool take_record(Bytes bytes, Record& r) {
@@ -1380,12 +1410,10 @@ bool take_record(Bytes bytes, Record& r) {
         // Named, but for other messages than records: indexed by the careful decoder, not read.
         return true;
     };
-    const std::size_t head = take_head_as_laid_out(bytes, r);
-    if (head != 0) {
-        seen = bits<MODTRACE_ATTR_TYPE, MODTRACE_ATTR_SEQ, MODTRACE_ATTR_PROBE, MODTRACE_ATTR_TS,
-                    MODTRACE_ATTR_CPU>();
-    }
-    const bool ok = walk<named_mask(kTopNames)>(bytes.subspan(head), seen, take);
+    std::size_t taken;
+    if (!take_laid_out(bytes, r, seen, taken))
+        return false;
+    const bool ok = walk<named_mask(kTopNames)>(bytes.subspan(taken), seen, take);
     if (!ok || !(seen & bit(MODTRACE_ATTR_TYPE)))
         return false;
     if (seen & bit(MODTRACE_ATTR_IMAGE)) {
