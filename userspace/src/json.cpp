@@ -125,7 +125,7 @@ bool all_plain(std::string_view s) {
 // `n` in decimal at `p`, where there is room for 20 digits; the end. std::to_chars() would do,
 // but every number of every event goes through here: the digits are counted from the bit
 // length, and written two at a time from a table.
-char* put_decimal(char* p, std::uint64_t n) {
+char* decimal(char* p, std::uint64_t n) {
     if (n < 10) {
         *p = static_cast<char>('0' + n);
         return p + 1;
@@ -322,21 +322,6 @@ void JsonWriter::put_quoted(std::string_view s) {
     buf_[len_++] = '"';
 }
 
-void JsonWriter::open(char bracket) {
-    char* p = token(1);
-    *p++ = bracket;
-    len_ = static_cast<std::size_t>(p - buf_.get());
-    ++depth_;
-    comma_ = false;
-}
-
-void JsonWriter::close(char bracket) {
-    assert(depth_ != 0);
-    --depth_;
-    put(bracket);
-    written();
-}
-
 JsonWriter& JsonWriter::key(std::string_view name) {
     separate();
     put_quoted(name);
@@ -356,29 +341,6 @@ void JsonWriter::value(std::string_view s) {
     plain_value(s);
 }
 
-void JsonWriter::plain_value(std::string_view s) {
-    assert(all_plain(s));
-    char* p = token(s.size() + 2);
-    *p++ = '"';
-    if (!s.empty())
-        std::memcpy(p, s.data(), s.size());
-    p += s.size();
-    *p++ = '"';
-    token_end(p);
-}
-
-void JsonWriter::value(bool b) {
-    // Constant sizes, so that each copy is a move or two rather than a call.
-    char* p = token(5);
-    if (b) {
-        std::memcpy(p, "true", 4);
-        token_end(p + 4);
-    } else {
-        std::memcpy(p, "false", 5);
-        token_end(p + 5);
-    }
-}
-
 void JsonWriter::value(std::int64_t n) {
     char* p = token(21);
     std::uint64_t magnitude = static_cast<std::uint64_t>(n);
@@ -386,17 +348,11 @@ void JsonWriter::value(std::int64_t n) {
         *p++ = '-';
         magnitude = 0 - magnitude;
     }
-    token_end(put_decimal(p, magnitude));
+    token_end(decimal(p, magnitude));
 }
 
-void JsonWriter::value(std::uint64_t n) {
-    token_end(put_decimal(token(20), n));
-}
-
-void JsonWriter::null() {
-    char* p = token(4);
-    std::memcpy(p, "null", 4);
-    token_end(p + 4);
+char* JsonWriter::put_decimal(char* p, std::uint64_t n) {
+    return decimal(p, n);
 }
 
 std::string JsonWriter::take() {

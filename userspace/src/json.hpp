@@ -4,6 +4,7 @@
 // U+FFFD, so no input can break a line or forge a field.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -61,17 +62,49 @@ public:
         return *this;
     }
 
+    // The values an event is mostly made of are written inline (plain_value, bool, numbers,
+    // null): each is a few stores where it is written, not a call.
     void value(std::string_view s);
     // A string of this reader's own making that needs no escape (a name from its tables, a
     // timestamp): written without the scan value() makes of every byte.
-    void plain_value(std::string_view s);
+    void plain_value(std::string_view s) {
+        char* p = token(s.size() + 2);
+        *p++ = '"';
+        if (!s.empty())
+            std::memcpy(p, s.data(), s.size());
+        p += s.size();
+        *p++ = '"';
+        token_end(p);
+    }
     void value(const char* s) { value(std::string_view(s)); }
-    void value(bool b);
+    void value(bool b) {
+        // Constant sizes, so that each copy is a move or two rather than a call.
+        char* p = token(5);
+        if (b) {
+            std::memcpy(p, "true", 4);
+            token_end(p + 4);
+        } else {
+            std::memcpy(p, "false", 5);
+            token_end(p + 5);
+        }
+    }
     void value(std::int64_t n);
-    void value(std::uint64_t n);
+    void value(std::uint64_t n) {
+        char* p = token(20);
+        if (n < 10) {
+            *p = static_cast<char>('0' + n);
+            token_end(p + 1);
+        } else {
+            token_end(put_decimal(p, n));
+        }
+    }
     void value(std::int32_t n) { value(static_cast<std::int64_t>(n)); }
     void value(std::uint32_t n) { value(static_cast<std::uint64_t>(n)); }
-    void null();
+    void null() {
+        char* p = token(4);
+        std::memcpy(p, "null", 4);
+        token_end(p + 4);
+    }
 
     // The text so far; complete once every object and array is closed.
     std::string_view str() const { return {buf_.get(), len_}; }
@@ -104,8 +137,21 @@ private:
         len_ = static_cast<std::size_t>(end - buf_.get());
         written();
     }
-    void open(char bracket);
-    void close(char bracket);
+    void open(char bracket) {
+        char* p = token(1);
+        *p++ = bracket;
+        len_ = static_cast<std::size_t>(p - buf_.get());
+        ++depth_;
+        comma_ = false;
+    }
+    void close(char bracket) {
+        assert(depth_ != 0);
+        --depth_;
+        put(bracket);
+        written();
+    }
+    // `n` in decimal at `p`, which has room for 20 digits; where it ends.
+    static char* put_decimal(char* p, std::uint64_t n);
     // Room for `n` more bytes.
     void reserve(std::size_t n) {
         if (cap_ - len_ < n)
