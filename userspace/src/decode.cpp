@@ -968,7 +968,7 @@ public:
     explicit LaidOut(Bytes bytes) : at_(bytes.data()), left_(bytes.size()) {}
 
     // The next attribute, if it is a `type` holding exactly a T: its value.
-    template <class T> bool take(std::uint16_t type, T& out) {
+    template <class T> [[gnu::always_inline]] bool take(std::uint16_t type, T& out) {
         constexpr std::uint16_t length = NLA_HDRLEN + sizeof(T);
         if (left_ < NLA_ALIGN(length) || word_at(at_) != header_word(length, type))
             return false;
@@ -1272,24 +1272,35 @@ bool take_syscall_args(Bytes bytes, std::vector<std::uint64_t>& args) {
     return true;
 }
 
-// check_required() on the types a walk saw.
-bool has_required(std::uint64_t seen, RecordType type) {
+// check_required()'s rule as a mask of the types a record of `type` must carry.
+std::uint64_t required_mask(RecordType type) {
     if (record_type_name(type).empty())
-        return true;
+        return 0;
+    std::uint64_t mask = 0;
     const bool from_probe =
         type != RecordType::Loss && type != RecordType::Shutdown && type != RecordType::ImageChunk;
     if (from_probe) {
         for (std::uint16_t attr : kProbeRecordAttributes) {
-            if (!(seen & bit(attr)) &&
-                !(type == RecordType::HiddenModule && attr == MODTRACE_ATTR_PROBE))
-                return false;
+            if (!(type == RecordType::HiddenModule && attr == MODTRACE_ATTR_PROBE))
+                mask |= bit(attr);
         }
     }
-    for (std::uint16_t attr : own_attributes(type)) {
-        if (!(seen & bit(attr)))
-            return false;
-    }
-    return true;
+    for (std::uint16_t attr : own_attributes(type))
+        mask |= bit(attr);
+    return mask;
+}
+
+// check_required() on the types a walk saw, from a table of required_mask() made once.
+bool has_required(std::uint64_t seen, RecordType type) {
+    constexpr std::size_t kTypes = MODTRACE_REC_MAX + 1;
+    static const std::array<std::uint64_t, kTypes> required = [] {
+        std::array<std::uint64_t, kTypes> masks{};
+        for (std::size_t t = 0; t < kTypes; ++t)
+            masks[t] = required_mask(static_cast<RecordType>(t));
+        return masks;
+    }();
+    const auto t = static_cast<std::uint32_t>(type);
+    return t >= kTypes || (seen & required[t]) == required[t];
 }
 
 // The start of a probe's record as the kernel lays it out (mt_put_record()): TYPE, SEQ, PROBE,
