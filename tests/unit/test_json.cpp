@@ -2,10 +2,12 @@
 // their quotes or line.
 #include "json.hpp"
 
+#include <charconv>
 #include <cstdint>
 #include <gtest/gtest.h>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -163,6 +165,38 @@ TEST(JsonWriter, NumberExtremes) {
     w.value(std::uint64_t{0});
     w.end_array();
     EXPECT_EQ(w.str(), "[18446744073709551615,-9223372036854775808,-19,0]");
+}
+
+// Every digit count, at both its ends and in between, signed and not, as std::to_chars writes it.
+TEST(JsonWriter, NumbersOfEveryLengthAsToChars) {
+    std::vector<std::uint64_t> values = {
+        0, std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::uint32_t>::max(),
+        std::uint64_t{std::numeric_limits<std::uint32_t>::max()} + 1};
+    for (std::uint64_t power = 1; power <= 10000000000000000000ULL / 10; power *= 10) {
+        for (const std::uint64_t around : {power * 10 - 1, power * 10, power * 10 + 1})
+            values.push_back(around);
+        values.push_back(power * 7 + power / 3);
+    }
+    for (std::uint64_t x = 0x9e3779b97f4a7c15ULL, i = 0; i < 2000; ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        values.push_back(x >> (i % 64));
+    }
+    for (const std::uint64_t v : values) {
+        char expected[24];
+        JsonWriter w;
+        w.value(v);
+        EXPECT_EQ(w.str(),
+                  std::string_view(expected, std::to_chars(expected, expected + 24, v).ptr))
+            << v;
+        const auto s = static_cast<std::int64_t>(v);
+        JsonWriter ws;
+        ws.value(s);
+        EXPECT_EQ(ws.str(),
+                  std::string_view(expected, std::to_chars(expected, expected + 24, s).ptr))
+            << s;
+    }
 }
 
 TEST(JsonWriter, KeysAreEscapedToo) {

@@ -166,9 +166,17 @@ char* decimal(char* p, std::uint64_t n) {
         std::memcpy(q, kPairs + 2 * (n % 100), 2);
         n /= 100;
     }
-    // Most numbers (ids, inodes, counts) fit in 32 bits, whose divisions are cheaper.
+    // Most numbers (ids, inodes, counts) fit in 32 bits, whose divisions are cheaper; four
+    // digits a division there, then their two pairs from a division of a number below 10000.
     auto m = static_cast<std::uint32_t>(n);
-    while (m >= 100) {
+    while (m >= 10000) {
+        const std::uint32_t four = m % 10000;
+        m /= 10000;
+        q -= 4;
+        std::memcpy(q, kPairs + 2 * (four / 100), 2);
+        std::memcpy(q + 2, kPairs + 2 * (four % 100), 2);
+    }
+    if (m >= 100) {
         q -= 2;
         std::memcpy(q, kPairs + 2 * (m % 100), 2);
         m /= 100;
