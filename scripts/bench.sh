@@ -85,8 +85,10 @@ else
 	done
 
 	mt_say "the reader alone (Google Benchmark)"
+	# Five repetitions, their median: one run on a shared host can be 15% off.
 	"$cmake_build/tests/reader_bench" --benchmark_filter='ReaderPipeline|Stage' \
-		--benchmark_min_time=1 --benchmark_format=json >"$out/reader.json"
+		--benchmark_min_time=1 --benchmark_repetitions=5 \
+		--benchmark_report_aggregates_only=true --benchmark_format=json >"$out/reader.json"
 	"$cmake_build/tests/reader_bench" --benchmark_filter=MillionRecordReplay \
 		--benchmark_format=json >"$out/replay.json"
 fi
@@ -160,10 +162,13 @@ jq -s --slurpfile reader "$out/reader.json" --slurpfile replay "$out/replay.json
 	 latency: (map(select(.section == "latency")) | first),
 	 scale: ($scale | sort_by(.cpus)),
 	 footprint: (map(select(.section == "footprint")) | first),
-	 reader: {records_per_s: ($reader[0].benchmarks | map(select(.name == "ReaderPipeline")) | first | .records_per_s),
-		stages_records_per_s: ($reader[0].benchmarks | map(select(.name | startswith("Stage/"))) | map({(.name): .records_per_s}) | add),
+	 reader: (($reader[0].benchmarks as $b
+		| def agg(name; a): $b | map(select(.run_name == name and .aggregate_name == a)) | first | .records_per_s;
+		{records_per_s: agg("ReaderPipeline"; "median"),
+		records_per_s_cv_pct: ((agg("ReaderPipeline"; "cv") // null) | if . == null then null else . * 100 end),
+		stages_records_per_s: ($b | map(select((.run_name | startswith("Stage/")) and .aggregate_name == "median")) | map({(.run_name): .records_per_s}) | add)}) + {
 		replay_1m_peak_rss_bytes: ($replay[0].benchmarks[0].peak_rss_bytes),
-		replay_1m_records_per_s: ($replay[0].benchmarks[0].records_per_s)},
+		replay_1m_records_per_s: ($replay[0].benchmarks[0].records_per_s)}),
 	 raw: .}
 	# What each configuration adds per call, as a multiple of what modtrace
 	# with its JSON reader adds (what a user runs), call by call.
@@ -240,7 +245,7 @@ jq -r '
 	"",
 	"4. latency, syscall return to the reader'"'"'s line: p50 \(.latency.p50_ns / 1000 | n) us, p99 \(.latency.p99_ns / 1000 | n) us (\(.latency.events) events)",
 	"",
-	"5. reader alone (this machine, one core): \(.reader.records_per_s | i) records/s decode+correlate+JSON; 1e6-record replay peak RSS \(.reader.replay_1m_peak_rss_bytes / 1048576 | n) MiB",
+	"5. reader alone (this machine, one core; median of 5 runs, which varied \(.reader.records_per_s_cv_pct | n)% (cv)): \(.reader.records_per_s | i) records/s decode+correlate+JSON; 1e6-record replay peak RSS \(.reader.replay_1m_peak_rss_bytes / 1048576 | n) MiB",
 	"   by stage: decode \(.reader.stages_records_per_s["Stage/stages:0"] | i)/s, +correlate \(.reader.stages_records_per_s["Stage/stages:1"] | i)/s, +JSON \(.reader.stages_records_per_s["Stage/stages:2"] | i)/s",
 	"",
 	"6. a burst with the defaults: \(.burst.calls // "-") failing finit_module calls from one thread (\(.burst.ns_per_call | i) ns each), one JSON reader: \(.burst.events | i) events printed, \(.burst.lost | i) records lost",
