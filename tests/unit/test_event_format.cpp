@@ -210,6 +210,47 @@ TEST_F(EventFormat, JsonOfALoad) {
             R"("file_changed":false,"truncated":[]})");
 }
 
+// A finit_module of a bad fd, the most common event under a flood: the members it shares with
+// most events (no file, no flags, no module, complete, nothing cut) are written as runs.
+TEST_F(EventFormat, JsonOfAFailingFinit) {
+    Event e;
+    e.seq = 8;
+    e.time_ns = 1000000000;
+    e.kind = EventKind::FinitModule;
+    e.task = task(300, "mtload");
+    e.args.fd = 999;
+    e.args.params = "";
+    e.args.flags = 0;
+    e.ret = -9;
+    e.outcome = Outcome::Rejected;
+    e.duration_ns = 4000;
+    EXPECT_EQ(
+        event_to_json(e, time_base),
+        R"({"seq":8,"time":"2026-11-23T10:11:12.123456789Z","event":"finit_module","pid":300,)"
+        R"("tid":300,)" +
+            kIds + R"("comm":"mtload",)" + kNs +
+            R"("args":{"fd":999,"path":null,"dev":null,"ino":null,"caller_dev":null,)"
+            R"("caller_ino":null,"params":"","flags":[],"flags_raw":0},"module":null,"image":null,)"
+            R"("ret":-9,"errno":"EBADF","outcome":"rejected","request_result":null,)"
+            R"("duration_ns":4000,"init_duration_ns":null,"complete":true,)"
+            R"("incomplete_reason":null,"params_mismatch":false,"name_mismatch":false,)"
+            R"("file_changed":false,"truncated":[]})");
+    // Each run's members one by one where one of them differs.
+    e.args.caller_ino = 5;
+    e.args.flags = std::nullopt;
+    e.image = ImageInfo{};
+    e.file_changed = true;
+    const std::string json = event_to_json(e, time_base);
+    for (const char* part :
+         {R"("path":null,"dev":null,"ino":null,"caller_dev":null,"caller_ino":5,)",
+          R"("flags":null,"flags_raw":null},"module":null,"image":{)",
+          R"("params_mismatch":false,"name_mismatch":false,"file_changed":true,"truncated":[]})"})
+        EXPECT_NE(json.find(part), std::string::npos) << part << " in " << json;
+    const modtrace::test::JsonCheck check(json);
+    EXPECT_TRUE(check.ok()) << check.error() << ": " << json;
+    EXPECT_EQ(check.top_keys(), test::kEventKeys) << json;
+}
+
 TEST_F(EventFormat, JsonOfAFileThatChanged) {
     Event e = loaded_finit();
     e.args.caller_dev = 0x10305;

@@ -52,6 +52,10 @@ template <class T> void value_or_null(JsonWriter& w, const std::optional<T>& v) 
 }
 
 void flags_json(JsonWriter& w, const std::optional<std::uint32_t>& flags, bool finit) {
+    if (flags == 0u) {
+        w.members(R"("flags":[],"flags_raw":0)"_members);
+        return;
+    }
     w.key("flags"_key);
     if (flags) {
         w.begin_array();
@@ -422,16 +426,26 @@ void event_args_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     case EventKind::FinitModule:
         w.key("fd"_key);
         value_or_null(w, a.fd);
-        w.key("path"_key);
-        value_or_null(w, a.path);
-        w.key("dev"_key);
-        dev_or_null(w, a.dev);
-        w.key("ino"_key);
-        value_or_null(w, a.ino);
-        w.key("caller_dev"_key);
-        dev_or_null(w, a.caller_dev);
-        w.key("caller_ino"_key);
-        value_or_null(w, a.caller_ino);
+        if (!a.path && !a.dev && !a.ino && !a.caller_dev && !a.caller_ino) {
+            // No file: a bad fd, or one the probe could not read.
+            w.members(
+                R"("path":null,"dev":null,"ino":null,"caller_dev":null,"caller_ino":null)"_members);
+        } else {
+            w.key("path"_key);
+            value_or_null(w, a.path);
+            w.key("dev"_key);
+            dev_or_null(w, a.dev);
+            w.key("ino"_key);
+            value_or_null(w, a.ino);
+            if (!a.caller_dev && !a.caller_ino) {
+                w.members(R"("caller_dev":null,"caller_ino":null)"_members);
+            } else {
+                w.key("caller_dev"_key);
+                dev_or_null(w, a.caller_dev);
+                w.key("caller_ino"_key);
+                value_or_null(w, a.caller_ino);
+            }
+        }
         w.key("params"_key);
         value_or_null(w, a.params);
         flags_json(w, a.flags, true);
@@ -595,6 +609,16 @@ void event_module_json(JsonWriter& w, const Event& ev) {
     w.end_object();
 }
 
+namespace {
+
+// Whether event_truncated_json() names any string: the same four.
+bool any_truncated(const Event& ev) {
+    return ev.args.params_partial || ev.args.path_partial || ev.args.name_partial ||
+           (ev.module && ev.module->params_truncated);
+}
+
+} // namespace
+
 void event_truncated_json(JsonWriter& w, const Event& ev) {
     // Which strings are only a prefix of the real one (the kernel module's string bound, or a
     // user pointer that could not be read to its end).
@@ -676,16 +700,24 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
         w.null();
     }
 
-    w.key("request"_key);
-    event_request_json(w, ev);
+    if (ev.request) {
+        w.key("request"_key);
+        event_request_json(w, ev);
+    } else {
+        w.members(R"("request":null)"_members);
+    }
 
     w.key("args"_key);
     event_args_json(w, ev, time);
 
-    w.key("module"_key);
-    event_module_json(w, ev);
-    w.key("image"_key);
-    event_image_json(w, ev);
+    if (!ev.module && !ev.image) {
+        w.members(R"("module":null,"image":null)"_members);
+    } else {
+        w.key("module"_key);
+        event_module_json(w, ev);
+        w.key("image"_key);
+        event_image_json(w, ev);
+    }
 
     w.key("ret"_key);
     value_or_null(w, ev.ret);
@@ -701,23 +733,33 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     else
         w.null();
     w.key("outcome"_key).plain_value(outcome_name(ev.outcome));
-    w.key("request_result"_key);
-    event_request_result_json(w, ev);
+    if (ev.kind == EventKind::RequestModule) {
+        w.key("request_result"_key);
+        event_request_result_json(w, ev);
+    } else {
+        w.members(R"("request_result":null)"_members);
+    }
     w.key("duration_ns"_key);
     value_or_null(w, ev.duration_ns);
     w.key("init_duration_ns"_key);
     value_or_null(w, ev.init_duration_ns);
-    w.key("complete"_key).value(ev.complete);
-    w.key("incomplete_reason"_key);
-    if (ev.complete)
-        w.null();
-    else
-        w.value(incomplete_reason_name(ev.incomplete_reason));
-    w.key("params_mismatch"_key).value(ev.params_mismatch);
-    w.key("name_mismatch"_key).value(ev.name_mismatch);
-    w.key("file_changed"_key).value(ev.file_changed);
-    w.key("truncated"_key);
-    event_truncated_json(w, ev);
+    if (ev.complete) {
+        w.members(R"("complete":true,"incomplete_reason":null)"_members);
+    } else {
+        w.key("complete"_key).value(false);
+        w.key("incomplete_reason"_key).value(incomplete_reason_name(ev.incomplete_reason));
+    }
+    // The common case, nothing that differs or was cut, as one run.
+    if (!ev.params_mismatch && !ev.name_mismatch && !ev.file_changed && !any_truncated(ev)) {
+        w.members(
+            R"("params_mismatch":false,"name_mismatch":false,"file_changed":false,"truncated":[])"_members);
+    } else {
+        w.key("params_mismatch"_key).value(ev.params_mismatch);
+        w.key("name_mismatch"_key).value(ev.name_mismatch);
+        w.key("file_changed"_key).value(ev.file_changed);
+        w.key("truncated"_key);
+        event_truncated_json(w, ev);
+    }
     w.end_object();
 }
 

@@ -35,6 +35,32 @@ consteval JsonKey operator""_key(const char* name, std::size_t size) {
     return JsonKey(name, size);
 }
 
+// Members written in the code as one piece, `R"("a":null,"b":false)"_members`: the runs an event
+// has in the common case, one copy where there would be a key and a value each. Checked when
+// compiling to be printable ASCII (no line break can hide in one); the tests that print whole
+// events check that each is what the members one by one would have been.
+class JsonMembers {
+public:
+    consteval JsonMembers(const char* text, std::size_t size) : text_(text), size_(size) {
+        if (size == 0 || text[0] != '"' || text[size - 1] == ',')
+            throw "JsonMembers are members: a key first, no comma at the end";
+        for (std::size_t i = 0; i < size; ++i) {
+            const auto c = static_cast<unsigned char>(text[i]);
+            if (c < 0x20 || c >= 0x7f || c == '\\')
+                throw "JsonMembers are printable ASCII without backslashes";
+        }
+    }
+    std::string_view text() const { return {text_, size_}; }
+
+private:
+    const char* text_;
+    std::size_t size_;
+};
+
+consteval JsonMembers operator""_members(const char* text, std::size_t size) {
+    return JsonMembers(text, size);
+}
+
 class JsonWriter {
 public:
     // `expected` bytes are reserved up front: a line's worth saves the reallocations.
@@ -64,6 +90,14 @@ public:
 
     // The values an event is mostly made of are written inline (plain_value, bool, numbers,
     // null): each is a few stores where it is written, not a call.
+    // Members of the open object, written as they are.
+    [[gnu::always_inline]] void members(JsonMembers run) {
+        const std::string_view s = run.text();
+        char* p = token(s.size());
+        std::memcpy(p, s.data(), s.size());
+        token_end(p + s.size());
+    }
+
     void value(std::string_view s);
     // A string of this reader's own making that needs no escape (a name from its tables, a
     // timestamp): written without the scan value() makes of every byte.
