@@ -426,10 +426,9 @@ void event_args_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     case EventKind::FinitModule:
         w.key("fd"_key);
         value_or_null(w, a.fd);
-        if (!a.path && !a.dev && !a.ino && !a.caller_dev && !a.caller_ino) {
+        if (!a.path && !a.dev && !a.ino) {
             // No file: a bad fd, or one the probe could not read.
-            w.members(
-                R"("path":null,"dev":null,"ino":null,"caller_dev":null,"caller_ino":null)"_members);
+            w.members(R"("path":null,"dev":null,"ino":null)"_members);
         } else {
             w.key("path"_key);
             value_or_null(w, a.path);
@@ -437,14 +436,15 @@ void event_args_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
             dev_or_null(w, a.dev);
             w.key("ino"_key);
             value_or_null(w, a.ino);
-            if (!a.caller_dev && !a.caller_ino) {
-                w.members(R"("caller_dev":null,"caller_ino":null)"_members);
-            } else {
-                w.key("caller_dev"_key);
-                dev_or_null(w, a.caller_dev);
-                w.key("caller_ino"_key);
-                value_or_null(w, a.caller_ino);
-            }
+        }
+        // The fd's file at entry, only where it is not the one the kernel read.
+        if (!a.caller_dev && !a.caller_ino) {
+            w.members(R"("caller_dev":null,"caller_ino":null)"_members);
+        } else {
+            w.key("caller_dev"_key);
+            dev_or_null(w, a.caller_dev);
+            w.key("caller_ino"_key);
+            value_or_null(w, a.caller_ino);
         }
         w.key("params"_key);
         value_or_null(w, a.params);

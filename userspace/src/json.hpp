@@ -13,42 +13,17 @@
 
 namespace modtrace {
 
-// A key written in the code, `"name"_key`: checked when compiling to need no escape, so that
-// writing it is one copy of `"name":`.
-class JsonKey {
+// Text written in the code and checked when compiling (Rule::check throws, which fails the
+// build), so that writing it is one copy: no escape, and no line break can hide in it.
+template <class Rule> class JsonLiteral {
 public:
-    consteval JsonKey(const char* name, std::size_t size) : name_(name), size_(size) {
-        for (std::size_t i = 0; i < size; ++i) {
-            const auto c = static_cast<unsigned char>(name[i]);
-            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-                throw "a JsonKey is printable ASCII without quotes or backslashes";
-        }
-    }
-    std::string_view name() const { return {name_, size_}; }
-
-private:
-    const char* name_;
-    std::size_t size_;
-};
-
-consteval JsonKey operator""_key(const char* name, std::size_t size) {
-    return JsonKey(name, size);
-}
-
-// Members written in the code as one piece, `R"("a":null,"b":false)"_members`: the runs an event
-// has in the common case, one copy where there would be a key and a value each. Checked when
-// compiling to be printable ASCII (no line break can hide in one); the tests that print whole
-// events check that each is what the members one by one would have been.
-class JsonMembers {
-public:
-    consteval JsonMembers(const char* text, std::size_t size) : text_(text), size_(size) {
-        if (size == 0 || text[0] != '"' || text[size - 1] == ',')
-            throw "JsonMembers are members: a key first, no comma at the end";
+    consteval JsonLiteral(const char* text, std::size_t size) : text_(text), size_(size) {
         for (std::size_t i = 0; i < size; ++i) {
             const auto c = static_cast<unsigned char>(text[i]);
             if (c < 0x20 || c >= 0x7f || c == '\\')
-                throw "JsonMembers are printable ASCII without backslashes";
+                throw "JSON written in the code is printable ASCII without backslashes";
         }
+        Rule::check(std::string_view(text, size));
     }
     std::string_view text() const { return {text_, size_}; }
 
@@ -56,6 +31,30 @@ private:
     const char* text_;
     std::size_t size_;
 };
+
+// A key, `"name"_key`: its name, written as `"name":`.
+struct JsonKeyRule {
+    static consteval void check(std::string_view name) {
+        if (name.find('"') != std::string_view::npos)
+            throw "a JsonKey has no quotes";
+    }
+};
+using JsonKey = JsonLiteral<JsonKeyRule>;
+
+consteval JsonKey operator""_key(const char* name, std::size_t size) {
+    return JsonKey(name, size);
+}
+
+// Members written as one piece, `R"("a":null,"b":false)"_members`: the runs an event has in the
+// common case, one copy where there would be a key and a value each. The tests that print whole
+// events check that each is what the members one by one would have been.
+struct JsonMembersRule {
+    static consteval void check(std::string_view text) {
+        if (text.empty() || text.front() != '"' || text.back() == ',')
+            throw "JsonMembers are members: a key first, no comma at the end";
+    }
+};
+using JsonMembers = JsonLiteral<JsonMembersRule>;
 
 consteval JsonMembers operator""_members(const char* text, std::size_t size) {
     return JsonMembers(text, size);
@@ -76,7 +75,7 @@ public:
     // Inlined wherever a key is written, so that its size is a constant there and the copy a
     // few moves rather than a call.
     [[gnu::always_inline]] JsonWriter& key(JsonKey name) {
-        const std::string_view s = name.name();
+        const std::string_view s = name.text();
         char* p = token(s.size() + 3);
         *p++ = '"';
         std::memcpy(p, s.data(), s.size());
