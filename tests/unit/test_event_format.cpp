@@ -211,7 +211,7 @@ TEST_F(EventFormat, JsonOfALoad) {
 }
 
 // A finit_module of a bad fd, the most common event under a flood: the members it shares with
-// most events (no file, no flags, no module, complete, nothing cut) are written as runs.
+// most events (no file, no flags, complete, nothing mismatched) are written as runs.
 TEST_F(EventFormat, JsonOfAFailingFinit) {
     Event e;
     e.seq = 8;

@@ -609,16 +609,6 @@ void event_module_json(JsonWriter& w, const Event& ev) {
     w.end_object();
 }
 
-namespace {
-
-// Whether event_truncated_json() names any string: the same four.
-bool any_truncated(const Event& ev) {
-    return ev.args.params_partial || ev.args.path_partial || ev.args.name_partial ||
-           (ev.module && ev.module->params_truncated);
-}
-
-} // namespace
-
 void event_truncated_json(JsonWriter& w, const Event& ev) {
     // Which strings are only a prefix of the real one (the kernel module's string bound, or a
     // user pointer that could not be read to its end).
@@ -700,24 +690,16 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
         w.null();
     }
 
-    if (ev.request) {
-        w.key("request"_key);
-        event_request_json(w, ev);
-    } else {
-        w.members(R"("request":null)"_members);
-    }
+    w.key("request"_key);
+    event_request_json(w, ev);
 
     w.key("args"_key);
     event_args_json(w, ev, time);
 
-    if (!ev.module && !ev.image) {
-        w.members(R"("module":null,"image":null)"_members);
-    } else {
-        w.key("module"_key);
-        event_module_json(w, ev);
-        w.key("image"_key);
-        event_image_json(w, ev);
-    }
+    w.key("module"_key);
+    event_module_json(w, ev);
+    w.key("image"_key);
+    event_image_json(w, ev);
 
     w.key("ret"_key);
     value_or_null(w, ev.ret);
@@ -733,12 +715,8 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
     else
         w.null();
     w.key("outcome"_key).plain_value(outcome_name(ev.outcome));
-    if (ev.kind == EventKind::RequestModule) {
-        w.key("request_result"_key);
-        event_request_result_json(w, ev);
-    } else {
-        w.members(R"("request_result":null)"_members);
-    }
+    w.key("request_result"_key);
+    event_request_result_json(w, ev);
     w.key("duration_ns"_key);
     value_or_null(w, ev.duration_ns);
     w.key("init_duration_ns"_key);
@@ -749,17 +727,16 @@ void write_event_json(JsonWriter& w, const Event& ev, const TimeBase& time) {
         w.key("complete"_key).value(false);
         w.key("incomplete_reason"_key).value(incomplete_reason_name(ev.incomplete_reason));
     }
-    // The common case, nothing that differs or was cut, as one run.
-    if (!ev.params_mismatch && !ev.name_mismatch && !ev.file_changed && !any_truncated(ev)) {
-        w.members(
-            R"("params_mismatch":false,"name_mismatch":false,"file_changed":false,"truncated":[])"_members);
+    // The common case, nothing that differs, as one run.
+    if (!ev.params_mismatch && !ev.name_mismatch && !ev.file_changed) {
+        w.members(R"("params_mismatch":false,"name_mismatch":false,"file_changed":false)"_members);
     } else {
         w.key("params_mismatch"_key).value(ev.params_mismatch);
         w.key("name_mismatch"_key).value(ev.name_mismatch);
         w.key("file_changed"_key).value(ev.file_changed);
-        w.key("truncated"_key);
-        event_truncated_json(w, ev);
     }
+    w.key("truncated"_key);
+    event_truncated_json(w, ev);
     w.end_object();
 }
 

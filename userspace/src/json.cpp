@@ -122,74 +122,6 @@ bool all_plain(std::string_view s) {
     return true;
 }
 
-// `n` in decimal at `p`, where there is room for 20 digits; the end. std::to_chars() would do,
-// but every number of every event goes through here: the digits are counted from the bit
-// length, and written two at a time from a table.
-char* decimal(char* p, std::uint64_t n) {
-    if (n < 10) {
-        *p = static_cast<char>('0' + n);
-        return p + 1;
-    }
-    static constexpr std::uint64_t kPowers[] = {1ULL,
-                                                10ULL,
-                                                100ULL,
-                                                1000ULL,
-                                                10000ULL,
-                                                100000ULL,
-                                                1000000ULL,
-                                                10000000ULL,
-                                                100000000ULL,
-                                                1000000000ULL,
-                                                10000000000ULL,
-                                                100000000000ULL,
-                                                1000000000000ULL,
-                                                10000000000000ULL,
-                                                100000000000000ULL,
-                                                1000000000000000ULL,
-                                                10000000000000000ULL,
-                                                100000000000000000ULL,
-                                                1000000000000000000ULL,
-                                                10000000000000000000ULL};
-    static constexpr char kPairs[] =
-        "00010203040506070809101112131415161718192021222324252627282930"
-        "31323334353637383940414243444546474849505152535455565758596061"
-        "62636465666768697071727374757677787980818283848586878889909192"
-        "93949596979899";
-    // log10 from log2 (1233 / 4096 is just above log10(2)): `guess` digits or one more.
-    const int bits = 64 - __builtin_clzll(n);
-    const int guess = (bits * 1233) >> 12;
-    const int digits = guess + (n >= kPowers[guess] ? 1 : 0);
-    char* end = p + digits;
-    char* q = end;
-    while (n > 0xffffffffU) {
-        q -= 2;
-        std::memcpy(q, kPairs + 2 * (n % 100), 2);
-        n /= 100;
-    }
-    // Most numbers (ids, inodes, counts) fit in 32 bits, whose divisions are cheaper; four
-    // digits a division there, then their two pairs from a division of a number below 10000.
-    auto m = static_cast<std::uint32_t>(n);
-    while (m >= 10000) {
-        const std::uint32_t four = m % 10000;
-        m /= 10000;
-        q -= 4;
-        std::memcpy(q, kPairs + 2 * (four / 100), 2);
-        std::memcpy(q + 2, kPairs + 2 * (four % 100), 2);
-    }
-    if (m >= 100) {
-        q -= 2;
-        std::memcpy(q, kPairs + 2 * (m % 100), 2);
-        m /= 100;
-    }
-    if (m >= 10) {
-        q -= 2;
-        std::memcpy(q, kPairs + 2 * m, 2);
-    } else {
-        *--q = static_cast<char>('0' + m);
-    }
-    return end;
-}
-
 template <class Out>
 void append_hex_escape(Out& out, const char* prefix, unsigned value, int digits) {
     char buf[16];
@@ -356,11 +288,75 @@ void JsonWriter::value(std::int64_t n) {
         *p++ = '-';
         magnitude = 0 - magnitude;
     }
-    token_end(decimal(p, magnitude));
+    token_end(put_decimal(p, magnitude));
 }
 
+// `n` in decimal at `p`, where there is room for 20 digits; the end. std::to_chars() would do,
+// but every number of every event goes through here: the digits are counted from the bit
+// length, and written two at a time from a table.
 char* JsonWriter::put_decimal(char* p, std::uint64_t n) {
-    return decimal(p, n);
+    if (n < 10) {
+        *p = static_cast<char>('0' + n);
+        return p + 1;
+    }
+    static constexpr std::uint64_t kPowers[] = {1ULL,
+                                                10ULL,
+                                                100ULL,
+                                                1000ULL,
+                                                10000ULL,
+                                                100000ULL,
+                                                1000000ULL,
+                                                10000000ULL,
+                                                100000000ULL,
+                                                1000000000ULL,
+                                                10000000000ULL,
+                                                100000000000ULL,
+                                                1000000000000ULL,
+                                                10000000000000ULL,
+                                                100000000000000ULL,
+                                                1000000000000000ULL,
+                                                10000000000000000ULL,
+                                                100000000000000000ULL,
+                                                1000000000000000000ULL,
+                                                10000000000000000000ULL};
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930"
+        "31323334353637383940414243444546474849505152535455565758596061"
+        "62636465666768697071727374757677787980818283848586878889909192"
+        "93949596979899";
+    // log10 from log2 (1233 / 4096 is just above log10(2)): `guess` digits or one more.
+    const int bits = 64 - __builtin_clzll(n);
+    const int guess = (bits * 1233) >> 12;
+    const int digits = guess + (n >= kPowers[guess] ? 1 : 0);
+    char* end = p + digits;
+    char* q = end;
+    while (n > 0xffffffffU) {
+        q -= 2;
+        std::memcpy(q, kPairs + 2 * (n % 100), 2);
+        n /= 100;
+    }
+    // Most numbers (ids, inodes, counts) fit in 32 bits, whose divisions are cheaper; four
+    // digits a division there, then their two pairs from a division of a number below 10000.
+    auto m = static_cast<std::uint32_t>(n);
+    while (m >= 10000) {
+        const std::uint32_t four = m % 10000;
+        m /= 10000;
+        q -= 4;
+        std::memcpy(q, kPairs + 2 * (four / 100), 2);
+        std::memcpy(q + 2, kPairs + 2 * (four % 100), 2);
+    }
+    if (m >= 100) {
+        q -= 2;
+        std::memcpy(q, kPairs + 2 * (m % 100), 2);
+        m /= 100;
+    }
+    if (m >= 10) {
+        q -= 2;
+        std::memcpy(q, kPairs + 2 * m, 2);
+    } else {
+        *--q = static_cast<char>('0' + m);
+    }
+    return end;
 }
 
 std::string JsonWriter::take() {

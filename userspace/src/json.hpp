@@ -87,8 +87,6 @@ public:
         return *this;
     }
 
-    // The values an event is mostly made of are written inline (plain_value, bool, numbers,
-    // null): each is a few stores where it is written, not a call.
     // Members of the open object, written as they are.
     [[gnu::always_inline]] void members(JsonMembers run) {
         const std::string_view s = run.text();
@@ -97,6 +95,8 @@ public:
         token_end(p + s.size());
     }
 
+    // The values an event is mostly made of are written inline (plain_value, bool, numbers,
+    // null): each is a few stores where it is written, not a call.
     void value(std::string_view s);
     // A string of this reader's own making that needs no escape (a name from its tables, a
     // timestamp): written without the scan value() makes of every byte.
