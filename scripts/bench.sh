@@ -165,7 +165,7 @@ jq -s --slurpfile reader "$out/reader.json" --slurpfile replay "$out/replay.json
 	 reader: (($reader[0].benchmarks as $b
 		| def agg(name; a): $b | map(select(.run_name == name and .aggregate_name == a)) | first | .records_per_s;
 		{records_per_s: agg("ReaderPipeline"; "median"),
-		records_per_s_cv_pct: ((agg("ReaderPipeline"; "cv") // null) | if . == null then null else . * 100 end),
+		records_per_s_cv_pct: (agg("ReaderPipeline"; "cv") | if . == null then null else . * 100 end),
 		stages_records_per_s: ($b | map(select((.run_name | startswith("Stage/")) and .aggregate_name == "median")) | map({(.run_name): .records_per_s}) | add)}) + {
 		replay_1m_peak_rss_bytes: ($replay[0].benchmarks[0].peak_rss_bytes),
 		replay_1m_records_per_s: ($replay[0].benchmarks[0].records_per_s)}),
