@@ -347,9 +347,79 @@ static void mt_remove_reader(struct mt_reader *r)
 	kfree(r);
 }
 
+/*
+ * The record path's attribute writers: nla_put() and the helpers around it
+ * in net/netlink.h, inlined. The kernel's go out of line through nla_put(),
+ * __nla_put(), __nla_reserve(), skb_put() and a memset() of the padding for
+ * every attribute, a few dozen of them per record, in the worker's loop.
+ * These make the same tailroom check, write the same header, payload and
+ * padding, and a 64-bit value that needs aligning still goes the kernel's
+ * way, with its pad attribute.
+ */
+static __always_inline int mt_nla_put(struct sk_buff *skb, int type, int len,
+				      const void *data)
+{
+	struct nlattr *nla;
+
+	if (unlikely(skb_tailroom(skb) < nla_total_size(len)))
+		return -EMSGSIZE;
+	nla = __skb_put(skb, nla_total_size(len));
+	nla->nla_type = type;
+	nla->nla_len = nla_attr_size(len);
+	memcpy(nla_data(nla), data, len);
+	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
+	return 0;
+}
+
+static __always_inline int mt_nla_put_u8(struct sk_buff *skb, int type,
+					 u8 value)
+{
+	return mt_nla_put(skb, type, sizeof(value), &value);
+}
+
+static __always_inline int mt_nla_put_u32(struct sk_buff *skb, int type,
+					  u32 value)
+{
+	return mt_nla_put(skb, type, sizeof(value), &value);
+}
+
+static __always_inline int mt_nla_put_s32(struct sk_buff *skb, int type,
+					  s32 value)
+{
+	return mt_nla_put(skb, type, sizeof(value), &value);
+}
+
+static __always_inline int mt_nla_put_string(struct sk_buff *skb, int type,
+					     const char *str)
+{
+	return mt_nla_put(skb, type, strlen(str) + 1, str);
+}
+
+static __always_inline int mt_nla_put_u64_64bit(struct sk_buff *skb, int type,
+						u64 value, int padattr)
+{
+	if (nla_need_padding_for_64bit(skb))
+		return nla_put_u64_64bit(skb, type, value, padattr);
+	return mt_nla_put(skb, type, sizeof(value), &value);
+}
+
+/* A nest's header, its length set by nla_nest_end(); NULL without room */
+static __always_inline struct nlattr *mt_nla_nest_start(struct sk_buff *skb,
+							int type)
+{
+	struct nlattr *nla;
+
+	if (unlikely(skb_tailroom(skb) < nla_total_size(0)))
+		return NULL;
+	nla = __skb_put(skb, nla_total_size(0));
+	nla->nla_type = type | NLA_F_NESTED;
+	nla->nla_len = nla_attr_size(0);
+	return nla;
+}
+
 static int mt_put_u64(struct sk_buff *skb, int type, u64 value)
 {
-	return nla_put_u64_64bit(skb, type, value, MODTRACE_ATTR_PAD);
+	return mt_nla_put_u64_64bit(skb, type, value, MODTRACE_ATTR_PAD);
 }
 
 static int mt_put_counter(struct sk_buff *skb, int type, u64 value)
@@ -630,23 +700,23 @@ static int mt_cmd_check_hidden(struct sk_buff *skb, struct genl_info *info)
 
 static int mt_put_task(struct sk_buff *skb, const struct mt_task *t)
 {
-	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_TASK);
+	struct nlattr *nest = mt_nla_nest_start(skb, MODTRACE_ATTR_TASK);
 
 	if (!nest ||
-	    nla_put_u32(skb, MODTRACE_TASK_ATTR_TGID, t->tgid) ||
-	    nla_put_u32(skb, MODTRACE_TASK_ATTR_TID, t->tid) ||
-	    nla_put_u32(skb, MODTRACE_TASK_ATTR_PPID, t->ppid) ||
-	    nla_put_u32(skb, MODTRACE_TASK_ATTR_UID, t->uid) ||
-	    nla_put_u32(skb, MODTRACE_TASK_ATTR_EUID, t->euid) ||
-	    nla_put_u32(skb, MODTRACE_TASK_ATTR_GID, t->gid) ||
-	    nla_put_u32(skb, MODTRACE_TASK_ATTR_LOGINUID, t->loginuid) ||
-	    nla_put_u32(skb, MODTRACE_TASK_ATTR_SESSIONID, t->sessionid) ||
-	    nla_put_string(skb, MODTRACE_TASK_ATTR_COMM, t->comm) ||
-	    nla_put_u64_64bit(skb, MODTRACE_TASK_ATTR_CGROUP_ID, t->cgroup_id,
-			      MODTRACE_TASK_ATTR_PAD) ||
-	    nla_put_u32(skb, MODTRACE_TASK_ATTR_PIDNS_INO, t->pidns_ino) ||
-	    nla_put_u32(skb, MODTRACE_TASK_ATTR_MNTNS_INO, t->mntns_ino) ||
-	    (t->abi && nla_put_u32(skb, MODTRACE_TASK_ATTR_ABI, t->abi)))
+	    mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_TGID, t->tgid) ||
+	    mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_TID, t->tid) ||
+	    mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_PPID, t->ppid) ||
+	    mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_UID, t->uid) ||
+	    mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_EUID, t->euid) ||
+	    mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_GID, t->gid) ||
+	    mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_LOGINUID, t->loginuid) ||
+	    mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_SESSIONID, t->sessionid) ||
+	    mt_nla_put_string(skb, MODTRACE_TASK_ATTR_COMM, t->comm) ||
+	    mt_nla_put_u64_64bit(skb, MODTRACE_TASK_ATTR_CGROUP_ID, t->cgroup_id,
+				 MODTRACE_TASK_ATTR_PAD) ||
+	    mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_PIDNS_INO, t->pidns_ino) ||
+	    mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_MNTNS_INO, t->mntns_ino) ||
+	    (t->abi && mt_nla_put_u32(skb, MODTRACE_TASK_ATTR_ABI, t->abi)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -655,17 +725,17 @@ static int mt_put_task(struct sk_buff *skb, const struct mt_task *t)
 /* The module request the record's task runs for */
 static int mt_put_request(struct sk_buff *skb, const struct mt_request_info *r)
 {
-	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_REQUEST);
+	struct nlattr *nest = mt_nla_nest_start(skb, MODTRACE_ATTR_REQUEST);
 
 	if (!nest ||
-	    nla_put_u64_64bit(skb, MODTRACE_REQUEST_ATTR_SEQ, r->seq,
-			      MODTRACE_REQUEST_ATTR_PAD) ||
+	    mt_nla_put_u64_64bit(skb, MODTRACE_REQUEST_ATTR_SEQ, r->seq,
+				 MODTRACE_REQUEST_ATTR_PAD) ||
 	    (r->name[0] &&
-	     nla_put_string(skb, MODTRACE_REQUEST_ATTR_NAME, r->name)) ||
-	    nla_put_u32(skb, MODTRACE_REQUEST_ATTR_TGID, r->tgid) ||
-	    nla_put_u32(skb, MODTRACE_REQUEST_ATTR_TID, r->tid) ||
-	    nla_put_string(skb, MODTRACE_REQUEST_ATTR_COMM, r->comm) ||
-	    nla_put_u32(skb, MODTRACE_REQUEST_ATTR_UID, r->uid))
+	     mt_nla_put_string(skb, MODTRACE_REQUEST_ATTR_NAME, r->name)) ||
+	    mt_nla_put_u32(skb, MODTRACE_REQUEST_ATTR_TGID, r->tgid) ||
+	    mt_nla_put_u32(skb, MODTRACE_REQUEST_ATTR_TID, r->tid) ||
+	    mt_nla_put_string(skb, MODTRACE_REQUEST_ATTR_COMM, r->comm) ||
+	    mt_nla_put_u32(skb, MODTRACE_REQUEST_ATTR_UID, r->uid))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -706,27 +776,27 @@ static bool mt_pending_loss(const struct mt_reader *r, struct mt_loss *l)
 
 static int mt_put_loss(struct sk_buff *skb, const struct mt_loss *l)
 {
-	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_LOSS);
+	struct nlattr *nest = mt_nla_nest_start(skb, MODTRACE_ATTR_LOSS);
 
 	if (!nest ||
 	    (l->buffer_full &&
-	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_BUFFER_FULL,
-			       l->buffer_full, MODTRACE_LOSS_ATTR_PAD)) ||
+	     mt_nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_BUFFER_FULL,
+				  l->buffer_full, MODTRACE_LOSS_ATTR_PAD)) ||
 	    (l->socket_full &&
-	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_SOCKET_FULL,
-			       l->socket_full, MODTRACE_LOSS_ATTR_PAD)) ||
+	     mt_nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_SOCKET_FULL,
+				  l->socket_full, MODTRACE_LOSS_ATTR_PAD)) ||
 	    (l->nmissed &&
-	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_NMISSED, l->nmissed,
-			       MODTRACE_LOSS_ATTR_PAD)) ||
+	     mt_nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_NMISSED, l->nmissed,
+				  MODTRACE_LOSS_ATTR_PAD)) ||
 	    (l->nomem &&
-	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_NOMEM, l->nomem,
-			       MODTRACE_LOSS_ATTR_PAD)) ||
+	     mt_nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_NOMEM, l->nomem,
+				  MODTRACE_LOSS_ATTR_PAD)) ||
 	    (l->busy &&
-	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_BUSY, l->busy,
-			       MODTRACE_LOSS_ATTR_PAD)) ||
+	     mt_nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_BUSY, l->busy,
+				  MODTRACE_LOSS_ATTR_PAD)) ||
 	    (l->history &&
-	     nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_HISTORY, l->history,
-			       MODTRACE_LOSS_ATTR_PAD)))
+	     mt_nla_put_u64_64bit(skb, MODTRACE_LOSS_ATTR_HISTORY, l->history,
+				  MODTRACE_LOSS_ATTR_PAD)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -735,25 +805,25 @@ static int mt_put_loss(struct sk_buff *skb, const struct mt_loss *l)
 static int mt_put_module(struct sk_buff *skb, struct mt_record *rec)
 {
 	const struct mt_module_info *m = &rec->mod;
-	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_MODULE);
+	struct nlattr *nest = mt_nla_nest_start(skb, MODTRACE_ATTR_MODULE);
 
 	if (!nest ||
-	    nla_put_string(skb, MODTRACE_MODULE_ATTR_NAME, m->name) ||
+	    mt_nla_put_string(skb, MODTRACE_MODULE_ATTR_NAME, m->name) ||
 	    (m->version[0] &&
-	     nla_put_string(skb, MODTRACE_MODULE_ATTR_VERSION, m->version)) ||
+	     mt_nla_put_string(skb, MODTRACE_MODULE_ATTR_VERSION, m->version)) ||
 	    (m->srcversion[0] &&
-	     nla_put_string(skb, MODTRACE_MODULE_ATTR_SRCVERSION,
-			    m->srcversion)) ||
-	    nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TAINTS, m->taints,
-			      MODTRACE_MODULE_ATTR_PAD) ||
+	     mt_nla_put_string(skb, MODTRACE_MODULE_ATTR_SRCVERSION,
+			       m->srcversion)) ||
+	    mt_nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TAINTS, m->taints,
+				 MODTRACE_MODULE_ATTR_PAD) ||
 	    (m->has_sig &&
-	     nla_put_u8(skb, MODTRACE_MODULE_ATTR_SIG_OK, m->sig_ok)) ||
+	     mt_nla_put_u8(skb, MODTRACE_MODULE_ATTR_SIG_OK, m->sig_ok)) ||
 	    (rec->has_str &&
-	     nla_put_string(skb, MODTRACE_MODULE_ATTR_ARGS, modtrace_rec_str(rec))) ||
-	    nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TEXT_SIZE, m->text_size,
-			      MODTRACE_MODULE_ATTR_PAD) ||
-	    nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TOTAL_SIZE,
-			      m->total_size, MODTRACE_MODULE_ATTR_PAD))
+	     mt_nla_put_string(skb, MODTRACE_MODULE_ATTR_ARGS, modtrace_rec_str(rec))) ||
+	    mt_nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TEXT_SIZE, m->text_size,
+				 MODTRACE_MODULE_ATTR_PAD) ||
+	    mt_nla_put_u64_64bit(skb, MODTRACE_MODULE_ATTR_TOTAL_SIZE,
+				 m->total_size, MODTRACE_MODULE_ATTR_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -763,13 +833,13 @@ static int mt_put_module(struct sk_buff *skb, struct mt_record *rec)
 static int mt_put_file(struct sk_buff *skb, const char *path, u32 dev,
 		       u64 ino)
 {
-	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_FILE);
+	struct nlattr *nest = mt_nla_nest_start(skb, MODTRACE_ATTR_FILE);
 
 	if (!nest ||
-	    (path && nla_put_string(skb, MODTRACE_FILE_ATTR_PATH, path)) ||
-	    nla_put_u32(skb, MODTRACE_FILE_ATTR_DEV, dev) ||
-	    nla_put_u64_64bit(skb, MODTRACE_FILE_ATTR_INO, ino,
-			      MODTRACE_FILE_ATTR_PAD))
+	    (path && mt_nla_put_string(skb, MODTRACE_FILE_ATTR_PATH, path)) ||
+	    mt_nla_put_u32(skb, MODTRACE_FILE_ATTR_DEV, dev) ||
+	    mt_nla_put_u64_64bit(skb, MODTRACE_FILE_ATTR_INO, ino,
+				 MODTRACE_FILE_ATTR_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -778,9 +848,9 @@ static int mt_put_file(struct sk_buff *skb, const char *path, u32 dev,
 /* A MODULE nest holding only the module's name */
 static int mt_put_module_name(struct sk_buff *skb, const char *name)
 {
-	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_MODULE);
+	struct nlattr *nest = mt_nla_nest_start(skb, MODTRACE_ATTR_MODULE);
 
-	if (!nest || nla_put_string(skb, MODTRACE_MODULE_ATTR_NAME, name))
+	if (!nest || mt_nla_put_string(skb, MODTRACE_MODULE_ATTR_NAME, name))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -790,20 +860,20 @@ static int mt_put_module_name(struct sk_buff *skb, const char *name)
 static int mt_put_image(struct sk_buff *skb, struct mt_record *rec)
 {
 	u32 state = rec->exit.image_state;
-	struct nlattr *nest = nla_nest_start(skb, MODTRACE_ATTR_IMAGE);
+	struct nlattr *nest = mt_nla_nest_start(skb, MODTRACE_ATTR_IMAGE);
 
 	if (!nest ||
-	    nla_put_u32(skb, MODTRACE_IMAGE_ATTR_STATE, state) ||
-	    nla_put_u64_64bit(skb, MODTRACE_IMAGE_ATTR_LEN, rec->exit.image_len,
-			      MODTRACE_IMAGE_ATTR_PAD) ||
+	    mt_nla_put_u32(skb, MODTRACE_IMAGE_ATTR_STATE, state) ||
+	    mt_nla_put_u64_64bit(skb, MODTRACE_IMAGE_ATTR_LEN, rec->exit.image_len,
+				 MODTRACE_IMAGE_ATTR_PAD) ||
 	    (state == MODTRACE_IMAGE_HASHED &&
-	     nla_put(skb, MODTRACE_IMAGE_ATTR_SHA256, sizeof(rec->exit.sha256),
-		     rec->exit.sha256)) ||
+	     mt_nla_put(skb, MODTRACE_IMAGE_ATTR_SHA256, sizeof(rec->exit.sha256),
+			rec->exit.sha256)) ||
 	    (rec->exit.name[0] &&
-	     nla_put_string(skb, MODTRACE_IMAGE_ATTR_NAME, rec->exit.name)) ||
+	     mt_nla_put_string(skb, MODTRACE_IMAGE_ATTR_NAME, rec->exit.name)) ||
 	    (state == MODTRACE_IMAGE_HASHED && rec->exit.capture_state &&
-	     nla_put_u32(skb, MODTRACE_IMAGE_ATTR_CAPTURE,
-			 rec->exit.capture_state)))
+	     mt_nla_put_u32(skb, MODTRACE_IMAGE_ATTR_CAPTURE,
+			    rec->exit.capture_state)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -820,7 +890,7 @@ static int mt_put_exit(struct sk_buff *skb, struct mt_record *rec)
 	    rec->exit.image_state && mt_put_image(skb, rec))
 		return -EMSGSIZE;
 	if (rec->exit.hidden_checked &&
-	    nla_put_u32(skb, MODTRACE_ATTR_HIDDEN_FROM, rec->exit.hidden_from))
+	    mt_nla_put_u32(skb, MODTRACE_ATTR_HIDDEN_FROM, rec->exit.hidden_from))
 		return -EMSGSIZE;
 	if (rec->type == MODTRACE_REC_FINIT_MODULE_EXIT && rec->exit.has_file)
 		return mt_put_file(skb, modtrace_rec_path(rec)[0] ?
@@ -829,15 +899,15 @@ static int mt_put_exit(struct sk_buff *skb, struct mt_record *rec)
 	if (rec->type == MODTRACE_REC_DO_INIT_EXIT && rec->exit.name[0])
 		return mt_put_module_name(skb, rec->exit.name);
 	if (rec->type == MODTRACE_REC_REQUEST_MODULE_EXIT && rec->exit.name[0])
-		return nla_put_string(skb, MODTRACE_ATTR_NAME, rec->exit.name);
+		return mt_nla_put_string(skb, MODTRACE_ATTR_NAME, rec->exit.name);
 	return 0;
 }
 
 static int mt_put_finit(struct sk_buff *skb, struct mt_record *rec)
 {
 	if ((rec->finit.has_fd &&
-	     nla_put_s32(skb, MODTRACE_ATTR_FD, rec->finit.fd)) ||
-	    nla_put_u32(skb, MODTRACE_ATTR_FINIT_FLAGS, rec->finit.flags))
+	     mt_nla_put_s32(skb, MODTRACE_ATTR_FD, rec->finit.fd)) ||
+	    mt_nla_put_u32(skb, MODTRACE_ATTR_FINIT_FLAGS, rec->finit.flags))
 		return -EMSGSIZE;
 	if (!rec->finit.has_file)
 		return 0;
@@ -849,14 +919,14 @@ static int mt_put_obsolete(struct sk_buff *skb, struct mt_record *rec)
 	struct nlattr *nest;
 	unsigned int i;
 
-	if (nla_put_u32(skb, MODTRACE_ATTR_SYSCALL_NR, rec->obsolete.nr))
+	if (mt_nla_put_u32(skb, MODTRACE_ATTR_SYSCALL_NR, rec->obsolete.nr))
 		return -EMSGSIZE;
-	nest = nla_nest_start(skb, MODTRACE_ATTR_SYSCALL_ARGS);
+	nest = mt_nla_nest_start(skb, MODTRACE_ATTR_SYSCALL_ARGS);
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < MT_NR_SYSCALL_ARGS; i++)
-		if (nla_put_u64_64bit(skb, MODTRACE_SYSCALL_ARG_0 + i,
-				      rec->obsolete.args[i],
+		if (mt_nla_put_u64_64bit(skb, MODTRACE_SYSCALL_ARG_0 + i,
+					 rec->obsolete.args[i],
 				      MODTRACE_SYSCALL_ARG_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -866,14 +936,14 @@ static int mt_put_obsolete(struct sk_buff *skb, struct mt_record *rec)
 static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 			 const struct mt_loss *loss)
 {
-	if (nla_put_u32(skb, MODTRACE_ATTR_TYPE, rec->type) ||
+	if (mt_nla_put_u32(skb, MODTRACE_ATTR_TYPE, rec->type) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_SEQ, rec->seq) ||
 	    (rec->type != MODTRACE_REC_HIDDEN_MODULE &&
-	     nla_put_u32(skb, MODTRACE_ATTR_PROBE, rec->probe)) ||
+	     mt_nla_put_u32(skb, MODTRACE_ATTR_PROBE, rec->probe)) ||
 	    mt_put_u64(skb, MODTRACE_ATTR_TS, rec->ts) ||
-	    nla_put_u32(skb, MODTRACE_ATTR_CPU, rec->cpu) ||
+	    mt_nla_put_u32(skb, MODTRACE_ATTR_CPU, rec->cpu) ||
 	    mt_put_task(skb, &rec->task) ||
-	    nla_put_u32(skb, MODTRACE_ATTR_RECORD_FLAGS, rec->flags) ||
+	    mt_nla_put_u32(skb, MODTRACE_ATTR_RECORD_FLAGS, rec->flags) ||
 	    (loss && mt_put_loss(skb, loss)) ||
 	    (rec->has_request && mt_put_request(skb, &rec->request)))
 		return -EMSGSIZE;
@@ -892,19 +962,19 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 	case MODTRACE_REC_DELETE_MODULE_ENTER:
 		if (!(rec->flags & MODTRACE_RECORD_F_NAME_UNREADABLE &&
 		      !rec->del.name[0]) &&
-		    nla_put_string(skb, MODTRACE_ATTR_NAME, rec->del.name))
+		    mt_nla_put_string(skb, MODTRACE_ATTR_NAME, rec->del.name))
 			return -EMSGSIZE;
-		return nla_put_u32(skb, MODTRACE_ATTR_DELETE_FLAGS,
+		return mt_nla_put_u32(skb, MODTRACE_ATTR_DELETE_FLAGS,
 				   rec->del.flags);
 	case MODTRACE_REC_OBSOLETE_SYSCALL:
 		return mt_put_obsolete(skb, rec);
 	case MODTRACE_REC_MODULE_FREE:
 		return mt_put_module_name(skb, rec->freed.name);
 	case MODTRACE_REC_REQUEST_MODULE_ENTER:
-		return nla_put_u8(skb, MODTRACE_ATTR_REQUEST_WAIT,
+		return mt_nla_put_u8(skb, MODTRACE_ATTR_REQUEST_WAIT,
 				  rec->req.wait);
 	case MODTRACE_REC_HIDDEN_MODULE:
-		if (nla_put_u32(skb, MODTRACE_ATTR_HIDDEN_FROM, rec->hidden.from) ||
+		if (mt_nla_put_u32(skb, MODTRACE_ATTR_HIDDEN_FROM, rec->hidden.from) ||
 		    mt_put_u64(skb, MODTRACE_ATTR_LOAD_TS, rec->hidden.load_ts))
 			return -EMSGSIZE;
 		return mt_put_module_name(skb, rec->hidden.name);
@@ -913,7 +983,7 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 	}
 	/* the syscall entries with a parameter string */
 	if (rec->has_str &&
-	    nla_put_string(skb, MODTRACE_ATTR_PARAMS, modtrace_rec_str(rec)))
+	    mt_nla_put_string(skb, MODTRACE_ATTR_PARAMS, modtrace_rec_str(rec)))
 		return -EMSGSIZE;
 	return 0;
 }
