@@ -1478,12 +1478,21 @@ Result<Record> decode_record_careful(const GenlMessage& message) {
 
 } // namespace detail
 
+Result<void> decode_record_into(const GenlMessage& message, Record& out) {
+    if (detail::decode_record_fast(message, out)) [[likely]]
+        return {};
+    // Declined: the careful decoder says why (and, should it accept after all, decides).
+    auto careful = detail::decode_record_careful(message);
+    if (!careful)
+        return careful.error();
+    out = std::move(*careful);
+    return {};
+}
+
 Result<Record> decode_record(const GenlMessage& message) {
     Result<Record> record(std::in_place);
-    if (detail::decode_record_fast(message, *record)) [[likely]]
-        return record;
-    // Declined: the careful decoder says why (and, should it accept after all, decides).
-    record = detail::decode_record_careful(message);
+    if (auto ok = decode_record_into(message, *record); !ok)
+        record = ok.error();
     return record;
 }
 

@@ -111,6 +111,10 @@ struct Subscription {
 Result<Record> decode_record(const GenlMessage& message);
 // The same from one whole netlink message (headers included), as split_datagram gives them.
 Result<Record> decode_record(Bytes message);
+// decode_record() into `out`, a Record as default-constructed, for a caller that keeps the
+// record where it will be used: a Record is large, and a move of one costs about a quarter of
+// what decoding it does. On an error, `out` is unspecified.
+Result<void> decode_record_into(const GenlMessage& message, Record& out);
 
 // decode_record()'s two paths, apart for the fuzzer to hold them to each other. The fast one
 // fills `out` with a record it accepts and declines (false, `out` unspecified) anything else;

@@ -8,45 +8,44 @@
 namespace modtrace {
 
 std::optional<Record> RecordStream::take(Bytes message) {
+    // Decoded where it is returned from: every return is of `record`.
+    std::optional<Record> record;
     auto header = parse_header(message);
     if (!header)
-        return std::nullopt;
+        return record;
     if (header->type == family_id_) {
         // The headers are read once, here; the decoder takes the message as read.
         auto genl = parse_genl_message(message);
         if (!genl) {
             if (warn_)
                 warn_(Error{"skipping a malformed record: " + genl.error().message});
-            return std::nullopt;
+            return record;
         }
         if (genl->command != MODTRACE_CMD_RECORD)
-            return std::nullopt; // a late answer to a request that timed out
-        auto record = decode_record(*genl);
-        if (!record) {
+            return record; // a late answer to a request that timed out
+        if (auto ok = decode_record_into(*genl, record.emplace()); !ok) {
+            record.reset();
             if (warn_)
-                warn_(Error{"skipping a malformed " + record.error().message});
-            return std::nullopt;
+                warn_(Error{"skipping a malformed " + ok.error().message});
+            return record;
         }
-        return deliver(std::move(*record));
+        if (record->type == RecordType::Shutdown)
+            ended_ = true;
+        return record;
     }
     if (header->type == GENL_ID_CTRL) {
         auto removed = announces_family_removal(message, MODTRACE_GENL_NAME);
         if (removed && *removed)
-            return family_removed();
+            record = family_removed();
     }
-    return std::nullopt;
+    return record;
 }
 
 Record RecordStream::family_removed() {
     Record shutdown;
     shutdown.type = RecordType::Shutdown;
-    return deliver(std::move(shutdown));
-}
-
-Record RecordStream::deliver(Record record) {
-    if (record.type == RecordType::Shutdown)
-        ended_ = true;
-    return record;
+    ended_ = true;
+    return shutdown;
 }
 
 } // namespace modtrace

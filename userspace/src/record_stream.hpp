@@ -38,8 +38,6 @@ public:
     bool ended() const { return ended_; }
 
 private:
-    Record deliver(Record record);
-
     std::uint16_t family_id_;
     std::function<void(const Error&)> warn_;
     bool ended_ = false;
