@@ -75,6 +75,32 @@ TEST(RecordStream, MalformedRecordIsSkippedWithAWarning) {
     EXPECT_TRUE(stream.take(Bytes(loss_message(1))));
 }
 
+// The client decodes into one Record it returns from: a message that is no record, or a
+// malformed one, leaves it as a default Record for the next.
+TEST(RecordStream, TakenIntoARecordThatStaysDefaultUntilOneComes) {
+    RecordStream stream(kFamily);
+    stream.set_warning_handler([](const modtrace::Error&) {});
+    modtrace::Record out;
+    MessageBuilder b;
+    b.u32(MODTRACE_ATTR_TYPE, MODTRACE_REC_FINIT_MODULE_ENTER)
+        .u64(MODTRACE_ATTR_SEQ, 4)
+        .u32(MODTRACE_ATTR_PROBE, MODTRACE_PROBE_FINIT_MODULE)
+        .u64(MODTRACE_ATTR_TS, 5)
+        .u32(MODTRACE_ATTR_CPU, 1); // no TASK: refused, after the head was read
+    EXPECT_FALSE(stream.take(Bytes(b.message(kFamily, MODTRACE_CMD_RECORD)), out));
+    EXPECT_FALSE(stream.take(Bytes(controller(CTRL_CMD_NEWFAMILY, "modtrace")), out));
+    EXPECT_EQ(out.type, RecordType{});
+    EXPECT_FALSE(out.seq);
+    EXPECT_FALSE(out.probe);
+    EXPECT_EQ(out.ts_ns, 0U);
+    EXPECT_EQ(out.cpu, 0U);
+    ASSERT_TRUE(stream.take(Bytes(loss_message(2)), out));
+    EXPECT_EQ(out.type, RecordType::Loss);
+    EXPECT_EQ(out.loss->buffer_full, 2U);
+    EXPECT_FALSE(out.seq);
+    EXPECT_FALSE(stream.ended());
+}
+
 TEST(RecordStream, AMessageOfOurFamilyWithoutAGenlHeaderIsSkippedWithAWarning) {
     RecordStream stream(kFamily);
     std::vector<std::string> warnings;

@@ -117,7 +117,9 @@ struct NetlinkClient::Impl {
     // next() and next_for(): the next record, SourceIdle once `deadline` (if any) has passed.
     Result<Arrival> next_until(std::optional<std::chrono::steady_clock::time_point> deadline);
     // A record from what was received already, if one is there.
-    std::optional<Record> take_pending();
+    // The next record of what was received, into `out` (as take() of RecordStream): whether
+    // there was one.
+    bool take_pending(Record& out);
     Result<std::vector<Message>> receive();
     // What a request waits for: the reply's message type and command (when `reply`), all
     // carrying the request's seq.
@@ -428,14 +430,14 @@ Result<Status> NetlinkClient::Impl::status() {
     return decode_status(*genl);
 }
 
-std::optional<Record> NetlinkClient::Impl::take_pending() {
+bool NetlinkClient::Impl::take_pending(Record& out) {
     while (!pending.empty()) {
         Message message = std::move(pending.front());
         pending.pop_front();
-        if (auto record = stream.take(message))
-            return record;
+        if (stream.take(message, out))
+            return true;
     }
-    return std::nullopt;
+    return false;
 }
 
 Result<Arrival>
@@ -445,8 +447,8 @@ NetlinkClient::Impl::next_until(std::optional<std::chrono::steady_clock::time_po
         if (stream.ended())
             return Arrival(SourceEnded{});
         // Their arrival was noted as they were received: a record taken needs no clock.
-        if (auto record = take_pending())
-            return Arrival(std::move(*record));
+        if (Record record; take_pending(record))
+            return Arrival(std::move(record));
         if (stopping)
             return Arrival(SourceEnded{});
         auto gone = check_unload();
@@ -542,10 +544,11 @@ Result<std::optional<Record>> NetlinkClient::next() {
 Result<Arrival> NetlinkClient::next_for(std::chrono::milliseconds timeout) {
     // The deadline only matters once nothing is at hand: no clock read per record (in a guest
     // whose clocksource is emulated, a read costs more than decoding the record).
-    if (!impl_->stream.ended())
-        if (auto record = impl_->take_pending())
-            return Arrival(std::move(*record));
-    return impl_->next_until(std::chrono::steady_clock::now() + timeout);
+    // A record at hand is decoded where it is returned from (one return, of `got`).
+    Result<Arrival> got(std::in_place, std::in_place_type<Record>);
+    if (impl_->stream.ended() || !impl_->take_pending(std::get<Record>(*got)))
+        got = impl_->next_until(std::chrono::steady_clock::now() + timeout);
+    return got;
 }
 
 bool NetlinkClient::at_hand() const {
