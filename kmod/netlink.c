@@ -1113,14 +1113,33 @@ static void mt_loss_told(struct mt_reader *r, const struct mt_loss *loss)
  * Send one message to @r, with its pending losses riding along. A failure
  * is left to the caller to count.
  */
+/*
+ * Whether @r's socket is over its receive buffer, where netlink refuses
+ * what is sent to it (netlink_attachskb(): -EAGAIN, as this reader does not
+ * wait). A message for it then need not be built, nor the buffer's lock
+ * taken for its loss notice, only to be refused: in a flood that outruns
+ * the reader, that work is the worker's largest. A socket that drains
+ * meanwhile loses what it might have taken a moment later, no more.
+ */
+static bool mt_socket_full(const struct mt_reader *r)
+{
+	const struct sock *sk = r->sk;
+
+	return !sock_flag(sk, SOCK_DEAD) &&
+	       atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf);
+}
+
 static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 		       struct mt_record *rec)
 {
 	struct mt_loss loss;
-	bool lossy = mt_pending_loss(r, &loss);
 	struct sk_buff *skb;
+	bool lossy;
 	int err;
 
+	if (mt_socket_full(r))
+		return -EAGAIN;
+	lossy = mt_pending_loss(r, &loss);
 	skb = mt_build(size, fill, rec, lossy ? &loss : NULL);
 	if (!skb)
 		return -ENOMEM;
