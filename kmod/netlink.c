@@ -927,7 +927,7 @@ static int mt_put_obsolete(struct sk_buff *skb, struct mt_record *rec)
 	for (i = 0; i < MT_NR_SYSCALL_ARGS; i++)
 		if (mt_nla_put_u64_64bit(skb, MODTRACE_SYSCALL_ARG_0 + i,
 					 rec->obsolete.args[i],
-				      MODTRACE_SYSCALL_ARG_PAD))
+					 MODTRACE_SYSCALL_ARG_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -965,14 +965,14 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 		    mt_nla_put_string(skb, MODTRACE_ATTR_NAME, rec->del.name))
 			return -EMSGSIZE;
 		return mt_nla_put_u32(skb, MODTRACE_ATTR_DELETE_FLAGS,
-				   rec->del.flags);
+				      rec->del.flags);
 	case MODTRACE_REC_OBSOLETE_SYSCALL:
 		return mt_put_obsolete(skb, rec);
 	case MODTRACE_REC_MODULE_FREE:
 		return mt_put_module_name(skb, rec->freed.name);
 	case MODTRACE_REC_REQUEST_MODULE_ENTER:
 		return mt_nla_put_u8(skb, MODTRACE_ATTR_REQUEST_WAIT,
-				  rec->req.wait);
+				     rec->req.wait);
 	case MODTRACE_REC_HIDDEN_MODULE:
 		if (mt_nla_put_u32(skb, MODTRACE_ATTR_HIDDEN_FROM, rec->hidden.from) ||
 		    mt_put_u64(skb, MODTRACE_ATTR_LOAD_TS, rec->hidden.load_ts))
@@ -1110,10 +1110,6 @@ static void mt_loss_told(struct mt_reader *r, const struct mt_loss *loss)
 }
 
 /*
- * Send one message to @r, with its pending losses riding along. A failure
- * is left to the caller to count.
- */
-/*
  * Whether @r's socket is over its receive buffer, where netlink refuses
  * what is sent to it (netlink_attachskb(): -EAGAIN, as this reader does not
  * wait). A message for it then need not be built, nor the buffer's lock
@@ -1129,6 +1125,10 @@ static bool mt_socket_full(const struct mt_reader *r)
 	       atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf);
 }
 
+/*
+ * Send one message to @r, with its pending losses riding along. A failure
+ * is left to the caller to count.
+ */
 static int mt_try_send(struct mt_reader *r, size_t size, mt_fill_fn fill,
 		       struct mt_record *rec)
 {
