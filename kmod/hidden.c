@@ -31,6 +31,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sched/clock.h>
 #include <linux/timekeeping.h>
 
 #include "modtrace.h"
@@ -163,7 +164,7 @@ static bool mt_report(const struct mt_live *e, u32 from)
 				    &seq);
 	if (!rec)
 		return false;
-	rec->ts = ktime_get_mono_fast_ns();
+	rec->clock = local_clock();
 	rec->cpu = raw_smp_processor_id();
 	rec->task = e->task;
 	strscpy(rec->hidden.name, e->name, sizeof(rec->hidden.name));

@@ -77,7 +77,7 @@ struct mt_module_info {
  */
 struct mt_record {
 	u64 seq;
-	u64 ts;
+	u64 clock;		/* local_clock(); the worker sends CLOCK_MONOTONIC */
 	u32 type;
 	u32 probe;
 	u32 flags;

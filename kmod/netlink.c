@@ -63,7 +63,9 @@
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -933,6 +935,32 @@ static int mt_put_obsolete(struct sk_buff *skb, struct mt_record *rec)
 	return 0;
 }
 
+/*
+ * CLOCK_MONOTONIC less local_clock(), as of the worker's current round
+ * (mt_clock_sync()); guarded by mt_readers_lock.
+ */
+static s64 mt_clock_offset;
+
+/*
+ * The probes take a record's time from local_clock(), which costs them no
+ * clocksource read; the worker, which sends it within a round or so, adds
+ * the offset it measures at the start of each round. The two clocks part
+ * by no more than the clock's frequency error (NTP's limit is 500 ppm)
+ * over that time.
+ */
+static void mt_clock_sync(void)
+{
+	u64 before, mono, after;
+
+	lockdep_assert_held(&mt_readers_lock);
+	preempt_disable();
+	before = local_clock();
+	mono = ktime_get_mono_fast_ns();
+	after = local_clock();
+	preempt_enable();
+	mt_clock_offset = (s64)(mono - before - (after - before) / 2);
+}
+
 static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 			 const struct mt_loss *loss)
 {
@@ -940,7 +968,7 @@ static int mt_put_record(struct sk_buff *skb, struct mt_record *rec,
 	    mt_put_u64(skb, MODTRACE_ATTR_SEQ, rec->seq) ||
 	    (rec->type != MODTRACE_REC_HIDDEN_MODULE &&
 	     mt_nla_put_u32(skb, MODTRACE_ATTR_PROBE, rec->probe)) ||
-	    mt_put_u64(skb, MODTRACE_ATTR_TS, rec->ts) ||
+	    mt_put_u64(skb, MODTRACE_ATTR_TS, rec->clock + mt_clock_offset) ||
 	    mt_nla_put_u32(skb, MODTRACE_ATTR_CPU, rec->cpu) ||
 	    mt_put_task(skb, &rec->task) ||
 	    mt_nla_put_u32(skb, MODTRACE_ATTR_RECORD_FLAGS, rec->flags) ||
@@ -1860,6 +1888,7 @@ static void mt_drain(unsigned int budget)
 	int err;
 
 	mutex_lock(&mt_readers_lock);
+	mt_clock_sync();
 	/*
 	 * The seq first, then the open calls: if none is open, every call
 	 * with records below that seq has ended (see

@@ -106,8 +106,7 @@ struct mt_saved_entry {
 /* Per call, kept by the kretprobe instance from entry to return */
 struct mt_call {
 	u64 seq;
-	u64 ts;			/* the entry's CLOCK_MONOTONIC time */
-	u64 clock;		/* and its local_clock(), for the duration */
+	u64 clock;		/* the entry's local_clock() */
 	char name[MODULE_NAME_LEN];
 	int file_slot;		/* finit_module: in mt_files, or -1 */
 	bool deferred;		/* the entry is in @saved, not in the buffer */
@@ -125,7 +124,6 @@ struct mt_call {
 static struct mt_self_call {
 	atomic_t tid;		/* of the calling thread, 0 when free */
 	u64 seq;		/* of its entry record */
-	u64 ts;
 	u64 clock;
 } mt_self_calls[MT_SELF_CALLS];
 
@@ -452,6 +450,21 @@ static bool mt_copy_user_string(char *dst, const char __user *src,
 	return true;
 }
 
+/*
+ * Ids as init_user_ns sees them, which is what from_kuid_munged() and
+ * from_kgid_munged() return there without the map lookup: the map of
+ * init_user_ns is the identity, and only the invalid id is not in it.
+ */
+static u32 mt_uid(kuid_t uid)
+{
+	return uid_valid(uid) ? __kuid_val(uid) : overflowuid;
+}
+
+static u32 mt_gid(kgid_t gid)
+{
+	return gid_valid(gid) ? __kgid_val(gid) : overflowgid;
+}
+
 static void mt_fill_task(struct mt_task *t, bool syscall)
 {
 	struct task_struct *task = current;
@@ -462,16 +475,16 @@ static void mt_fill_task(struct mt_task *t, bool syscall)
 	t->tid = task_pid_nr(task);
 	/* comm without task_lock(), which sleeps on PREEMPT_RT */
 	strscpy(t->comm, task->comm, sizeof(t->comm));
-	t->loginuid = from_kuid(&init_user_ns, audit_get_loginuid(task));
+	t->loginuid = __kuid_val(audit_get_loginuid(task));
 	t->sessionid = audit_get_sessionid(task);
 	t->abi = syscall ? mt_current_abi() : MODTRACE_ABI_UNSPEC;
 
 	rcu_read_lock();
 	t->ppid = task_tgid_nr(rcu_dereference(task->real_parent));
 	cred = __task_cred(task);
-	t->uid = from_kuid_munged(&init_user_ns, cred->uid);
-	t->euid = from_kuid_munged(&init_user_ns, cred->euid);
-	t->gid = from_kgid_munged(&init_user_ns, cred->gid);
+	t->uid = mt_uid(cred->uid);
+	t->euid = mt_uid(cred->euid);
+	t->gid = mt_gid(cred->gid);
 	t->cgroup_id = mt_task_cgroup_id(task);
 	pidns = task_active_pid_ns(task);
 	t->pidns_ino = pidns ? pidns->ns.inum : 0;
@@ -495,10 +508,10 @@ static bool mt_is_syscall(const struct mt_probe *p)
 }
 
 static void mt_fill_common(const struct mt_probe *p, struct mt_record *rec,
-			   u64 ts)
+			   u64 clock)
 {
 	rec->probe = p->id;
-	rec->ts = ts;
+	rec->clock = clock;
 	rec->cpu = raw_smp_processor_id();
 	mt_fill_task(&rec->task, mt_is_syscall(p));
 	rec->has_request = modtrace_request_of_current(&rec->request,
@@ -506,19 +519,19 @@ static void mt_fill_common(const struct mt_probe *p, struct mt_record *rec,
 }
 
 /*
- * Reserve a slot for @p's record of @type and fill the common part, @ts
- * (CLOCK_MONOTONIC) included.
+ * Reserve a slot for @p's record of @type and fill the common part, its
+ * time (@clock, a local_clock()) included.
  * @for_load: a record of a module load, which may use the reserved slots.
  */
 static struct mt_record *mt_begin(const struct mt_probe *p, u32 type,
 				  bool for_load, bool may_defer, u64 *seq,
-				  u64 ts)
+				  u64 clock)
 {
 	struct mt_record *rec;
 
 	rec = modtrace_ring_reserve(type, for_load, may_defer, seq);
 	if (rec)
-		mt_fill_common(p, rec, ts);
+		mt_fill_common(p, rec, clock);
 	return rec;
 }
 
@@ -708,7 +721,7 @@ static void mt_defer_entry(const struct mt_point *pt, struct pt_regs *regs,
 	memset(rec, 0, sizeof(*rec));
 	rec->seq = call->seq;
 	rec->type = p->enter_type;
-	mt_fill_common(p, rec, call->ts);
+	mt_fill_common(p, rec, call->clock);
 	if (p->id == MODTRACE_PROBE_INIT_MODULE)
 		mt_enter_init(pt, regs, rec, MT_SAVED_STR);
 	else
@@ -726,7 +739,6 @@ static void mt_self_enter(const struct mt_call *call)
 	     self++) {
 		if (atomic_cmpxchg(&self->tid, 0, current->pid) == 0) {
 			self->seq = call->seq;
-			self->ts = call->ts;
 			self->clock = call->clock;
 			return;
 		}
@@ -764,17 +776,16 @@ static int mt_entry_handler(struct kretprobe_instance *ri,
 	call->name[0] = '\0';
 	call->file_slot = -1;
 	/*
-	 * The clocksource is read once per call, here: the return takes its
-	 * time from local_clock() (sched_clock), which is cheap where the
-	 * clocksource is not (HPET, acpi_pm: an I/O access per read).
+	 * local_clock() (sched_clock), as the kernel's tracing does: cheap
+	 * where the clocksource is not (HPET, acpi_pm: an I/O access per
+	 * read). The worker turns it into CLOCK_MONOTONIC.
 	 */
-	call->ts = ktime_get_mono_fast_ns();
 	call->clock = local_clock();
 	if (p->id == MODTRACE_PROBE_FINIT_MODULE)
 		mt_enter_finit_file(pt, regs, call);
 	rec = mt_begin(p, p->enter_type,
 		       p->id == MODTRACE_PROBE_DO_INIT_MODULE, may_defer,
-		       &call->seq, call->ts);
+		       &call->seq, call->clock);
 	if (p->id == MODTRACE_PROBE_REQUEST_MODULE) {
 		mt_enter_request(pt, regs, rec, call);
 		return 0;
@@ -904,7 +915,7 @@ static bool mt_return_file(const struct mt_probe *p, struct mt_call *call,
 	rec = &slot->exit;
 	memset(rec, 0, sizeof(*rec));
 	rec->type = p->enter_type + 1;
-	mt_fill_common(p, rec, call->ts + elapsed);
+	mt_fill_common(p, rec, call->clock + elapsed);
 	rec->exit.ret = ret;
 	rec->exit.entry_seq = call->seq;
 	rec->exit.duration = elapsed;
@@ -969,7 +980,7 @@ static int mt_return_handler(struct kretprobe_instance *ri,
 	/* A load that worked, or any init, may use the reserved slots. */
 	rec = mt_begin(p, p->enter_type + 1,
 		       ret == 0 || p->id == MODTRACE_PROBE_DO_INIT_MODULE,
-		       false, &seq, call->ts + elapsed);
+		       false, &seq, call->clock + elapsed);
 	if (rec) {
 		rec->exit.ret = ret;
 		rec->exit.entry_seq = call->seq;
@@ -1021,7 +1032,7 @@ static int mt_ni_handler(struct kprobe *kp, struct pt_regs *regs)
 	}
 
 	rec = mt_begin(pt->probe, MODTRACE_REC_OBSOLETE_SYSCALL, false, false,
-		       &seq, ktime_get_mono_fast_ns());
+		       &seq, local_clock());
 	if (!rec)
 		return 0;
 	rec->obsolete.nr = nr;
@@ -1073,7 +1084,7 @@ static int mt_free_handler(struct kprobe *kp, struct pt_regs *regs)
 
 	atomic64_inc(&pt->hits);
 	rec = mt_begin(pt->probe, MODTRACE_REC_MODULE_FREE, true, false, &seq,
-		       ktime_get_mono_fast_ns());
+		       local_clock());
 	if (!rec)
 		return 0;
 	strscpy(rec->freed.name, mod->name, sizeof(rec->freed.name));
@@ -1398,7 +1409,7 @@ void modtrace_probes_self_exit(void)
 			p = &mt_probes[i];
 	elapsed = max_t(s64, 0, (s64)(local_clock() - self->clock));
 	rec = mt_begin(p, MODTRACE_REC_DELETE_MODULE_EXIT, true, false, &seq,
-		       self->ts + elapsed);
+		       self->clock + elapsed);
 	if (rec) {
 		rec->exit.ret = 0;
 		rec->exit.entry_seq = self->seq;
