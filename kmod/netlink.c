@@ -1984,11 +1984,12 @@ int modtrace_netlink_init(void)
 	int err;
 
 	/*
-	 * High priority: under a flood the worker competes for a CPU with the
-	 * callers and the readers it feeds, and a worker that yields to them
-	 * lets the buffer fill while the readers' sockets have room.
+	 * Ordinary priority, as kauditd's: a high-priority worker preempts
+	 * the callers of a flood on their own CPU, which then pay for its
+	 * rounds, and the buffer (and, for loads, its reserved slots) is what
+	 * holds records while the worker waits its turn.
 	 */
-	mt_wq = alloc_ordered_workqueue("modtrace", WQ_HIGHPRI);
+	mt_wq = alloc_ordered_workqueue("modtrace", 0);
 	if (!mt_wq)
 		return -ENOMEM;
 	err = netlink_register_notifier(&mt_netlink_nb);
