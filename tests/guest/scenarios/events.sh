@@ -50,6 +50,19 @@ mt_json_has "finit_module: the module's srcversion, as modinfo says" "$J" \
 mt_json_has "finit_module: its parent, a duration" "$J" \
 	"select($C) | .ppid > 0 and .duration_ns > 0 and .init_duration_ns <= .duration_ns"
 
+# --- the time of a call, against the guest's clock ---------------------------
+# The probes take it from local_clock() and the worker makes it
+# CLOCK_MONOTONIC: the event's time and its end lie between the clock read
+# before the loader started and after it exited.
+T0=$(jq -n now)
+mt_run_pid pid.time mtload --expect EBADF finit --fd 999 >out.time 2>&1
+T1=$(jq -n now)
+CT=".pid == $(cat pid.time)"
+mt_check "a timed call: its event arrives" mt_wait_json "$J" "$CT"
+mt_json_has "a timed call: it began after $T0 and ended before $T1 (guest CLOCK_REALTIME)" "$J" \
+	"select($CT) | (.time | split(\".\") | (.[0] + \"Z\" | fromdateiso8601) + (.[1] | rtrimstr(\"Z\") | tonumber) / 1e9) as \$t
+	| \$t >= $T0 and \$t + .duration_ns / 1e9 <= $T1"
+
 # --- the same module again: rejected before init ---------------------------
 mt_run eexist EEXIST finit "$CLEAN"
 ev "finit_module again: rejected, EEXIST, no init" '{event: "finit_module",
