@@ -29,9 +29,9 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/sched/clock.h>
 #include <linux/timekeeping.h>
 
 #include "modtrace.h"
