@@ -1024,38 +1024,80 @@ static size_t mt_str_size(const char *str)
 #define MT_U32_SIZE	nla_total_size(sizeof(u32))
 #define MT_U64_SIZE	nla_total_size_64bit(sizeof(u64))
 #define MT_LOSS_SIZE	(nla_total_size(0) + 6 * MT_U64_SIZE)	/* every cause */
+/* a FILE nest of device and inode, without a path */
+#define MT_FILE_SIZE	(nla_total_size(0) + MT_U32_SIZE + MT_U64_SIZE)
+
+/* The room of what mt_put_exit() puts */
+static size_t mt_exit_size(struct mt_record *rec)
+{
+	size_t size = 3 * MT_U64_SIZE;	/* entry seq, ret, duration */
+
+	if ((rec->type == MODTRACE_REC_INIT_MODULE_EXIT ||
+	     rec->type == MODTRACE_REC_FINIT_MODULE_EXIT) &&
+	    rec->exit.image_state) {
+		size += nla_total_size(0) + MT_U32_SIZE + MT_U64_SIZE;
+		if (rec->exit.image_state == MODTRACE_IMAGE_HASHED)
+			size += nla_total_size(sizeof(rec->exit.sha256)) +
+				(rec->exit.capture_state ? MT_U32_SIZE : 0);
+		if (rec->exit.name[0])
+			size += mt_str_size(rec->exit.name);
+	}
+	if (rec->exit.hidden_checked)
+		size += MT_U32_SIZE;
+	if (rec->type == MODTRACE_REC_FINIT_MODULE_EXIT && rec->exit.has_file)
+		size += MT_FILE_SIZE + (modtrace_rec_path(rec)[0] ?
+				       mt_str_size(modtrace_rec_path(rec)) : 0);
+	else if (rec->type == MODTRACE_REC_DO_INIT_EXIT && rec->exit.name[0])
+		size += nla_total_size(0) + mt_str_size(rec->exit.name);
+	else if (rec->type == MODTRACE_REC_REQUEST_MODULE_EXIT &&
+		 rec->exit.name[0])
+		size += mt_str_size(rec->exit.name);
+	return size;
+}
 
 /*
  * The room @rec's message takes, attribute by attribute as mt_put_record()
- * puts them, with a loss nest of every cause (it depends on the reader).
- * Exact rather than bounded, because a reader's socket and the backlogs are
+ * puts them, without a loss nest (mt_build() adds room for one). Exact
+ * rather than bounded, because a reader's socket and the backlogs are
  * charged for the whole buffer: small messages let them hold more records.
+ * A batch's buffer, sized from it, then needs no trimming either
+ * (netlink_unicast() copies a message whose buffer is mostly empty).
  */
 static size_t mt_record_msg_size(struct mt_record *rec)
 {
 	size_t size, str = rec->has_str ? mt_str_size(modtrace_rec_str(rec)) : 0;
-	size_t file = nla_total_size(0) + MT_U32_SIZE + MT_U64_SIZE;
 
 	size = 4 * MT_U32_SIZE + 2 * MT_U64_SIZE;	/* type ... flags */
-	size += nla_total_size(0) + 11 * MT_U32_SIZE + MT_U64_SIZE +
+	size += nla_total_size(0) + 10 * MT_U32_SIZE + MT_U64_SIZE +
 		mt_str_size(rec->task.comm);		/* task */
-	size += MT_LOSS_SIZE;
+	if (rec->task.abi)
+		size += MT_U32_SIZE;
 	if (rec->has_request)
 		size += nla_total_size(0) + MT_U64_SIZE +
-			mt_str_size(rec->request.name) + 3 * MT_U32_SIZE +
-			mt_str_size(rec->request.comm);
+			(rec->request.name[0] ?
+			 mt_str_size(rec->request.name) : 0) +
+			3 * MT_U32_SIZE + mt_str_size(rec->request.comm);
 	switch (rec->type) {
 	case MODTRACE_REC_INIT_MODULE_ENTER:
 		return size + MT_U64_SIZE + str;
 	case MODTRACE_REC_FINIT_MODULE_ENTER:
-		return size + 2 * MT_U32_SIZE + file + str;
+		return size + (rec->finit.has_fd ? MT_U32_SIZE : 0) +
+		       MT_U32_SIZE + (rec->finit.has_file ? MT_FILE_SIZE : 0) +
+		       str;
 	case MODTRACE_REC_DO_INIT_ENTER:
 		return size + nla_total_size(0) + mt_str_size(rec->mod.name) +
-		       mt_str_size(rec->mod.version) +
-		       mt_str_size(rec->mod.srcversion) + 3 * MT_U64_SIZE +
-		       nla_total_size(sizeof(u8)) + str;
+		       (rec->mod.version[0] ?
+			mt_str_size(rec->mod.version) : 0) +
+		       (rec->mod.srcversion[0] ?
+			mt_str_size(rec->mod.srcversion) : 0) +
+		       3 * MT_U64_SIZE +
+		       (rec->mod.has_sig ? nla_total_size(sizeof(u8)) : 0) +
+		       str;
 	case MODTRACE_REC_DELETE_MODULE_ENTER:
-		return size + mt_str_size(rec->del.name) + MT_U32_SIZE;
+		if (!(rec->flags & MODTRACE_RECORD_F_NAME_UNREADABLE &&
+		      !rec->del.name[0]))
+			size += mt_str_size(rec->del.name);
+		return size + MT_U32_SIZE;
 	case MODTRACE_REC_OBSOLETE_SYSCALL:
 		return size + MT_U32_SIZE + nla_total_size(0) +
 		       MT_NR_SYSCALL_ARGS * MT_U64_SIZE;
@@ -1068,12 +1110,7 @@ static size_t mt_record_msg_size(struct mt_record *rec)
 		return size + MT_U64_SIZE + nla_total_size(0) +
 		       mt_str_size(rec->hidden.name);
 	default:
-		/* a MODULE nest of the name, or an IMAGE nest */
-		return size + 3 * MT_U64_SIZE + file +
-		       mt_str_size(modtrace_rec_path(rec)) + nla_total_size(0) +
-		       3 * MT_U32_SIZE + MT_U64_SIZE +
-		       nla_total_size(sizeof(rec->exit.sha256)) +
-		       mt_str_size(rec->exit.name);
+		return size + mt_exit_size(rec);
 	}
 }
 
@@ -1091,7 +1128,7 @@ static struct sk_buff *mt_build(size_t size, mt_fill_fn fill,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(size, GFP_KERNEL);
+	skb = genlmsg_new(size + (loss ? MT_LOSS_SIZE : 0), GFP_KERNEL);
 	if (!skb)
 		return NULL;
 	hdr = genlmsg_put(skb, 0, 0, &mt_family, 0, MODTRACE_CMD_RECORD);
@@ -1459,7 +1496,7 @@ static bool mt_send_notices(u32 only_flags)
 			continue;
 		err = mt_flush_backlog(r);
 		if (!err)
-			err = mt_send(r, NLMSG_GOODSIZE, mt_fill_loss, NULL);
+			err = mt_send(r, MT_U32_SIZE, mt_fill_loss, NULL);
 		if (err == -ECONNREFUSED) {
 			mt_counters.readers_gone++;
 			mt_remove_reader(r);
@@ -1505,6 +1542,9 @@ static struct sk_buff *mt_build_batch(struct mt_batch *b)
 			return NULL;
 		}
 		genlmsg_end(skb, hdr);
+		/* likewise, if the size was not exact */
+		WARN_ON_ONCE(skb->len - b->offs[i] !=
+			     nlmsg_total_size(genlmsg_total_size(b->sizes[i])));
 	}
 	return skb;
 }
@@ -2036,7 +2076,7 @@ static void mt_tell_shutdown(void)
 			if (!err)
 				err = mt_flush_backlog(r);
 			if (!err)
-				err = mt_send(r, NLMSG_GOODSIZE,
+				err = mt_send(r, MT_U32_SIZE + MT_U64_SIZE,
 					      mt_fill_shutdown, NULL);
 			if (!err || err == -ECONNREFUSED)
 				r->told_shutdown = true;
