@@ -136,7 +136,7 @@ enum option_id {
 	OPT_PARAMS, OPT_UNMAPPED_PARAMS, OPT_FLAGS, OPT_LEN, OPT_THREADS,
 	OPT_REPEAT, OPT_EXPECT, OPT_QUIET, OPT_BAD_IMAGE, OPT_UNMAPPED_IMAGE,
 	OPT_DIR, OPT_PIPE, OPT_RDWR, OPT_FD, OPT_SECONDS, OPT_TIME,
-	OPT_RATE, OPT_RDWR_THEN_RDONLY, OPT_UNLINK, OPT_UMOUNT,
+	OPT_RATE, OPT_APART, OPT_RDWR_THEN_RDONLY, OPT_UNLINK, OPT_UMOUNT,
 };
 
 static const struct option_def {
@@ -164,6 +164,7 @@ static const struct option_def {
 	{ "--seconds", OPT_SECONDS, true },
 	{ "--time", OPT_TIME, false },
 	{ "--rate", OPT_RATE, true },
+	{ "--apart", OPT_APART, false },
 };
 
 struct config {
@@ -189,6 +190,7 @@ struct config {
 	unsigned long seconds;
 	bool time;
 	unsigned long rate;
+	bool apart;		/* threads do not wait for each other */
 	const char *files[MAX_THREADS];	/* cycle: one module file per thread */
 	int expect[MAX_EXPECT];
 	unsigned int nexpect;
@@ -218,6 +220,7 @@ struct plan {
 	int stop;		/* set by main when --seconds have passed */
 	bool go;		/* timed rounds: whether this round is made */
 	long interval_ns;	/* --rate: between one thread's calls, or 0 */
+	bool apart;		/* --apart, or --rate: no rounds */
 	pthread_barrier_t start;	/* workers + main: main finishes setup */
 	pthread_barrier_t round;	/* workers: each round starts together */
 };
@@ -277,7 +280,10 @@ static const char usage_text[] =
 	"                          runs PATH at all (an x32 program fails ENOEXEC\n"
 	"                          where x32 is off or not built); a failure is\n"
 	"                          reported like a call, success runs PATH instead\n"
-	"\n"
+	"\n";
+
+/* in two, each within the string length C99 compilers must take */
+static const char options_text[] =
 	"Options (anywhere on the line; '--' ends them):\n"
 	"  --params STRING     parameter string for init/finit (default \"\")\n"
 	"  --unmapped-params   pass a pointer into an unmapped page as parameters\n"
@@ -297,6 +303,9 @@ static const char usage_text[] =
 	"  --rate N            each thread makes at most N calls per second, evenly\n"
 	"                      spaced (threads then run without waiting for\n"
 	"                      each other)\n"
+	"  --apart             threads make their calls without waiting for\n"
+	"                      each other, as fast as they can: a flood rather\n"
+	"                      than a race\n"
 	"  --unlink            finit PATH: once the call returned and the fd is\n"
 	"                      closed, unlink PATH (reported as 'unlink')\n"
 	"  --umount DIR        finit PATH: once the call returned and the fd is\n"
@@ -510,6 +519,9 @@ static void apply_option(struct config *cfg, const struct option_def *opt,
 	case OPT_RATE:
 		cfg->rate = parse_count(opt->name, val, 1000000000);
 		break;
+	case OPT_APART:
+		cfg->apart = true;
+		break;
 	case OPT_EXPECT:
 		parse_expect(cfg, val);
 		break;
@@ -576,6 +588,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		}
 		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
 			fputs(usage_text, stdout);
+			fputs(options_text, stdout);
 			exit(EXIT_SUCCESS);
 		}
 
@@ -627,8 +640,9 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 				      cfg->flags_set || cfg->threads_set))
 		usage_error("cycle takes no --params, --flags or --threads");
 	if (cfg->cmd == CMD_EXEC && (cfg->threads_set || cfg->repeat_set ||
-				     cfg->seconds || cfg->rate || cfg->time))
-		usage_error("exec takes no --threads, --repeat, --seconds, --rate or --time");
+				     cfg->seconds || cfg->rate || cfg->apart ||
+				     cfg->time))
+		usage_error("exec takes no --threads, --repeat, --seconds, --rate, --apart or --time");
 	if (cfg->flags_set && cfg->cmd != CMD_FINIT && cfg->cmd != CMD_DELETE)
 		usage_error("--flags applies to finit and delete only");
 	if (cfg->len_set && cfg->cmd != CMD_INIT)
@@ -698,8 +712,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		usage_error("--unlink and --umount apply to finit PATH and finit --rdwr-then-rdonly PATH only");
 	if ((cfg->src == SRC_RDWR_THEN_RDONLY || cfg->unlink || cfg->umount_dir) &&
 	    (cfg->threads_set || cfg->repeat_set || cfg->seconds || cfg->rate ||
-	     cfg->unmapped_params))
-		usage_error("--rdwr-then-rdonly, --unlink and --umount take no --threads, --repeat, --seconds, --rate or --unmapped-params");
+	     cfg->apart || cfg->unmapped_params))
+		usage_error("--rdwr-then-rdonly, --unlink and --umount take no --threads, --repeat, --seconds, --rate, --apart or --unmapped-params");
 	if (cfg->seconds)
 		cfg->quiet = true;
 
@@ -939,7 +953,7 @@ static void *run_worker(void *arg)
 		return NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
-	for (i = 0; (p->threads > 1 && !p->interval_ns) || keep_going(p, i); i++) {
+	for (i = 0; (p->threads > 1 && !p->apart) || keep_going(p, i); i++) {
 		struct outcome o = { 0 };
 
 		if (p->interval_ns) {
@@ -949,7 +963,7 @@ static void *run_worker(void *arg)
 				next.tv_nsec -= 1000000000L;
 				next.tv_sec++;
 			}
-		} else if (p->threads > 1) {
+		} else if (p->threads > 1 && !p->apart) {
 			/*
 			 * One thread decides for all whether the round is
 			 * made, so that none waits for a thread that stopped.
@@ -1104,6 +1118,7 @@ int main(int argc, char **argv)
 	}
 	plan.timed = cfg.seconds > 0;
 	plan.interval_ns = cfg.rate ? (long)(1000000000UL / cfg.rate) : 0;
+	plan.apart = cfg.apart || cfg.rate;
 
 	workers = calloc(cfg.threads, sizeof(*workers));
 	if (!workers)
