@@ -44,6 +44,8 @@ options:
   --live         show the scenario's output on this terminal as it runs
   --shell        boot to an interactive shell instead (Ctrl-a x quits)
   --kvm          use KVM instead of TCG (also MODTRACE_KVM=1)
+  --tcg single   run every vCPU on one host thread (default: one thread each,
+                 but for the scenarios that ask for one, see below)
 
 A scenario can ask for kernel command-line options with a line
 '# mt-append: OPTIONS' in its leading comment block (e.g. syscall.x32=y);
@@ -55,6 +57,14 @@ kernel's YNL library (/lib/mt/ynl/lib) and kmod/modtrace.yaml
 (/lib/mt/modtrace.yaml) in the guest; '# mt-modules: NAME...' more of the
 kernel package's modules, with their dependencies (one the kernel does not
 have is left out, said, and the scenario finds out with modinfo).
+A line '# mt-tcg: single' is for a scenario that patches kernel text while
+other vCPUs run through it (rmmod modtrace in a flood). Multi-threaded TCG
+can go on running a translation of the old bytes there: a breakpoint the
+kernel has already taken out, hit with no kprobe left to claim it ("Oops:
+int3" at __do_sys_init_module+0x1, 6.12 under QEMU 7.2), which no CPU does.
+Such scenarios boot after the others, on their own, with --tcg single: the
+guest keeps its vCPUs, interleaved on one host thread. Their results go to
+DIR/tcg-single.
 
 Inside the guest: /sbin has Debian's kmod tools, /bin busybox, our modules
 are in /lib/modules/RELEASE/extra (and /lib/mt/mt_clean.ko.xz); a scenario
@@ -69,19 +79,23 @@ USAGE
 }
 
 kernel=${MODTRACE_KERNEL:-6.1} out= timeout= memory=1024 cpus=2 live=0 shell=0
-kvm=${MODTRACE_KVM:-0} bins=() modtrace_ko=
+kvm=${MODTRACE_KVM:-0} bins=() modtrace_ko= tcg=
+# The options a second boot, for the scenarios that want single-threaded
+# TCG, is given again.
+again=()
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--kernel) kernel=$2; shift 2 ;;
+	--kernel) kernel=$2; again+=("$1" "$2"); shift 2 ;;
 	--out) out=$2; shift 2 ;;
-	--timeout) timeout=$2; shift 2 ;;
-	--bin) bins+=("$2"); shift 2 ;;
-	--modtrace-ko) modtrace_ko=$2; shift 2 ;;
-	--memory) memory=$2; shift 2 ;;
-	--cpus) cpus=$2; shift 2 ;;
-	--live) live=1; shift ;;
+	--timeout) timeout=$2; again+=("$1" "$2"); shift 2 ;;
+	--bin) bins+=("$2"); again+=("$1" "$2"); shift 2 ;;
+	--modtrace-ko) modtrace_ko=$2; again+=("$1" "$2"); shift 2 ;;
+	--memory) memory=$2; again+=("$1" "$2"); shift 2 ;;
+	--cpus) cpus=$2; again+=("$1" "$2"); shift 2 ;;
+	--live) live=1; again+=("$1"); shift ;;
 	--shell) shell=1; shift ;;
 	--kvm) kvm=1; shift ;;
+	--tcg) tcg=$2; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; break ;;
 	-*) mt_say "unknown option $1"; usage >&2; exit 2 ;;
@@ -90,6 +104,10 @@ while [ $# -gt 0 ]; do
 done
 case $cpus in
 '' | *[!0-9]* | 0*) mt_say "--cpus wants a number of vCPUs from 1, not '$cpus'"; usage >&2; exit 2 ;;
+esac
+case $tcg in
+'' | single) ;;
+*) mt_say "--tcg takes 'single', not '$tcg'"; usage >&2; exit 2 ;;
 esac
 # Scenarios that taint the kernel ('# mt-taints: WHY' in their leading
 # comment block: a forced unload turns lockdep off) run after the others.
@@ -120,10 +138,10 @@ case $kernel/$release in *-debug/* | *mtdebug*) slow=1 ;; esac
 
 # What each scenario's leading comment block asks for: '# mt-append:' kernel
 # options, '# mt-timeout:' a longer limit than the default (300 s).
-names=() limits=() append_extra= total=0 needs_ynl=0
+names=() limits=() append_extra= total=0 needs_ynl=0 multi=() single=()
 for scenario in "${scenarios[@]}"; do
 	[ -f "$scenario" ] || [ "$scenario" = /dev/null ] || { mt_say "no scenario file $scenario"; exit 2; }
-	scenario_timeout=
+	scenario_timeout= wants_single=0
 	while IFS= read -r line; do
 		case $line in
 		'# mt-append: '*)
@@ -131,6 +149,7 @@ for scenario in "${scenarios[@]}"; do
 			case " $append_extra " in *" $opt "*) ;; *) append_extra+=" $opt" ;; esac ;;
 		'# mt-timeout: '*) scenario_timeout=${line#'# mt-timeout: '} ;;
 		'# mt-needs: ynl') needs_ynl=1 ;;
+		'# mt-tcg: single') wants_single=1 ;;
 		'# mt-modules: '*) read -r -a more <<<"${line#'# mt-modules: '}" && WANTED_MODULES+=("${more[@]}") ;;
 		'#'* | '') ;;
 		*) break ;;
@@ -144,9 +163,24 @@ for scenario in "${scenarios[@]}"; do
 	names+=("$name")
 	limits+=("$limit")
 	total=$((total + limit))
+	if [ $wants_single -eq 1 ]; then single+=("$scenario"); else multi+=("$scenario"); fi
 done
 if [ ${#names[@]} -eq 1 ]; then name=${names[0]}; else name=all; fi
 out=${out:-$MT_BUILD/guest/$kernel/$name}
+# Under TCG, the scenarios that want one host thread boot on their own
+# after the others; alone, they boot that way.
+if [ "$kvm" = 0 ] && [ -z "$tcg" ] && [ $shell -eq 0 ] && [ ${#single[@]} -gt 0 ]; then
+	if [ ${#multi[@]} -eq 0 ]; then
+		tcg=single
+	else
+		rc=0 rc_single=0
+		"$0" "${again[@]}" --out "$out" "${multi[@]}" -- "$@" || rc=$?
+		[ $rc -le 1 ] || exit $rc
+		mt_say "$(printf '%s ' "${single[@]##*/}")on $kernel: a boot of their own, with single-threaded TCG"
+		"$0" "${again[@]}" --tcg single --out "$out/tcg-single" "${single[@]}" -- "$@" || rc_single=$?
+		exit $((rc > rc_single ? rc : rc_single))
+	fi
+fi
 rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -258,7 +292,13 @@ qemu=(qemu-system-x86_64 -machine q35 -smp "$cpus" -m "$memory" -display none -n
 	-device virtio-serial-pci
 	-chardev "file,id=results,path=$out/results.tar"
 	-device virtserialport,chardev=results,name=results)
-if [ "$kvm" = 1 ]; then qemu+=(-accel kvm -cpu host); else qemu+=(-accel tcg); fi
+if [ "$kvm" = 1 ]; then
+	qemu+=(-accel kvm -cpu host)
+elif [ "$tcg" = single ]; then
+	qemu+=(-accel "tcg,thread=single")
+else
+	qemu+=(-accel tcg)
+fi
 append="console=ttyS0 panic=-1 rdinit=/init$append_extra"
 
 
@@ -305,7 +345,14 @@ if ! tar -C "$out/results" -xf "$out/results.tar" 2>/dev/null; then
 	for n in "${names[@]}"; do
 		verdict FAIL "$n" "$elapsed" "the guest delivered no results (crashed or hung?); console: $out/console.log"
 	done
-	tail -n 30 "$out/console.log" >&2 || true
+	# From the kernel's first report of a problem, if there is one (its
+	# header says what and where), else the console's end.
+	first=$(grep -n -m 1 -E "$DMESG_BAD" "$out/console.log" | cut -d: -f1 || true)
+	if [ -n "$first" ]; then
+		sed -n "$first,$((first + 40))p" "$out/console.log" >&2
+	else
+		tail -n 30 "$out/console.log" >&2 || true
+	fi
 	exit 1
 fi
 failed=0

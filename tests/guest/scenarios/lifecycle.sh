@@ -2,6 +2,9 @@
 # readers attached, reload it at once and keep going; readers started and
 # killed with SIGKILL in a loop while records flow. The kernel stays clean,
 # readers say why they stopped, and killed readers are forgotten.
+# Its rmmod takes breakpoints out of code the other vCPU is running:
+# multi-threaded TCG can go on running them (scripts/guest-run.sh).
+# mt-tcg: single
 . /lib/mt/lib.sh
 P=$MT_PAYLOADS
 
