@@ -134,12 +134,16 @@ jq -s --slurpfile reader "$out/reader.json" --slurpfile replay "$out/replay.json
 		| first | .ns_per_call // null;
 	def reps: $m | map(.rep) | unique;
 	def med(c; k): [reps[] as $r | at(c; $r; k)] | median;
+	# what the monitor lost in the loop of call k, by its own count
+	def lost(c; k): [reps[] as $r | $m | map(select(.config == c and .rep == $r and .call == k))
+		| first | .lost // null] | median;
 	def added(c; k): [reps[] as $r | minus(at(c; $r; k); at("none"; $r; k))] | median;
 	def added_pct(c; k): [reps[] as $r | pct(at(c; $r; k); at("none"; $r; k))] | median;
 	{setup: $setup,
 	 probe_cost: [$configs[] as $c | {config: $c,
 		init_module_ns: med($c; "init_module"), finit_module_ns: med($c; "finit_module"),
-		added_init_ns: added($c; "init_module"), added_finit_ns: added($c; "finit_module")}],
+		added_init_ns: added($c; "init_module"), added_finit_ns: added($c; "finit_module"),
+		lost_init: lost($c; "init_module"), lost_finit: lost($c; "finit_module")}],
 	 load_cost: [$configs[] as $c | {config: $c,
 		dummy_ns: med($c; "dummy"), payload_ns: med($c; "mt_cycle_00"), big_ns: med($c; "xfs"),
 		added_dummy_pct: added_pct($c; "dummy"), added_payload_pct: added_pct($c; "mt_cycle_00"),
@@ -232,6 +236,8 @@ jq -r '
 	(.probe_cost[] | "   \(.config | .+"                  " | .[0:16])  \(.init_module_ns | i | ("           " + .)[-11:])  \(.finit_module_ns | i | ("            " + .)[-12:])  \(.added_init_ns | i | ("          " + .)[-10:])  \(.added_finit_ns | i | ("           " + .)[-11:])  \(.init_ratio_to_modtrace_reader | n), \(.finit_ratio_to_modtrace_reader | n)"),
 	"",
 	"   (none from one repetition to the next: init \(.noise.none_init_spread_pct | n)%, finit \(.noise.none_finit_spread_pct | n)%)",
+	"   lost in the loops, by each monitor'"'"'s own count (median of the repetitions; \(.setup.calls) calls make \(.setup.calls * 2) records or events):",
+	"     \([.probe_cost[] | select(.lost_init != null or .lost_finit != null) | "\(.config) init \(.lost_init | i), finit \(.lost_finit | i)"] | if length == 0 then "-" else join("; ") end)",
 	"",
 	"2. cost per load+unload round (\(.setup.loads) rounds): dummy.ko (Debian), mt_cycle_00 with a parameter",
 	(.load_cost[] | "   \(.config | .+"                  " | .[0:16])  dummy \(if .dummy_ns then .dummy_ns / 1000 else null end | i) us (\(.added_dummy_pct | n)%)   payload \(if .payload_ns then .payload_ns / 1000 else null end | i) us (\(.added_payload_pct | n)%)"),
