@@ -130,13 +130,13 @@ jq -s --slurpfile reader "$out/reader.json" --slurpfile replay "$out/replay.json
 	| [.[] | select(.section == "probe_cost" or .section == "load_cost")] as $m
 	| ($m | map(.config) | unique) as $configs
 	# the measurement of config c in repetition r, for call or module k
-	| def at(c; r; k): $m | map(select(.config == c and .rep == r and (.call == k or .module == k)))
-		| first | .ns_per_call // null;
+	| def measurement(c; r; k): $m | map(select(.config == c and .rep == r and (.call == k or .module == k)))
+		| first;
+	def at(c; r; k): measurement(c; r; k) | .ns_per_call // null;
 	def reps: $m | map(.rep) | unique;
 	def med(c; k): [reps[] as $r | at(c; $r; k)] | median;
 	# what the monitor lost in the loop of call k, by its own count
-	def lost(c; k): [reps[] as $r | $m | map(select(.config == c and .rep == $r and .call == k))
-		| first | .lost // null] | median;
+	def lost(c; k): [reps[] as $r | measurement(c; $r; k) | .lost // null] | median;
 	def added(c; k): [reps[] as $r | minus(at(c; $r; k); at("none"; $r; k))] | median;
 	def added_pct(c; k): [reps[] as $r | pct(at(c; $r; k); at("none"; $r; k))] | median;
 	{setup: $setup,

@@ -190,19 +190,21 @@ lost_since() { # CONFIG LOST-BEFORE
 	if [ -z "$2" ]; then echo null; else echo $(($(lost_count "$1") - $2)); fi
 }
 
-# Each loop's cost per call, and what the monitor lost meanwhile (a monitor
+# One loop's cost per call, and what the monitor lost meanwhile (a monitor
 # that drops records does less work for them: its cost is read with that).
+cost_loop() { # CONFIG REP CALL MTLOAD-ARGS...
+	cost_config=$1 cost_rep=$2 cost_call=$3
+	shift 3
+	cost_lost=$(lost_count "$cost_config")
+	mtload --quiet --time --repeat "$CALLS" "$@" >/tmp/m.out
+	emit --arg c "$cost_config" --argjson r "$cost_rep" --arg k "$cost_call" \
+		--argjson ns "$(ns_per /tmp/m.out)" --argjson lost "$(lost_since "$cost_config" "$cost_lost")" \
+		'{section: "probe_cost", config: $c, call: $k, rep: $r, ns_per_call: $ns, lost: $lost}'
+}
+
 probe_cost() { # CONFIG REP
-	cost_lost=$(lost_count "$1")
-	mtload --quiet --time --repeat "$CALLS" --expect ENOEXEC init --bad-image >/tmp/m.out
-	emit --arg c "$1" --argjson r "$2" --argjson ns "$(ns_per /tmp/m.out)" \
-		--argjson lost "$(lost_since "$1" "$cost_lost")" \
-		'{section: "probe_cost", config: $c, call: "init_module", rep: $r, ns_per_call: $ns, lost: $lost}'
-	cost_lost=$(lost_count "$1")
-	mtload --quiet --time --repeat "$CALLS" --expect EBADF finit --fd 999 >/tmp/m.out
-	emit --arg c "$1" --argjson r "$2" --argjson ns "$(ns_per /tmp/m.out)" \
-		--argjson lost "$(lost_since "$1" "$cost_lost")" \
-		'{section: "probe_cost", config: $c, call: "finit_module", rep: $r, ns_per_call: $ns, lost: $lost}'
+	cost_loop "$1" "$2" init_module --expect ENOEXEC init --bad-image
+	cost_loop "$1" "$2" finit_module --expect EBADF finit --fd 999
 }
 
 load_cost() { # CONFIG REP
